@@ -1,0 +1,58 @@
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+
+/**
+ * Dependencies point down only (see ARCHITECTURE.md). Tags live in each project's package.json under "nx".
+ * Tests may reach further (a factory test creates a real backend), so the rule covers library code only.
+ */
+const depConstraints = [
+  { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:shell-integration', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:factory', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:backend', onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration'] },
+  { sourceTag: 'type:manager', onlyDependOnLibsWithTags: ['type:core', 'type:factory'] },
+  { sourceTag: 'type:facade', onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:manager'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:factory',
+      'type:manager',
+      'type:facade',
+      'type:backend',
+      'type:shell-integration',
+    ],
+  },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/out-tsc', '**/coverage', '**/node_modules', '**/.nx'],
+  },
+  {
+    files: ['**/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: true, allow: [], depConstraints },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-control-regex': 'off',
+      // noUncheckedIndexedAccess is on, so a `!` is a deliberate statement, not a shortcut.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  prettier,
+];

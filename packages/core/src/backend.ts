@@ -1,0 +1,71 @@
+import { type EventEmitter } from 'node:events';
+import { type BackendCapabilities } from './capabilities';
+import { type BackendEventMap } from './events';
+import { type CommandExecution, type ExecutionContext } from './execution';
+import { type BackendHealth, type BackendMetrics } from './health';
+import { type BackendResult } from './result';
+import { type CreateSessionOptions, type SessionInfo } from './session';
+
+/**
+ * Configuration handed to `initialize`. Each backend documents its own fields in its plugin's
+ * `configSchema`; `id` names the instance (generated when absent).
+ */
+export interface BackendConfig {
+  id?: string;
+  [key: string]: unknown;
+}
+
+export interface CaptureOptions {
+  /** Only the last `lines` lines. */
+  lines?: number;
+}
+
+/**
+ * One interface over tmux, node-pty, containers and remote machines. Methods never throw and never
+ * reject: every failure is a `BackendResult` with a typed `BackendError`.
+ *
+ * @example
+ * ```ts
+ * const session = await backend.createSession({ cwd: '/tmp' });
+ * if (session.ok) {
+ *   const run = await backend.executeCommand(session.value.id, 'ls -la', undefined, { timeoutMs: 5000 });
+ *   if (run.ok) console.log(run.value.exitCode, run.value.output);
+ * }
+ * ```
+ */
+export interface ITerminalBackend extends EventEmitter<BackendEventMap> {
+  readonly id: string;
+  readonly type: string;
+  readonly capabilities: BackendCapabilities;
+  initialize(config: BackendConfig): Promise<BackendResult<void>>;
+  createSession(
+    options?: CreateSessionOptions,
+    context?: ExecutionContext,
+  ): Promise<BackendResult<SessionInfo>>;
+  destroySession(sessionId: string): Promise<BackendResult<void>>;
+  listSessions(): Promise<BackendResult<SessionInfo[]>>;
+  executeCommand(
+    sessionId: string,
+    command: string,
+    paneId?: string,
+    context?: ExecutionContext,
+  ): Promise<BackendResult<CommandExecution>>;
+  /**
+   * Runs the commands one after another in the same shell (a non-zero exit does not stop the batch).
+   * Each command gets its own `CommandExecution`.
+   */
+  executeBatch(
+    sessionId: string,
+    commands: string[],
+    paneId?: string,
+    context?: ExecutionContext,
+  ): Promise<BackendResult<CommandExecution[]>>;
+  sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>>;
+  interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>>;
+  capture(sessionId: string, paneId?: string, options?: CaptureOptions): Promise<BackendResult<string>>;
+  resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>>;
+  getHealth(): Promise<BackendHealth>;
+  getMetrics(): BackendMetrics;
+  /** Ends every session and releases every resource. Safe to call twice. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+/**
+ * What a backend can do. Optional abilities are flags, not extra required methods: a backend without
+ * `multiplePanes` still implements every method and answers `UNSUPPORTED` or `PANE_NOT_FOUND`.
+ */
+export interface BackendCapabilities {
+  /** Shell state (cwd, env, variables) persists from one command to the next in a session. */
+  persistentSessions: boolean;
+  /** A session can hold more than one pane (split panes, addressed by `paneId`). */
+  multiplePanes: boolean;
+  /** `resize` changes the terminal size the programs in the session see. */
+  resize: boolean;
+  /** `interrupt` delivers Ctrl-C (and escalates) to the running command. */
+  interrupt: boolean;
+  /** `sendInput` writes to the terminal, e.g. answers for a command reading stdin. */
+  sendInput: boolean;
+  /** `capture` returns the session's recent output (scrollback). */
+  capture: boolean;
+  /** `output` events stream while a command runs. */
+  streaming: boolean;
+  /** Commands report their real exit status. */
+  exitCodes: boolean;
+  /** `CommandExecution.cwd` reports the shell's working directory after each command. */
+  cwdTracking: boolean;
+  /** How strongly sessions are separated from the host and from each other. */
+  isolation: 'none' | 'process' | 'container' | 'vm';
+  /** The shell runs on another machine. */
+  remote: boolean;
+}
+
+export type BackendCapabilityFlag = {
+  [K in keyof BackendCapabilities]: BackendCapabilities[K] extends boolean ? K : never;
+}[keyof BackendCapabilities];
+
+/** Names of the boolean capabilities `caps` lacks among `required`. */
+export function missingCapabilities(
+  caps: BackendCapabilities,
+  required: readonly BackendCapabilityFlag[] = [],
+): BackendCapabilityFlag[] {
+  return required.filter((flag) => caps[flag] !== true);
+}

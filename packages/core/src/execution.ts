@@ -1,0 +1,40 @@
+/**
+ * Travels with every call: who asked (audit trail), where from (routing), and the limits of this call.
+ */
+export interface ExecutionContext {
+  requestId?: string;
+  userId?: string;
+  /** e.g. 'voice', 'api', 'cli'. */
+  source?: string;
+  /** The command ends `timed-out` after this long (partial output kept, the session stays usable). */
+  timeoutMs?: number;
+  /** The command ends `timed-out` when it prints nothing for this long. */
+  idleTimeoutMs?: number;
+  /** Output beyond this many bytes is cut from the middle; the head and tail are kept. */
+  maxOutputBytes?: number;
+  /** Aborting interrupts the command; it ends `interrupted`. */
+  signal?: AbortSignal;
+  /** Called with each piece of output as it arrives. */
+  onOutput?: (chunk: string) => void;
+}
+
+export type CommandStatus = 'completed' | 'timed-out' | 'interrupted' | 'lost';
+
+export interface CommandExecution {
+  id: string;
+  sessionId: string;
+  paneId: string;
+  command: string;
+  status: CommandStatus;
+  /** Never invented: `null` when the shell did not report one. */
+  exitCode: number | null;
+  /** Exactly what the command printed: no echo, no prompt, no markers. */
+  output: string;
+  /** Bytes of output beyond `maxOutputBytes`, cut from the middle (head and tail kept). */
+  truncatedBytes: number;
+  /** The shell's working directory after the command, when the backend tracks it. */
+  cwd?: string;
+  startedAt: number;
+  durationMs: number;
+  backendId: string;
+}

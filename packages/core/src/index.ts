@@ -1,0 +1,41 @@
+export {
+  BACKEND_ERROR_CODES,
+  BackendError,
+  isBackendError,
+  toBackendError,
+  type BackendErrorCode,
+  type BackendErrorOptions,
+} from './backend-error';
+export { ok, fail, type BackendResult } from './result';
+export { missingCapabilities, type BackendCapabilities, type BackendCapabilityFlag } from './capabilities';
+export { type CreateSessionOptions, type SessionInfo } from './session';
+export { type ExecutionContext, type CommandExecution, type CommandStatus } from './execution';
+export { type BackendHealth, type BackendMetrics, type HealthStatus } from './health';
+export {
+  emitErrorSafely,
+  type BackendEventMap,
+  type BackendEventName,
+  type OutputEvent,
+  type CommandStartedEvent,
+  type SessionClosedEvent,
+  type HealthChangedEvent,
+} from './events';
+export { type ITerminalBackend, type BackendConfig, type CaptureOptions } from './backend';
+export { type BackendPlugin, type PlatformCheck } from './plugin';
+export {
+  LIMITS,
+  sessionIdSchema,
+  paneIdSchema,
+  commandSchema,
+  inputDataSchema,
+  envSchema,
+  terminalSizeSchema,
+  createSessionOptionsSchema,
+  executionContextSchema,
+  captureOptionsSchema,
+} from './schemas';
+export { parseInput, formatIssues, type SchemaIssue } from './validation';
+export { LatencyHistogram, type LatencySummary } from './latency-histogram';
+export { BoundedOutputBuffer, type BoundedOutputBufferOptions } from './output-buffer';
+export { MetricsRecorder } from './metrics-recorder';
+export { createId } from './ids';

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/** Limits that apply to every backend unless its config says otherwise. */
+export const LIMITS = {
+  idLength: 64,
+  /** A command line up to 1 MiB; backends may lower it. */
+  commandBytes: 1024 * 1024,
+  inputBytes: 1024 * 1024,
+  pathLength: 4096,
+  envEntries: 1024,
+  envBytes: 256 * 1024,
+  labelEntries: 64,
+  terminalSize: 4096,
+  /** setTimeout cannot wait longer than this. */
+  timeoutMs: 2_147_483_647,
+  outputBytes: 1024 * 1024 * 1024,
+  captureLines: 1_000_000,
+} as const;
+
+const NUL = /\0/;
+
+/** Session ids name tmux sessions, containers and files, so they stay within a portable alphabet. */
+export const sessionIdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
+    'must start with a letter or digit and use only letters, digits, "_" and "-"',
+  )
+  .max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`);
+
+export const paneIdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9%_-]+$/, 'must use only letters, digits, "%", "_" and "-"')
+  .max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`);
+
+/** A command's text: any characters but NUL (no shell can hold it), within a byte budget. */
+export function commandSchema(maxBytes: number = LIMITS.commandBytes) {
+  return z.string({ error: 'must be a string' }).superRefine((s, ctx) => {
+    if (NUL.test(s)) ctx.addIssue({ code: 'custom', message: 'must not contain NUL bytes' });
+    const bytes = Buffer.byteLength(s);
+    if (bytes > maxBytes)
+      ctx.addIssue({ code: 'custom', message: `is ${bytes} bytes; the limit is ${maxBytes}` });
+  });
+}
+
+export function inputDataSchema(maxBytes: number = LIMITS.inputBytes) {
+  return z
+    .string({ error: 'must be a string' })
+    .refine((s) => Buffer.byteLength(s) <= maxBytes, `must be at most ${maxBytes} bytes`);
+}
+
+const pathSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.pathLength)
+  .refine((s) => !NUL.test(s), 'must not contain NUL bytes');
+
+export const envSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names use letters, digits and "_"'),
+    z.string().refine((s) => !NUL.test(s), 'must not contain NUL bytes'),
+  )
+  .refine((env) => Object.keys(env).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} variables`)
+  .refine(
+    (env) =>
+      Object.entries(env).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v) + 2, 0) <=
+      LIMITS.envBytes,
+    `at most ${LIMITS.envBytes} bytes of environment`,
+  );
+
+export const terminalSizeSchema = z
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(LIMITS.terminalSize, `must be at most ${LIMITS.terminalSize}`);
+
+export const createSessionOptionsSchema = z.object({
+  sessionId: sessionIdSchema.optional(),
+  cwd: pathSchema.optional(),
+  env: envSchema.optional(),
+  shell: pathSchema.optional(),
+  cols: terminalSizeSchema.optional(),
+  rows: terminalSizeSchema.optional(),
+  labels: z
+    .record(z.string().min(1).max(128), z.string().max(1024))
+    .refine((l) => Object.keys(l).length <= LIMITS.labelEntries, `at most ${LIMITS.labelEntries} labels`)
+    .optional(),
+});
+
+const durationSchema = z
+  .number({ error: 'must be a number of milliseconds' })
+  .positive('must be positive')
+  .max(LIMITS.timeoutMs, `must be at most ${LIMITS.timeoutMs} ms`);
+
+const abortSignalSchema = z.custom<AbortSignal>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AbortSignal).aborted === 'boolean' &&
+    typeof (v as AbortSignal).addEventListener === 'function',
+  'must be an AbortSignal',
+);
+
+export const executionContextSchema = z.object({
+  requestId: z.string().max(256).optional(),
+  userId: z.string().max(256).optional(),
+  source: z.string().max(64).optional(),
+  timeoutMs: durationSchema.optional(),
+  idleTimeoutMs: durationSchema.optional(),
+  maxOutputBytes: z.number().int('must be an integer').min(0).max(LIMITS.outputBytes).optional(),
+  signal: abortSignalSchema.optional(),
+  onOutput: z
+    .custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
+});
+
+export const captureOptionsSchema = z.object({
+  lines: z.number().int('must be an integer').min(1).max(LIMITS.captureLines).optional(),
+});

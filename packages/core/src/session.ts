@@ -1,0 +1,26 @@
+/** Options for `createSession`. Every field is optional; backends document their defaults. */
+export interface CreateSessionOptions {
+  /** Choose the id instead of letting the backend generate one (letters, digits, `_`, `-`, `.`). */
+  sessionId?: string;
+  /** Working directory of the shell. */
+  cwd?: string;
+  /** Extra environment variables for the shell, on top of the backend's own. */
+  env?: Record<string, string>;
+  /** The shell to run (`bash` by default on most backends). */
+  shell?: string;
+  cols?: number;
+  rows?: number;
+  /** Free-form tags, echoed back in `SessionInfo` (owner, purpose, experiment, ...). */
+  labels?: Record<string, string>;
+}
+
+export interface SessionInfo {
+  id: string;
+  backendId: string;
+  createdAt: number;
+  /** Last working directory the shell reported. */
+  cwd?: string;
+  panes: string[];
+  alive: boolean;
+  labels?: Record<string, string>;
+}
