@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { type CommandExecution } from '@vth/core';
+import * as pty from 'node-pty';
+import { bashDialect } from './bash-dialect';
+import { ShellCommandRunner } from './command-runner';
+import { posixDialect } from './posix-dialect';
+import { type ShellDialect } from './shell-dialect';
+
+/** A real shell on a real pty, driven by the runner: what every interactive backend does. */
+async function startShell(shell: string, dialect: ShellDialect, grace = 200) {
+  const term = pty.spawn(shell, [...dialect.spawnArgs], {
+    name: 'xterm-256color',
+    cols: 120,
+    rows: 30,
+    cwd: '/tmp',
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: '/tmp',
+      LANG: 'C.UTF-8',
+      TERM: 'xterm-256color',
+    },
+    encoding: null,
+  });
+  const runner = new ShellCommandRunner({
+    transport: {
+      write: (d) => term.write(d),
+      signalForeground: (sig) => {
+        const stat = readFileSync(`/proc/${term.pid}/stat`, 'latin1');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const tpgid = Number(fields[5]);
+        if (tpgid <= 0 || tpgid === Number(fields[2])) return false;
+        process.kill(-tpgid, sig);
+        return true;
+      },
+    },
+    dialect,
+    sessionId: 's1',
+    paneId: '0',
+    backendId: 'test',
+    interruptGraceMs: grace,
+    killGraceMs: grace,
+  });
+  term.onData((d) => runner.feed(Buffer.isBuffer(d) ? d : Buffer.from(d)));
+  term.onExit(({ exitCode, signal }) => runner.close({ exitCode, signal: signal || null }));
+  term.write(runner.bootstrapText());
+  const ready = await runner.ready(10_000);
+  expect(ready.ok).toBe(true);
+  return { term, runner };
+}
+
+async function run(runner: ShellCommandRunner, command: string, ctx = {}): Promise<CommandExecution> {
+  const r = await runner.execute(command, ctx);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+describe('ShellCommandRunner on real bash', () => {
+  let shell: Awaited<ReturnType<typeof startShell>>;
+  beforeEach(async () => {
+    shell = await startShell('bash', bashDialect);
+  });
+  afterEach(() => {
+    try {
+      shell.term.kill('SIGKILL');
+    } catch {
+      // gone
+    }
+  });
+
+  it('reports output, exit code and cwd of each command exactly', async () => {
+    const r = await run(shell.runner, 'cd /usr; pwd; echo err >&2; false');
+    expect(r).toMatchObject({
+      status: 'completed',
+      exitCode: 1,
+      output: '/usr\nerr\n',
+      cwd: '/usr',
+      truncatedBytes: 0,
+    });
+    expect(shell.runner.cwd).toBe('/usr');
+    expect((await run(shell.runner, "printf 'a\\nb'")).output).toBe('a\nb');
+  });
+
+  it('reports a cwd holding quotes, spaces, newlines and UTF-8', async () => {
+    const dir = `/tmp/vth dir 'q' \\;\n é-${process.pid}`;
+    const r = await run(
+      shell.runner,
+      `mkdir -p ${JSON.stringify(dir).replace(/\\n/g, '\n')} && cd "$_" && pwd`,
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.cwd).toBe(dir);
+    await run(shell.runner, 'cd /tmp && rm -rf "/tmp/vth dir "*');
+  });
+
+  it('types an incomplete command raw, so later input completes it (open heredoc)', async () => {
+    const pending = shell.runner.execute('cat << EOF');
+    setTimeout(() => shell.runner.sendInput('line1\nEOF\n'), 50);
+    const r = await pending;
+    expect(r.ok && r.value).toMatchObject({ status: 'completed', exitCode: 0, output: 'line1\n' });
+  });
+
+  it('reports the shell syntax error of invalid text, running nothing', async () => {
+    const r = await run(shell.runner, 'echo should-not-run; fi');
+    expect(r.exitCode).toBe(2);
+    expect(r.output).toContain('syntax error');
+    expect(r.output).not.toContain('should-not-run');
+  });
+
+  it('never runs valid text twice (the completeness check does not execute)', async () => {
+    const r = await run(shell.runner, 'n=${n:-0}; n=$((n+1)); echo $n; { echo braces; }');
+    expect(r.output).toBe('1\nbraces\n');
+  });
+
+  it('ends a command killed by Ctrl-C through the prompt hook with 130 and keeps the shell', async () => {
+    const r = await run(shell.runner, 'echo started; sleep 30', { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timed-out', exitCode: 130 });
+    expect(r.output).toContain('started');
+    expect((await run(shell.runner, 'echo next')).output).toBe('next\n');
+  });
+
+  it('escalates to SIGTERM when Ctrl-C is ignored', async () => {
+    const r = await run(shell.runner, "trap '' INT; sleep 30; echo after=$?; trap - INT", { timeoutMs: 100 });
+    expect(r.status).toBe('timed-out');
+    expect(r.output).toContain('after=143');
+  });
+
+  it('refuses new commands while the shell itself ignores everything, until its prompt returns', async () => {
+    const r = await run(shell.runner, "trap '' INT; read -r x; trap - INT", { timeoutMs: 100 });
+    expect(r).toMatchObject({ status: 'timed-out', exitCode: null });
+    const busy = await shell.runner.execute('echo hi');
+    expect(!busy.ok && busy.error.code).toBe('BUSY');
+    shell.runner.sendInput('\n');
+    await new Promise((res) => setTimeout(res, 100));
+    expect((await run(shell.runner, 'echo back')).output).toBe('back\n');
+  });
+
+  it('survives exec bash, a replaced PROMPT_COMMAND, PS1 and set -u', async () => {
+    expect((await run(shell.runner, 'exec bash --norc')).status).toBe('completed');
+    expect((await run(shell.runner, "PROMPT_COMMAND='echo NOISE'; PS1='noisy> '; set -u")).exitCode).toBe(0);
+    expect((await run(shell.runner, 'echo clean')).output).toBe('clean\n');
+    expect((await run(shell.runner, 'echo $UNSET_VAR_X')).exitCode).not.toBe(0);
+    expect((await run(shell.runner, 'echo still')).output).toBe('still\n');
+  });
+
+  it('assembles commands longer than a terminal line', async () => {
+    const long = `echo ${'x'.repeat(100_000)} | wc -c`;
+    expect((await run(shell.runner, long)).output.trim()).toBe('100001');
+  });
+
+  it('queues commands sent while one runs, in call order', async () => {
+    const a = shell.runner.execute('sleep 0.2; echo one');
+    const b = shell.runner.execute('echo two');
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra.ok && ra.value.output).toBe('one\n');
+    expect(rb.ok && rb.value.output).toBe('two\n');
+  });
+
+  it('fails a running command as lost with its partial output when the shell is killed, and queued ones undispatched', async () => {
+    const running = shell.runner.execute('echo partial; sleep 30');
+    const queued = shell.runner.execute('echo never');
+    await new Promise((res) => setTimeout(res, 200));
+    shell.term.kill('SIGKILL');
+    const r = await running;
+    expect(!r.ok && r.error).toMatchObject({ code: 'BACKEND_CRASHED', dispatched: true });
+    if (!r.ok) expect((r.error.details?.['execution'] as CommandExecution).output).toContain('partial');
+    const q = await queued;
+    expect(!q.ok && q.error).toMatchObject({ code: 'SESSION_NOT_FOUND', dispatched: false });
+  });
+
+  it('reports exit N as the completion of the command that exited', async () => {
+    const r = await run(shell.runner, 'exit 3');
+    expect(r).toMatchObject({ status: 'completed', exitCode: 3 });
+    expect(shell.runner.closed).toBe(true);
+  });
+});
+
+describe('ShellCommandRunner on dash (POSIX fallback)', () => {
+  let shell: Awaited<ReturnType<typeof startShell>>;
+  beforeAll(async () => {
+    shell = await startShell('dash', posixDialect);
+  });
+  afterAll(() => shell.term.kill('SIGKILL'));
+
+  it('runs commands with exact output, exit code and cwd', async () => {
+    expect(await run(shell.runner, "cd /usr && pwd; printf 'x\\ny'; false")).toMatchObject({
+      exitCode: 1,
+      output: '/usr\nx\ny',
+      cwd: '/usr',
+    });
+    expect((await run(shell.runner, 'echo "it\'s" $((1+2))')).output).toBe("it's 3\n");
+  });
+
+  it('passes control characters literally and assembles long commands', async () => {
+    expect((await run(shell.runner, "printf '%s' 'a\x03b\x04c' | od -An -c")).output).toMatch(
+      /a\s+003\s+b\s+004\s+c/,
+    );
+    expect((await run(shell.runner, `echo ${'y'.repeat(20_000)} | wc -c`)).output.trim()).toBe('20001');
+  });
+
+  it('ends an interrupted command through the PS1 prompt mark', async () => {
+    const r = await run(shell.runner, 'sleep 30', { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timed-out', exitCode: 130 });
+    expect((await run(shell.runner, 'echo ok')).output).toBe('ok\n');
+  });
+
+  it('reports incomplete text as the shell syntax error', async () => {
+    const r = await run(shell.runner, 'echo "unterminated');
+    expect(r.exitCode).toBe(2);
+    expect((await run(shell.runner, 'echo fine')).output).toBe('fine\n');
+  });
+});

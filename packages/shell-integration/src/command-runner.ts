@@ -1,0 +1,578 @@
+import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  BackendError,
+  BoundedOutputBuffer,
+  fail,
+  ok,
+  type BackendResult,
+  type CommandExecution,
+  type CommandStatus,
+  type ExecutionContext,
+} from '@vth/core';
+import { MarkParser, type ShellEvent } from './mark-parser';
+import { type ShellDialect } from './shell-dialect';
+
+/** How the runner reaches the shell: a pty, a tmux pane, a container's attached stream... */
+export interface ShellTransport {
+  /** Writes to the shell's terminal, as typed keys. */
+  write(data: string): void;
+  /**
+   * Signals the terminal's foreground process group when it is not the shell itself: the escalation
+   * when Ctrl-C does not end a command. Returns false when there was nothing to signal. Optional: without
+   * it, escalation stops at Ctrl-C.
+   */
+  signalForeground?(signal: 'SIGTERM' | 'SIGKILL'): boolean | Promise<boolean>;
+}
+
+export interface ShellCommandRunnerOptions {
+  transport: ShellTransport;
+  dialect: ShellDialect;
+  sessionId: string;
+  paneId: string;
+  backendId: string;
+  /** Per-session secret carried by every mark; random by default. */
+  nonce?: string;
+  /** Output kept per command when the context sets no `maxOutputBytes`. Default 16 MiB. */
+  maxOutputBytes?: number;
+  /** After Ctrl-C, how long a command gets to end before SIGTERM. Default 1000 ms. */
+  interruptGraceMs?: number;
+  /** After SIGTERM (and again after SIGKILL), how long to wait. Default 1000 ms. */
+  killGraceMs?: number;
+  /** Every byte the shell prints that is not a mark, with the command it belongs to (if any). */
+  onOutput?: (data: Buffer, commandId: string | undefined) => void;
+  onCommandStarted?: (info: {
+    commandId: string;
+    command: string;
+    startedAt: number;
+    context: ExecutionContext;
+  }) => void;
+  onCommandCompleted?: (execution: CommandExecution, outputBytes: number) => void;
+}
+
+/** Why a shell went away, as far as its transport knows. */
+export interface ShellExit {
+  exitCode: number | null;
+  signal?: number | string | null;
+  /** Words for the error message: "the tmux server was killed", ... */
+  reason?: string;
+  /**
+   * The session was ended on purpose (destroySession, shutdown): a running command ends `interrupted`
+   * instead of `lost`.
+   */
+  intentional?: boolean;
+}
+
+type Phase =
+  | 'booting' // waiting for the first prompt mark
+  | 'idle'
+  | 'dispatched' // command text written, start mark not seen yet
+  | 'running' // start mark seen: output belongs to the command
+  | 'incomplete' // the shell answered that the text is incomplete; waiting for its prompt to type it raw
+  | 'raw' // typed raw: output belongs to the command until the prompt mark
+  | 'wedged' // a command was abandoned and the shell has not shown a prompt since
+  | 'closed';
+
+interface Job {
+  id: string;
+  command: string;
+  context: ExecutionContext;
+  calledAt: number;
+  startedAt: number;
+  startedHr: number;
+  output: BoundedOutputBuffer;
+  decoder: StringDecoder | null;
+  endReason: Exclude<CommandStatus, 'completed' | 'lost'> | null;
+  escalating: boolean;
+  timers: NodeJS.Timeout[];
+  idleTimer: NodeJS.Timeout | null;
+  abortListener: (() => void) | null;
+  resolve: (result: BackendResult<CommandExecution>) => void;
+}
+
+const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+let commandCounter = 0;
+
+/**
+ * Runs commands one at a time in an interactive shell it reaches through a `ShellTransport`, using the
+ * marks of a `ShellDialect`: the piece every interactive backend (node-pty, tmux, containers) shares.
+ *
+ * Commands sent while one runs wait in a FIFO queue (as keys typed ahead in a terminal would); a
+ * command's `timeoutMs` counts from the call, queue time included, so a caller's deadline holds.
+ *
+ * @example
+ * ```ts
+ * const runner = new ShellCommandRunner({ transport: { write: (d) => pty.write(d) }, dialect: bashDialect,
+ *   sessionId: 's1', paneId: '0', backendId: 'pty-1' });
+ * pty.onData((chunk) => runner.feed(chunk));
+ * pty.write(runner.bootstrapText());
+ * await runner.ready(5000);
+ * const result = await runner.execute('ls -la', { timeoutMs: 10_000 });
+ * ```
+ */
+export class ShellCommandRunner {
+  readonly nonce: string;
+  private readonly opts: ShellCommandRunnerOptions;
+  private readonly parser: MarkParser;
+  private phase: Phase = 'booting';
+  private current: Job | null = null;
+  private readonly queue: Job[] = [];
+  private lastCwd: string | undefined;
+  private wedgedBy: string | undefined;
+  private readyWaiters: Array<(r: BackendResult<void>) => void> = [];
+  private closedError: BackendError | null = null;
+  private readonly handleEvent = (event: ShellEvent) => this.onEvent(event);
+
+  constructor(options: ShellCommandRunnerOptions) {
+    this.opts = options;
+    this.nonce = options.nonce ?? randomBytes(9).toString('base64url');
+    this.parser = new MarkParser(this.nonce);
+  }
+
+  /** The text to type into the fresh shell. */
+  bootstrapText(): string {
+    return this.opts.dialect.bootstrap(this.nonce);
+  }
+
+  /** Resolves once the shell has run the bootstrap and shown its first (silent) prompt. */
+  ready(timeoutMs: number): Promise<BackendResult<void>> {
+    if (this.phase !== 'booting') {
+      return Promise.resolve(this.closedError ? fail(this.closedError) : ok());
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== settle);
+        resolve(
+          fail('TIMEOUT', `the shell did not become ready within ${timeoutMs} ms`, { dispatched: false }),
+        );
+      }, timeoutMs);
+      const settle = (r: BackendResult<void>) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      this.readyWaiters.push(settle);
+    });
+  }
+
+  /** The working directory the shell last reported. */
+  get cwd(): string | undefined {
+    return this.lastCwd;
+  }
+
+  /** A command is running or waiting. */
+  get busy(): boolean {
+    return this.current !== null || this.queue.length > 0;
+  }
+
+  get closed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  /** Feeds raw bytes the shell printed. */
+  feed(chunk: Buffer): void {
+    this.parser.push(chunk, this.handleEvent);
+  }
+
+  /** Runs one command. Never rejects. */
+  execute(command: string, context: ExecutionContext = {}): Promise<BackendResult<CommandExecution>> {
+    if (this.phase === 'closed') return Promise.resolve(fail(this.closedError ?? this.gone()));
+    if (this.phase === 'wedged' && !this.current) {
+      return Promise.resolve(
+        fail(
+          'BUSY',
+          `the shell has not returned to its prompt since command ${this.wedgedBy} was abandoned; ` +
+            'call interrupt() or destroy the session',
+          { dispatched: false },
+        ),
+      );
+    }
+    return new Promise((resolve) => {
+      const job: Job = {
+        id: `c${(++commandCounter).toString(36)}${randomBytes(3).toString('hex')}`,
+        command,
+        context,
+        calledAt: Date.now(),
+        startedAt: 0,
+        startedHr: 0,
+        output: new BoundedOutputBuffer(
+          context.maxOutputBytes ?? this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
+        ),
+        decoder: context.onOutput ? new StringDecoder('utf8') : null,
+        endReason: null,
+        escalating: false,
+        timers: [],
+        idleTimer: null,
+        abortListener: null,
+        resolve,
+      };
+      if (context.signal?.aborted) {
+        resolve(ok(this.unstarted(job, 'interrupted')));
+        return;
+      }
+      if (context.timeoutMs !== undefined) {
+        job.timers.push(setTimeout(() => this.stop(job, 'timed-out'), context.timeoutMs));
+      }
+      if (context.signal) {
+        const listener = () => this.stop(job, 'interrupted');
+        context.signal.addEventListener('abort', listener, { once: true });
+        job.abortListener = listener;
+      }
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /**
+   * Runs the commands one after another; a non-zero exit does not stop the batch. An error (the shell
+   * died, say) ends the batch: it is returned with the executions so far in `details.executions`.
+   */
+  async executeBatch(
+    commands: string[],
+    context: ExecutionContext = {},
+  ): Promise<BackendResult<CommandExecution[]>> {
+    const executions: CommandExecution[] = [];
+    for (const command of commands) {
+      const result = await this.execute(command, context);
+      if (!result.ok) {
+        const e = result.error;
+        return fail(
+          new BackendError(e.code, e.message, {
+            dispatched: e.dispatched || executions.length > 0,
+            ...(e.backendId === undefined ? {} : { backendId: e.backendId }),
+            cause: e,
+            details: { ...e.details, executions },
+          }),
+        );
+      }
+      executions.push(result.value);
+    }
+    return ok(executions);
+  }
+
+  /** Ctrl-C to the running command, escalating to SIGTERM and SIGKILL of its process group. */
+  interrupt(): void {
+    if (this.phase === 'closed') return;
+    if (this.current) {
+      this.stop(this.current, 'interrupted');
+      return;
+    }
+    this.write('\x03');
+  }
+
+  /** Raw keys for whatever reads the terminal (a command's stdin, an open heredoc...). */
+  sendInput(data: string): void {
+    this.write(data);
+  }
+
+  /**
+   * The shell is gone. A running command ends `lost` with `BACKEND_CRASHED` (dispatched: it may have run),
+   * unless the shell exited normally, which is how `exit 3` ends: then it completed with that code.
+   * Queued commands fail undispatched, so a caller may run them elsewhere.
+   */
+  close(exit: ShellExit): void {
+    if (this.phase === 'closed') return;
+    this.parser.flush(this.handleEvent);
+    const why =
+      exit.reason ??
+      (exit.signal
+        ? `the shell was killed by signal ${exit.signal}`
+        : `the shell exited with code ${exit.exitCode}`);
+    const wasBooting = this.phase === 'booting';
+    this.phase = 'closed';
+    this.closedError = new BackendError(
+      'SESSION_NOT_FOUND',
+      `session ${this.opts.sessionId} has ended: ${why}`,
+      {
+        dispatched: false,
+        backendId: this.opts.backendId,
+      },
+    );
+    if (wasBooting) this.settleReady(fail('UNAVAILABLE', `the shell ended before it was ready: ${why}`));
+    const job = this.current;
+    this.current = null;
+    if (job) {
+      if (exit.intentional) {
+        this.finish(job, null, undefined, 'interrupted');
+      } else if (!exit.signal && exit.exitCode !== null) {
+        this.finish(job, exit.exitCode, undefined);
+      } else {
+        const execution = this.snapshot(job, null, undefined, 'lost');
+        this.settle(
+          job,
+          fail('BACKEND_CRASHED', `command ${job.id} was lost: ${why}`, {
+            dispatched: true,
+            backendId: this.opts.backendId,
+            details: { execution },
+          }),
+          execution,
+        );
+      }
+    }
+    for (const queued of this.queue.splice(0)) {
+      this.settle(
+        queued,
+        fail('SESSION_NOT_FOUND', `session ${this.opts.sessionId} ended before the command ran: ${why}`, {
+          dispatched: false,
+          backendId: this.opts.backendId,
+        }),
+      );
+    }
+  }
+
+  /** Writes to the shell unless it is gone (a write to a closed terminal is an error in most transports). */
+  private write(data: string): void {
+    if (this.phase === 'closed') return;
+    try {
+      this.opts.transport.write(data);
+    } catch {
+      // The transport reports the end of the shell through close(); nothing to add here.
+    }
+  }
+
+  private gone(): BackendError {
+    return new BackendError('SESSION_NOT_FOUND', `session ${this.opts.sessionId} has ended`, {
+      dispatched: false,
+      backendId: this.opts.backendId,
+    });
+  }
+
+  private settleReady(result: BackendResult<void>): void {
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w(result);
+  }
+
+  private pump(): void {
+    if (this.phase !== 'idle' || this.current || this.queue.length === 0) return;
+    const job = this.queue.shift()!;
+    this.current = job;
+    this.phase = 'dispatched';
+    job.startedAt = Date.now();
+    job.startedHr = performance.now();
+    this.resetIdleTimer(job);
+    this.opts.onCommandStarted?.({
+      commandId: job.id,
+      command: job.command,
+      startedAt: job.startedAt,
+      context: job.context,
+    });
+    this.write(this.opts.dialect.command(this.nonce, job.id, job.command));
+  }
+
+  private onEvent(event: ShellEvent): void {
+    const job = this.current;
+    switch (event.type) {
+      case 'output': {
+        const mine = job !== null && (this.phase === 'running' || this.phase === 'raw');
+        this.opts.onOutput?.(event.data, mine ? job.id : undefined);
+        if (mine) {
+          job.output.append(event.data);
+          if (job.decoder) {
+            const text = job.decoder.write(event.data);
+            if (text) this.callOnOutput(job, text);
+          }
+          this.resetIdleTimer(job);
+        }
+        return;
+      }
+      case 'start':
+        if (job && job.id === event.id && (this.phase === 'dispatched' || this.phase === 'raw')) {
+          this.phase = 'running';
+        }
+        return;
+      case 'incomplete':
+        if (job && job.id === event.id) {
+          job.output.clear();
+          this.phase = 'incomplete';
+        }
+        return;
+      case 'end':
+        if (event.cwd !== undefined) this.lastCwd = event.cwd;
+        if (job && job.id === event.id && this.phase === 'running')
+          this.finish(job, event.exitCode, event.cwd);
+        return;
+      case 'prompt':
+        this.onPrompt(event);
+        return;
+    }
+  }
+
+  private onPrompt(event: Extract<ShellEvent, { type: 'prompt' }>): void {
+    if (event.cwd !== undefined) this.lastCwd = event.cwd;
+    const job = this.current;
+    switch (this.phase) {
+      case 'booting':
+        this.phase = 'idle';
+        this.settleReady(ok());
+        this.pump();
+        return;
+      case 'wedged':
+        this.phase = 'idle';
+        this.wedgedBy = undefined;
+        this.pump();
+        return;
+      case 'incomplete': {
+        if (!job) return;
+        if (job.endReason) {
+          // Stopped before it was typed: nothing ran.
+          this.finish(job, null, undefined);
+          return;
+        }
+        const raw = this.opts.dialect.rawCommand(this.nonce, job.id, job.command);
+        if (raw === null) {
+          this.current = null;
+          this.phase = 'idle';
+          this.settle(
+            job,
+            fail(
+              'INVALID_INPUT',
+              'the command is incomplete (an open quote, heredoc or block) and cannot be typed into the shell ' +
+                'as is (a line is too long, or the shell has no way to continue it); nothing ran',
+              { dispatched: false, backendId: this.opts.backendId },
+            ),
+          );
+          this.pump();
+          return;
+        }
+        this.phase = 'raw';
+        this.write(raw);
+        return;
+      }
+      case 'dispatched':
+        // Prompts before the start mark are left over from the previous command or follow the lines that
+        // assemble a long command. Only after Ctrl-C (which may discard the unread line) does one end it.
+        if (job?.escalating) this.finish(job, event.exitCode, event.cwd);
+        return;
+      case 'running':
+      case 'raw':
+        // A prompt for this command ends it, as does one from a fresh shell that knows no id (after `exec
+        // bash`); after Ctrl-C any prompt does.
+        if (job && (event.id === job.id || event.id === '' || job.escalating)) {
+          this.finish(job, event.exitCode, event.cwd);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private callOnOutput(job: Job, text: string): void {
+    try {
+      job.context.onOutput?.(text);
+    } catch {
+      // A caller's callback must not break the session; its error is its own.
+    }
+  }
+
+  private resetIdleTimer(job: Job): void {
+    const idle = job.context.idleTimeoutMs;
+    if (idle === undefined || job.endReason) return;
+    if (job.idleTimer) {
+      job.idleTimer.refresh();
+      return;
+    }
+    job.idleTimer = setTimeout(() => this.stop(job, 'timed-out'), idle);
+    job.timers.push(job.idleTimer);
+  }
+
+  /** Ends a job early: dequeues it, or interrupts it and escalates until the shell is back. */
+  private stop(job: Job, reason: 'timed-out' | 'interrupted'): void {
+    if (job.endReason) return;
+    job.endReason = reason;
+    const queued = this.queue.indexOf(job);
+    if (queued !== -1) {
+      this.queue.splice(queued, 1);
+      this.settle(job, ok(this.unstarted(job, reason)));
+      return;
+    }
+    if (this.current !== job) return;
+    if (this.phase === 'incomplete') return; // its prompt is coming; nothing runs
+    void this.escalate(job);
+  }
+
+  private async escalate(job: Job): Promise<void> {
+    job.escalating = true;
+    const grace = this.opts.interruptGraceMs ?? 1000;
+    const killGrace = this.opts.killGraceMs ?? 1000;
+    const done = () => this.current !== job;
+    const wait = (ms: number) =>
+      new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        job.timers.push(t);
+      });
+    this.write('\x03');
+    await wait(grace);
+    if (done()) return;
+    await this.signal('SIGTERM');
+    await wait(killGrace);
+    if (done()) return;
+    await this.signal('SIGKILL');
+    await wait(killGrace);
+    if (done()) return;
+    // The shell itself does not come back (it ignores Ctrl-C while a builtin waits, say). Give the caller
+    // what there is and refuse new commands until a prompt shows.
+    this.wedgedBy = job.id;
+    this.finish(job, null, undefined);
+    if (this.phase === 'idle') this.phase = 'wedged';
+  }
+
+  private async signal(sig: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    try {
+      await this.opts.transport.signalForeground?.(sig);
+    } catch {
+      // The process group may be gone already.
+    }
+  }
+
+  private finish(job: Job, exitCode: number | null, cwd: string | undefined, status?: CommandStatus): void {
+    if (this.current === job) {
+      this.current = null;
+      if (this.phase !== 'closed') this.phase = 'idle';
+    }
+    const execution = this.snapshot(job, exitCode, cwd, status ?? job.endReason ?? 'completed');
+    this.settle(job, ok(execution), execution);
+    this.pump();
+  }
+
+  private snapshot(
+    job: Job,
+    exitCode: number | null,
+    cwd: string | undefined,
+    status: CommandStatus,
+  ): CommandExecution {
+    if (job.decoder) {
+      const rest = job.decoder.end();
+      if (rest) this.callOnOutput(job, rest);
+      job.decoder = null;
+    }
+    const { text, truncatedBytes } = job.output.read();
+    const reportedCwd = cwd ?? (status === 'completed' ? this.lastCwd : undefined);
+    return {
+      id: job.id,
+      sessionId: this.opts.sessionId,
+      paneId: this.opts.paneId,
+      command: job.command,
+      status,
+      exitCode,
+      output: text,
+      truncatedBytes,
+      ...(reportedCwd === undefined ? {} : { cwd: reportedCwd }),
+      startedAt: job.startedAt || job.calledAt,
+      durationMs: job.startedHr ? performance.now() - job.startedHr : 0,
+      backendId: this.opts.backendId,
+    };
+  }
+
+  private unstarted(job: Job, status: CommandStatus): CommandExecution {
+    return this.snapshot(job, null, undefined, status);
+  }
+
+  private settle(job: Job, result: BackendResult<CommandExecution>, execution?: CommandExecution): void {
+    for (const t of job.timers) clearTimeout(t);
+    job.timers = [];
+    if (job.abortListener) job.context.signal?.removeEventListener('abort', job.abortListener);
+    job.abortListener = null;
+    if (execution && job.startedAt) this.opts.onCommandCompleted?.(execution, job.output.totalBytes);
+    job.resolve(result);
+  }
+}

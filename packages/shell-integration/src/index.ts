@@ -1,0 +1,13 @@
+export { MarkParser, type ShellEvent, type MarkParserOptions } from './mark-parser';
+export { MARK_OSC, MARK_PREFIX, MARK_TERMINATOR, markFormat, type MarkKind } from './marks';
+export { type ShellDialect, MAX_TYPED_LINE } from './shell-dialect';
+export { bashDialect } from './bash-dialect';
+export { posixDialect } from './posix-dialect';
+export { dialectForShell } from './dialect-for-shell';
+export { ansiCQuote, unquoteShellWord, literalTerminalInput } from './shell-quote';
+export {
+  ShellCommandRunner,
+  type ShellCommandRunnerOptions,
+  type ShellTransport,
+  type ShellExit,
+} from './command-runner';

@@ -1,0 +1,165 @@
+import { MARK_OSC } from './marks';
+import { unquoteShellWord } from './shell-quote';
+
+export type ShellEvent =
+  | { type: 'output'; data: Buffer }
+  | { type: 'start'; id: string }
+  | { type: 'end'; id: string; exitCode: number | null; cwd?: string }
+  | { type: 'incomplete'; id: string }
+  | { type: 'prompt'; id: string; exitCode: number | null; cwd?: string };
+
+const ESC = 0x1b;
+const BEL = 0x07;
+const PREFIX = Buffer.from(`\x1b]${MARK_OSC};`, 'latin1');
+
+export interface MarkParserOptions {
+  /**
+   * A candidate mark longer than this is not ours (ours are short; the cwd is at most a few KiB), so
+   * an unterminated look-alike cannot make the parser hold output back forever.
+   */
+  maxMarkBytes?: number;
+}
+
+function parseStatus(field: string | undefined): number | null {
+  if (field === undefined || !/^\d{1,3}$/.test(field)) return null;
+  const n = Number(field);
+  return n <= 255 ? n : null;
+}
+
+function parseCwd(field: string | undefined): string | undefined {
+  if (field === undefined || field === '') return undefined;
+  return unquoteShellWord(field).toString('utf8');
+}
+
+/**
+ * A streaming parser of a shell's raw output: splits it into plain output and the marks carrying our
+ * nonce. Marks may be split across chunks at any byte; marks with another nonce (a nested session, a
+ * `cat` of an old log, a command faking one) are output like any other bytes. Only bytes that may begin
+ * a mark are held back, so output flows with no added latency.
+ *
+ * Cost: one native `indexOf(ESC)` scan per chunk; no rescans of earlier bytes.
+ *
+ * @example
+ * ```ts
+ * const parser = new MarkParser(nonce);
+ * pty.onData((chunk) => parser.push(chunk, (event) => handle(event)));
+ * ```
+ */
+export class MarkParser {
+  private readonly nonce: string;
+  private readonly maxMarkBytes: number;
+  private pending: Buffer | null = null;
+
+  constructor(nonce: string, options: MarkParserOptions = {}) {
+    this.nonce = nonce;
+    this.maxMarkBytes = options.maxMarkBytes ?? 64 * 1024;
+  }
+
+  push(chunk: Buffer, emit: (event: ShellEvent) => void): void {
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = null;
+    let outStart = 0;
+    let pos = 0;
+    while (pos < data.length) {
+      const esc = data.indexOf(ESC, pos);
+      if (esc === -1) break;
+      // Does a mark prefix start here? Compare what we have; hold back if the chunk ends mid-prefix.
+      const avail = Math.min(PREFIX.length, data.length - esc);
+      if (data.compare(PREFIX, 0, avail, esc, esc + avail) !== 0) {
+        pos = esc + 1;
+        continue;
+      }
+      if (avail < PREFIX.length) {
+        this.hold(data, outStart, esc, emit);
+        return;
+      }
+      const bodyStart = esc + PREFIX.length;
+      const window = data.subarray(0, Math.min(data.length, esc + this.maxMarkBytes));
+      const bel = window.indexOf(BEL, bodyStart);
+      // Our marks never hold an ESC (the cwd is quoted), so one before the terminator means this is a
+      // look-alike; the ESC may begin a real mark and is examined next.
+      const nextEsc = window.indexOf(ESC, bodyStart);
+      if (nextEsc !== -1 && (bel === -1 || nextEsc < bel)) {
+        pos = nextEsc;
+        continue;
+      }
+      if (bel === -1) {
+        if (data.length - esc < this.maxMarkBytes) {
+          this.hold(data, outStart, esc, emit);
+          return;
+        }
+        pos = esc + 1; // too long to be ours: plain output
+        continue;
+      }
+      const event = this.decode(data.toString('latin1', bodyStart, bel));
+      if (event === null) {
+        pos = bel + 1; // a foreign or malformed mark is output, verbatim
+        continue;
+      }
+      if (esc > outStart) emit({ type: 'output', data: data.subarray(outStart, esc) });
+      emit(event);
+      outStart = pos = bel + 1;
+    }
+    if (outStart < data.length) emit({ type: 'output', data: data.subarray(outStart) });
+  }
+
+  /** Releases bytes held back as a possible partial mark (call when the stream ends). */
+  flush(emit: (event: ShellEvent) => void): void {
+    if (this.pending && this.pending.length > 0) emit({ type: 'output', data: this.pending });
+    this.pending = null;
+  }
+
+  private hold(data: Buffer, outStart: number, from: number, emit: (event: ShellEvent) => void): void {
+    if (from > outStart) emit({ type: 'output', data: data.subarray(outStart, from) });
+    // Copy: the caller's chunk may be a view into a larger buffer that should not stay alive.
+    this.pending = Buffer.from(data.subarray(from));
+  }
+
+  private decode(body: string): Exclude<ShellEvent, { type: 'output' }> | null {
+    // body: <kind>;<nonce>;<fields...>; the cwd is last and may itself contain ';' (quoted as '\;').
+    const kind = body[0];
+    if (body[1] !== ';') return null;
+    const nonceEnd = body.indexOf(';', 2);
+    const nonce = nonceEnd === -1 ? body.slice(2) : body.slice(2, nonceEnd);
+    if (nonce !== this.nonce) return null;
+    const rest = nonceEnd === -1 ? '' : body.slice(nonceEnd + 1);
+    switch (kind) {
+      case 'S':
+        return rest ? { type: 'start', id: rest } : null;
+      case 'I':
+        return rest ? { type: 'incomplete', id: rest } : null;
+      case 'E': {
+        const [id, status, cwd] = splitFields(rest, 3);
+        if (!id) return null;
+        const c = parseCwd(cwd);
+        return { type: 'end', id, exitCode: parseStatus(status), ...(c === undefined ? {} : { cwd: c }) };
+      }
+      case 'P': {
+        const [id, status, cwd] = splitFields(rest, 3);
+        const c = parseCwd(cwd);
+        return {
+          type: 'prompt',
+          id: id ?? '',
+          exitCode: parseStatus(status),
+          ...(c === undefined ? {} : { cwd: c }),
+        };
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+/** Splits on ';' into at most `n` fields, the last one keeping any further ';'. */
+function splitFields(s: string, n: number): string[] {
+  const out: string[] = [];
+  let from = 0;
+  while (out.length < n - 1) {
+    const at = s.indexOf(';', from);
+    if (at === -1) break;
+    out.push(s.slice(from, at));
+    from = at + 1;
+  }
+  out.push(s.slice(from));
+  return out;
+}

@@ -1,0 +1,27 @@
+/**
+ * The wire format of shell integration marks, in the spirit of OSC 133 / OSC 633 but with a private
+ * number and a per-session nonce:
+ *
+ *   ESC ] 6973 ; S ; <nonce> ; <id> BEL                      command <id> started (the shell read it)
+ *   ESC ] 6973 ; E ; <nonce> ; <id> ; <status> ; <cwd> BEL   command <id> ended with $? and $PWD
+ *   ESC ] 6973 ; I ; <nonce> ; <id> BEL                      command <id> is incomplete text; nothing ran
+ *   ESC ] 6973 ; P ; <nonce> ; <id> ; <status> ; <cwd> BEL   the shell shows a prompt (last $?, $PWD);
+ *                                                            <id> is the last command the shell started, empty
+ *                                                            in a fresh shell (after `exec bash`, say)
+ *
+ * `<cwd>` is shell-quoted (bash `printf %q`) so it can hold any byte but NUL. Terminals ignore OSC
+ * sequences they do not know, so marks are invisible if they ever reach a screen.
+ */
+export const MARK_OSC = '6973';
+export const MARK_PREFIX = `\x1b]${MARK_OSC};`;
+export const MARK_TERMINATOR = '\x07';
+
+export type MarkKind = 'S' | 'E' | 'I' | 'P';
+
+/** The printf format (for the shell) of a mark; `%s`/`%q` placeholders are filled by the shell. */
+export function markFormat(kind: MarkKind, nonce: string, fields: readonly string[]): string {
+  return ['\\033]' + MARK_OSC, kind, nonce, ...fields].join(';') + '\\007';
+}
+
+/** Nonces and ids travel inside marks and shell words: keep them to a safe alphabet. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

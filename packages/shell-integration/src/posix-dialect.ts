@@ -1,0 +1,35 @@
+import { MARK_OSC, markFormat } from './marks';
+import { MAX_TYPED_LINE, packPieces, type ShellDialect } from './shell-dialect';
+import { posixPieces } from './shell-quote';
+
+/*
+ * The fallback for shells other than bash (dash, busybox ash, ...): POSIX has no PROMPT_COMMAND, `$'...'`,
+ * `[[` or `printf %q`. The prompt mark lives in PS1, which POSIX shells parameter-expand at each prompt
+ * (`$?`, `$PWD`); the command travels single-quoted and runs with `eval`.
+ * Limits, documented in the README: no completeness check (an incomplete command reports the shell's syntax
+ * error instead of waiting for more input), the cwd is reported unquoted, and `exec sh` loses the hooks.
+ */
+
+export const posixDialect: ShellDialect = {
+  name: 'posix',
+  spawnArgs: ['-i'],
+
+  bootstrap(nonce) {
+    // The escape bytes are produced by printf so the typed text itself stays printable.
+    const ps1 = `"$(printf '\\033]${MARK_OSC};P;${nonce};')"'\${__vth_id-};$?;$PWD'"$(printf '\\007')"`;
+    return `stty -echo -onlcr 2>/dev/null; PS2=''; PS1=${ps1}\n`;
+  },
+
+  command(nonce, id, command) {
+    const words = packPieces(posixPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
+    const lines = words.map((w, i) => (i === 0 ? `__vth_c='${w}'` : `__vth_c="$__vth_c"'${w}'`));
+    const run =
+      `__vth_id=${id}; printf '${markFormat('S', nonce, [id])}'; eval "$__vth_c"; __vth_s=$?; unset __vth_c; ` +
+      `printf '${markFormat('E', nonce, [id, '%s', '%s'])}' "$__vth_s" "$PWD"`;
+    return [...lines, run].join('\n') + '\n';
+  },
+
+  rawCommand() {
+    return null;
+  },
+};

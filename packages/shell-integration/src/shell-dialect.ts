@@ -1,0 +1,46 @@
+/**
+ * How to drive one family of interactive shells: the text that quiets a fresh shell and installs the
+ * hooks, and the text that runs one command so that it reports start, end, exit code and cwd.
+ */
+export interface ShellDialect {
+  readonly name: 'bash' | 'posix';
+  /** Arguments that start the shell interactive and as quiet as it allows (no rc files, no line editing). */
+  readonly spawnArgs: readonly string[];
+  /**
+   * Typed once into a fresh shell: turns off echo and CR/LF translation, empties the prompts, installs
+   * the prompt hook. The first prompt mark after it means the shell is ready.
+   */
+  bootstrap(nonce: string): string;
+  /**
+   * Input that runs `command` and reports it with start/end marks. The bash dialect first checks that the
+   * text is complete and answers with an `I` mark (nothing ran) when it is not; see `rawCommand`.
+   */
+  command(nonce: string, id: string, command: string): string;
+  /**
+   * Input that types an incomplete command (an open heredoc or quote) into the shell as a terminal user
+   * would, so text sent later with `sendInput` completes it; the prompt mark ends it. `null` when the
+   * dialect cannot (then the command is run through `command` and reports the shell's syntax error).
+   */
+  rawCommand(nonce: string, id: string, command: string): string | null;
+}
+
+/**
+ * Canonical-mode terminals cut input lines at 4095 bytes; every line we type stays well below, and longer
+ * commands are assembled in a shell variable over several lines.
+ */
+export const MAX_TYPED_LINE = 3000;
+
+/** Packs quoted pieces into words of at most `max` characters, never splitting a piece. */
+export function packPieces(pieces: readonly string[], max: number): string[] {
+  const words: string[] = [];
+  let current = '';
+  for (const p of pieces) {
+    if (current.length + p.length > max && current !== '') {
+      words.push(current);
+      current = '';
+    }
+    current += p;
+  }
+  words.push(current);
+  return words;
+}
