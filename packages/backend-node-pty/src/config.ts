@@ -1,0 +1,59 @@
+import { envSchema, LIMITS, terminalSizeSchema } from '@vth/core';
+import { z } from 'zod';
+
+const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
+
+/**
+ * Configuration of the node-pty backend. Every field has a default; unknown fields are rejected so a typo
+ * is an `INVALID_CONFIG`, not a silently ignored setting.
+ */
+export const nodePtyConfigSchema = z.strictObject({
+  /** Instance id (generated when absent). */
+  id: z.string().min(1).max(128).optional(),
+  /** The shell for new sessions: a name looked up in PATH or an absolute path. bash gets the full shell integration, other shells the POSIX fallback. */
+  shell: z.string().min(1).default('bash'),
+  /** Arguments for the shell; by default those that start it interactive and quiet (`--noprofile --norc --noediting -i` for bash). */
+  shellArgs: z.array(z.string()).optional(),
+  /** Working directory of new sessions (default: the process's cwd). */
+  cwd: z.string().min(1).optional(),
+  /** Environment added to every session. */
+  env: envSchema.default({}),
+  /** Start sessions from this process's environment (minus vth's own hook variables). */
+  inheritEnv: z.boolean().default(true),
+  /** TERM of the sessions. */
+  term: z.string().min(1).default('xterm-256color'),
+  cols: terminalSizeSchema.default(120),
+  rows: terminalSizeSchema.default(30),
+  /** Sessions beyond this are refused with `BUSY`. */
+  maxSessions: z.number().int().min(1).max(100_000).default(256),
+  /** Output kept per command unless the call's context says otherwise (head and tail kept). */
+  maxOutputBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(LIMITS.outputBytes)
+    .default(16 * 1024 * 1024),
+  /** Longest command accepted. */
+  maxCommandBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .default(LIMITS.commandBytes),
+  /** Recent output kept per session for `capture`. */
+  scrollbackBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** How long a new shell gets to become ready. */
+  readyTimeoutMs: ms(10_000),
+  /** After Ctrl-C, how long a command gets before its process group gets SIGTERM. */
+  interruptGraceMs: ms(1000),
+  /** After SIGHUP (destroy) or SIGTERM (interrupt), how long before SIGKILL. */
+  killGraceMs: ms(500),
+});
+
+export type NodePtyConfig = z.output<typeof nodePtyConfigSchema>;
+export type NodePtyConfigInput = z.input<typeof nodePtyConfigSchema>;

@@ -1,0 +1,568 @@
+import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  type BackendError,
+  BoundedOutputBuffer,
+  captureOptionsSchema,
+  commandSchema,
+  createId,
+  createSessionOptionsSchema,
+  emitErrorSafely,
+  executionContextSchema,
+  fail,
+  inputDataSchema,
+  MetricsRecorder,
+  ok,
+  paneIdSchema,
+  parseInput,
+  sessionIdSchema,
+  terminalSizeSchema,
+  toBackendError,
+  type BackendCapabilities,
+  type BackendConfig,
+  type BackendEventMap,
+  type BackendHealth,
+  type BackendMetrics,
+  type BackendResult,
+  type CaptureOptions,
+  type CommandExecution,
+  type CreateSessionOptions,
+  type ExecutionContext,
+  type ITerminalBackend,
+  type SessionClosedEvent,
+  type SessionInfo,
+} from '@vth/core';
+import { dialectForShell, ShellCommandRunner } from '@vth/shell-integration';
+import type * as NodePty from 'node-pty';
+import { z } from 'zod';
+import { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
+import { loadNodePty } from './load-node-pty';
+import { listSessionMembers, readProcStat } from './proc-stat';
+import { resolveExecutable } from './resolve-executable';
+
+export const NODE_PTY_CAPABILITIES: BackendCapabilities = {
+  persistentSessions: true,
+  multiplePanes: false,
+  resize: true,
+  interrupt: true,
+  sendInput: true,
+  capture: true,
+  streaming: true,
+  exitCodes: true,
+  cwdTracking: true,
+  isolation: 'process',
+  remote: false,
+};
+
+/** The one pane of a node-pty session. */
+export const NODE_PTY_PANE = '0';
+
+interface PtySession {
+  id: string;
+  pty: NodePty.IPty;
+  pid: number;
+  runner: ShellCommandRunner;
+  createdAt: number;
+  labels?: Record<string, string>;
+  scrollback: BoundedOutputBuffer;
+  decoder: StringDecoder;
+  closing: SessionClosedEvent['reason'] | null;
+  exited: Promise<void>;
+}
+
+/** Variables of vth's own hooks: a vth running inside a vth session must not hand them on. */
+const HOOK_VARIABLES = ['PROMPT_COMMAND', '__vth_pid', '__vth_q', '__vth_id'];
+
+const commandListSchema = (maxBytes: number) => z.array(commandSchema(maxBytes)).max(10_000);
+
+/**
+ * A backend that runs each session in a local shell on a pseudo-terminal (node-pty): the lowest-latency
+ * backend, needing nothing but a shell. One pane per session (`'0'`).
+ *
+ * @example
+ * ```ts
+ * const backend = new NodePtyBackend();
+ * await backend.initialize({ shell: 'bash' });
+ * const s = await backend.createSession({ cwd: '/tmp' });
+ * if (s.ok) console.log(await backend.executeCommand(s.value.id, 'ls'));
+ * await backend.shutdown();
+ * ```
+ */
+export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITerminalBackend {
+  readonly type = 'node-pty';
+  readonly capabilities = NODE_PTY_CAPABILITIES;
+  private backendId: string;
+  private config: NodePtyConfig | null = null;
+  private state: 'new' | 'ready' | 'shut-down' = 'new';
+  private pty: typeof NodePty | null = null;
+  private shellPath = '';
+  private readonly sessions = new Map<string, PtySession>();
+  private readonly pending = new Set<string>();
+  private readonly metrics = new MetricsRecorder();
+
+  constructor(config: NodePtyConfigInput = {}) {
+    super();
+    this.backendId = config.id ?? createId('pty');
+    this.initial = config;
+  }
+
+  private readonly initial: NodePtyConfigInput;
+
+  get id(): string {
+    return this.backendId;
+  }
+
+  async initialize(config: BackendConfig = {}): Promise<BackendResult<void>> {
+    if (this.state === 'shut-down') return this.error('NOT_INITIALIZED', 'the backend has been shut down');
+    if (this.state === 'ready') return ok();
+    const parsed = parseInput(
+      nodePtyConfigSchema,
+      { ...this.initial, ...config },
+      'config',
+      'INVALID_CONFIG',
+    );
+    if (!parsed.ok) return this.record(parsed);
+    const loaded = loadNodePty();
+    if (!loaded.ok) return this.record(loaded);
+    const shell = await resolveExecutable(parsed.value.shell);
+    if (!shell) {
+      return this.error('UNAVAILABLE', `shell "${parsed.value.shell}" was not found (looked in PATH)`);
+    }
+    if (parsed.value.id) this.backendId = parsed.value.id;
+    this.config = parsed.value;
+    this.pty = loaded.value;
+    this.shellPath = shell;
+    this.state = 'ready';
+    return ok();
+  }
+
+  async createSession(
+    options: CreateSessionOptions = {},
+    _context?: ExecutionContext,
+  ): Promise<BackendResult<SessionInfo>> {
+    const ready = this.ready();
+    if (!ready.ok) return this.record(ready);
+    const config = ready.value;
+    const opts = parseInput(createSessionOptionsSchema, options ?? {}, 'options');
+    if (!opts.ok) return this.record(opts);
+    const o = opts.value;
+    const id = o.sessionId ?? createId('s');
+    if (this.sessions.has(id) || this.pending.has(id)) {
+      return this.error('INVALID_INPUT', `session "${id}" already exists`);
+    }
+    if (this.sessions.size + this.pending.size >= config.maxSessions) {
+      return this.error('BUSY', `the backend already runs its maximum of ${config.maxSessions} sessions`);
+    }
+    this.pending.add(id);
+    try {
+      return await this.spawnSession(id, o, config);
+    } finally {
+      this.pending.delete(id);
+    }
+  }
+
+  private async spawnSession(
+    id: string,
+    o: z.output<typeof createSessionOptionsSchema>,
+    config: NodePtyConfig,
+  ): Promise<BackendResult<SessionInfo>> {
+    const cwd = o.cwd ?? config.cwd ?? process.cwd();
+    const cwdOk = await stat(cwd).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!cwdOk)
+      return this.error('INVALID_INPUT', `invalid options.cwd: "${cwd}" is not an existing directory`);
+    let shell = this.shellPath;
+    if (o.shell !== undefined) {
+      const resolved = await resolveExecutable(o.shell);
+      if (!resolved) return this.error('INVALID_INPUT', `invalid options.shell: "${o.shell}" was not found`);
+      shell = resolved;
+    }
+    const dialect = dialectForShell(shell);
+    const env = this.sessionEnv(config, o.env);
+    let pty: NodePty.IPty;
+    try {
+      pty = this.pty!.spawn(shell, config.shellArgs ?? [...dialect.spawnArgs], {
+        name: config.term,
+        cols: o.cols ?? config.cols,
+        rows: o.rows ?? config.rows,
+        cwd,
+        env,
+        encoding: null,
+      });
+    } catch (e) {
+      return this.record(fail(toBackendError(e, 'UNAVAILABLE', { dispatched: false, backendId: this.id })));
+    }
+    const pid = pty.pid;
+    const runner = new ShellCommandRunner({
+      transport: {
+        write: (data) => pty.write(data),
+        signalForeground: (signal) => signalForegroundGroup(pid, signal),
+      },
+      dialect,
+      sessionId: id,
+      paneId: NODE_PTY_PANE,
+      backendId: this.id,
+      maxOutputBytes: config.maxOutputBytes,
+      interruptGraceMs: config.interruptGraceMs,
+      killGraceMs: config.killGraceMs,
+      onOutput: (data, commandId) => this.onSessionOutput(session, data, commandId),
+      onCommandStarted: (info) => {
+        this.metrics.commandStarted();
+        this.emit('command-started', {
+          sessionId: id,
+          paneId: NODE_PTY_PANE,
+          commandId: info.commandId,
+          command: info.command,
+          startedAt: info.startedAt,
+          ...pickAudit(info.context),
+        });
+      },
+      onCommandCompleted: (execution, outputBytes) => {
+        this.metrics.commandFinished(execution, outputBytes);
+        this.emit('command-completed', execution);
+      },
+    });
+    let exited!: () => void;
+    const session: PtySession = {
+      id,
+      pty,
+      pid,
+      runner,
+      createdAt: Date.now(),
+      ...(o.labels ? { labels: o.labels } : {}),
+      scrollback: new BoundedOutputBuffer(config.scrollbackBytes, { headBytes: 0 }),
+      decoder: new StringDecoder('utf8'),
+      closing: null,
+      exited: new Promise<void>((r) => (exited = r)),
+    };
+    pty.onData((chunk) => runner.feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    pty.onExit(({ exitCode, signal }) => {
+      runner.close({
+        exitCode,
+        signal: signal || null,
+        ...(session.closing && session.closing !== 'crashed'
+          ? {
+              intentional: true,
+              reason: `the session was ${session.closing === 'shutdown' ? 'shut down' : 'destroyed'}`,
+            }
+          : {}),
+      });
+      // Whatever the shell left running (nohup'd jobs) ends with it: a session leaves nothing behind.
+      killSessionMembers(pid);
+      if (this.sessions.get(id) === session) this.sessions.delete(id);
+      this.metrics.sessionClosed();
+      this.emit('session-closed', {
+        sessionId: id,
+        reason: session.closing ?? 'exited',
+        exitCode,
+        signal: signal || null,
+      });
+      exited();
+    });
+    this.sessions.set(id, session);
+    pty.write(runner.bootstrapText());
+    const readyResult = await runner.ready(config.readyTimeoutMs);
+    if (!readyResult.ok) {
+      session.closing = 'crashed';
+      await this.terminate(session);
+      return this.record(fail(readyResult.error));
+    }
+    this.metrics.sessionCreated();
+    const info = this.info(session);
+    this.emit('session-created', info);
+    return ok(info);
+  }
+
+  async destroySession(sessionId: string): Promise<BackendResult<void>> {
+    const found = this.lookup(sessionId);
+    if (!found.ok) return this.record(found);
+    found.value.closing = 'destroyed';
+    await this.terminate(found.value);
+    return ok();
+  }
+
+  async listSessions(): Promise<BackendResult<SessionInfo[]>> {
+    const ready = this.ready();
+    if (!ready.ok) return this.record(ready);
+    return ok([...this.sessions.values()].map((s) => this.info(s)));
+  }
+
+  async executeCommand(
+    sessionId: string,
+    command: string,
+    paneId?: string,
+    context: ExecutionContext = {},
+  ): Promise<BackendResult<CommandExecution>> {
+    const target = this.target(sessionId, paneId, context);
+    if (!target.ok) return this.record(target);
+    const cmd = parseInput(commandSchema(this.config!.maxCommandBytes), command, 'command');
+    if (!cmd.ok) return this.record(cmd);
+    return this.record(await target.value.runner.execute(cmd.value, context ?? {}));
+  }
+
+  async executeBatch(
+    sessionId: string,
+    commands: string[],
+    paneId?: string,
+    context: ExecutionContext = {},
+  ): Promise<BackendResult<CommandExecution[]>> {
+    const target = this.target(sessionId, paneId, context);
+    if (!target.ok) return this.record(target);
+    const cmds = parseInput(commandListSchema(this.config!.maxCommandBytes), commands, 'commands');
+    if (!cmds.ok) return this.record(cmds);
+    return this.record(await target.value.runner.executeBatch(cmds.value, context ?? {}));
+  }
+
+  async sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    const input = parseInput(inputDataSchema(), data, 'data');
+    if (!input.ok) return this.record(input);
+    target.value.runner.sendInput(input.value);
+    return ok();
+  }
+
+  async interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    target.value.runner.interrupt();
+    return ok();
+  }
+
+  async capture(
+    sessionId: string,
+    paneId?: string,
+    options: CaptureOptions = {},
+  ): Promise<BackendResult<string>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    const opts = parseInput(captureOptionsSchema, options ?? {}, 'options');
+    if (!opts.ok) return this.record(opts);
+    const { text } = target.value.scrollback.read();
+    return ok(opts.value.lines === undefined ? text : lastLines(text, opts.value.lines));
+  }
+
+  async resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    const c = parseInput(terminalSizeSchema, cols, 'cols');
+    if (!c.ok) return this.record(c);
+    const r = parseInput(terminalSizeSchema, rows, 'rows');
+    if (!r.ok) return this.record(r);
+    try {
+      target.value.pty.resize(c.value, r.value);
+    } catch (e) {
+      return this.record(
+        fail(toBackendError(e, 'SESSION_NOT_FOUND', { dispatched: false, backendId: this.id })),
+      );
+    }
+    return ok();
+  }
+
+  async getHealth(): Promise<BackendHealth> {
+    const checkedAt = Date.now();
+    if (this.state !== 'ready') {
+      return {
+        status: 'unhealthy',
+        message: this.state === 'new' ? 'not initialized' : 'shut down',
+        checkedAt,
+      };
+    }
+    const max = this.config!.maxSessions;
+    const active = this.sessions.size;
+    return {
+      status: active >= max ? 'degraded' : 'healthy',
+      ...(active >= max ? { message: `at its maximum of ${max} sessions` } : {}),
+      checkedAt,
+      details: { sessions: active, maxSessions: max, shell: this.shellPath },
+    };
+  }
+
+  getMetrics(): BackendMetrics {
+    return this.metrics.snapshot(this.id, this.type, this.sessions.size);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.state === 'shut-down') return;
+    this.state = 'shut-down';
+    await Promise.all(
+      [...this.sessions.values()].map((s) => {
+        s.closing = 'shutdown';
+        return this.terminate(s);
+      }),
+    );
+  }
+
+  /**
+   * Ends a session's shell and everything it started: SIGHUP (a closing terminal), then SIGKILL to every
+   * process of the terminal session after `killGraceMs`, because bash sometimes misses a SIGHUP that lands
+   * right after a command.
+   */
+  private async terminate(session: PtySession): Promise<void> {
+    try {
+      session.pty.kill('SIGHUP');
+    } catch {
+      // Already gone.
+    }
+    const grace = this.config?.killGraceMs ?? 500;
+    const exitedInTime = await Promise.race([
+      session.exited.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), grace).unref()),
+    ]);
+    if (!exitedInTime) {
+      killSessionMembers(session.pid);
+      await Promise.race([session.exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+    }
+    this.sessions.delete(session.id);
+  }
+
+  private onSessionOutput(session: PtySession, data: Buffer, commandId: string | undefined): void {
+    session.scrollback.append(data);
+    if (this.listenerCount('output') === 0) return;
+    const text = session.decoder.write(data);
+    if (text) {
+      this.emit('output', {
+        sessionId: session.id,
+        paneId: NODE_PTY_PANE,
+        ...(commandId === undefined ? {} : { commandId }),
+        data: text,
+      });
+    }
+  }
+
+  private sessionEnv(
+    config: NodePtyConfig,
+    extra: Record<string, string> | undefined,
+  ): Record<string, string> {
+    const env: Record<string, string> = {};
+    if (config.inheritEnv) {
+      for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+      for (const k of HOOK_VARIABLES) delete env[k];
+    }
+    Object.assign(env, config.env, extra);
+    env['TERM'] = config.term;
+    if (!env['LANG'] && !env['LC_ALL']) env['LANG'] = 'C.UTF-8';
+    return env;
+  }
+
+  private info(session: PtySession): SessionInfo {
+    const cwd = session.runner.cwd;
+    return {
+      id: session.id,
+      backendId: this.id,
+      createdAt: session.createdAt,
+      ...(cwd === undefined ? {} : { cwd }),
+      panes: [NODE_PTY_PANE],
+      alive: !session.runner.closed,
+      ...(session.labels ? { labels: session.labels } : {}),
+    };
+  }
+
+  private ready(): BackendResult<NodePtyConfig> {
+    if (this.state !== 'ready' || !this.config) {
+      return fail(
+        'NOT_INITIALIZED',
+        this.state === 'new' ? 'call initialize() first' : 'the backend has been shut down',
+        {
+          backendId: this.id,
+        },
+      );
+    }
+    return ok(this.config);
+  }
+
+  private lookup(sessionId: string): BackendResult<PtySession> {
+    const ready = this.ready();
+    if (!ready.ok) return ready;
+    const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
+    if (!id.ok) return id;
+    const session = this.sessions.get(id.value);
+    if (!session || session.closing) {
+      return fail('SESSION_NOT_FOUND', `no session "${id.value}" on backend ${this.id}`, {
+        backendId: this.id,
+      });
+    }
+    return ok(session);
+  }
+
+  private target(
+    sessionId: string,
+    paneId: string | undefined,
+    context?: ExecutionContext,
+  ): BackendResult<PtySession> {
+    const session = this.lookup(sessionId);
+    if (!session.ok) return session;
+    if (paneId !== undefined) {
+      const pane = parseInput(paneIdSchema, paneId, 'paneId');
+      if (!pane.ok) return pane;
+      if (pane.value !== NODE_PTY_PANE) {
+        return fail(
+          'PANE_NOT_FOUND',
+          `session "${sessionId}" has no pane "${pane.value}" (node-pty sessions have one pane, "0")`,
+          {
+            backendId: this.id,
+          },
+        );
+      }
+    }
+    if (context !== undefined) {
+      const ctx = parseInput(executionContextSchema, context, 'context');
+      if (!ctx.ok) return ctx;
+    }
+    return session;
+  }
+
+  private error<T>(code: BackendError['code'], message: string): BackendResult<T> {
+    return this.record(fail(code, message, { backendId: this.id }));
+  }
+
+  /** Counts failures for `getMetrics()` and reports them as `error` events when someone listens. */
+  private record<T>(result: BackendResult<T>): BackendResult<T> {
+    if (!result.ok) {
+      const error = result.error.backendId ? result.error : result.error.withBackendId(this.id);
+      this.metrics.error(error);
+      emitErrorSafely(this, error);
+      return { ok: false, error };
+    }
+    return result;
+  }
+}
+
+function pickAudit(context: ExecutionContext): { requestId?: string; userId?: string; source?: string } {
+  return {
+    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
+    ...(context.userId === undefined ? {} : { userId: context.userId }),
+    ...(context.source === undefined ? {} : { source: context.source }),
+  };
+}
+
+/** Signals the terminal's foreground job when it is not the shell itself (signalling the shell would end the session). */
+function signalForegroundGroup(shellPid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
+  const stat = readProcStat(shellPid);
+  if (!stat || stat.tpgid <= 0 || stat.tpgid === stat.pgrp) return false;
+  try {
+    process.kill(-stat.tpgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function killSessionMembers(sessionLeader: number): void {
+  for (const pid of listSessionMembers(sessionLeader)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  const trailing = text.endsWith('\n');
+  const lines = (trailing ? text.slice(0, -1) : text).split('\n');
+  return lines.slice(-n).join('\n') + (trailing ? '\n' : '');
+}

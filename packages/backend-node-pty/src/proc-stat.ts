@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The fields of /proc/<pid>/stat we use (see proc(5)). */
+export interface ProcStat {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  /** Foreground process group of the process's controlling terminal. */
+  tpgid: number;
+}
+
+/** Parses /proc/<pid>/stat; `null` when the process is gone. The comm field may hold spaces and ')'. */
+export function readProcStat(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  const close = text.lastIndexOf(')');
+  const f = text.slice(close + 2).split(' ');
+  return {
+    pid,
+    state: f[0] ?? '?',
+    ppid: Number(f[1]),
+    pgrp: Number(f[2]),
+    session: Number(f[3]),
+    tpgid: Number(f[5]),
+  };
+}
+
+/**
+ * Every process in the terminal session led by `sessionId` (the shell's pid): the shell, its jobs, and
+ * whatever they started, nohup'd or not. Only processes that called setsid() themselves escape.
+ */
+export function listSessionMembers(sessionId: number): number[] {
+  const members: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    const stat = readProcStat(pid);
+    if (stat && stat.session === sessionId && stat.state !== 'Z') members.push(pid);
+  }
+  return members;
+}
