@@ -1,0 +1,57 @@
+import { beforeAll, describe } from './jest-api';
+import { type BackendConformanceOptions } from './options';
+import { createSuiteContext } from './suite-context';
+import { describeAdditionalTests } from './suites/additional';
+import { describeCancellation } from './suites/cancellation';
+import { describeCommandText } from './suites/command-text';
+import { describeCommands } from './suites/commands';
+import { describeConcurrency } from './suites/concurrency';
+import { describeErrors } from './suites/errors';
+import { describeLeaks } from './suites/leaks';
+import { describeLifecycle } from './suites/lifecycle';
+import { describeLimits } from './suites/limits';
+import { describeObservability } from './suites/observability';
+import { describeOutput } from './suites/output';
+import { describeSessions } from './suites/sessions';
+import { describeShellHooks } from './suites/shell-hooks';
+import { describeState } from './suites/state';
+import { describeStdin } from './suites/stdin';
+import { describeTerminal } from './suites/terminal';
+
+/**
+ * Registers the vth conformance suite for one backend: lifecycle, sessions, exact output, exit codes,
+ * state, input, interrupt and timeouts, limits, typed errors, capture and resize, health, metrics and
+ * events, and that nothing is left behind. Tests for a capability the backend lacks are skipped, with the
+ * capability named in their title. Call it at the top level of a spec file.
+ *
+ * @example
+ * ```ts
+ * // node-pty-backend.spec.ts
+ * import { describeBackendConformance } from '@vth/testkit';
+ * import { NodePtyBackend } from './node-pty-backend';
+ *
+ * describeBackendConformance({ name: 'node-pty', create: () => new NodePtyBackend(), config: {} });
+ * ```
+ */
+export function describeBackendConformance(options: BackendConformanceOptions): void {
+  const ctx = createSuiteContext(options);
+  describe(`${options.name} backend conformance`, () => {
+    beforeAll(() => ctx.leaks.start(), ctx.testTimeout);
+    describeLifecycle(ctx);
+    describeSessions(ctx);
+    describeOutput(ctx);
+    describeCommands(ctx);
+    describeState(ctx);
+    describeStdin(ctx);
+    describeCancellation(ctx);
+    describeLimits(ctx);
+    describeCommandText(ctx);
+    describeConcurrency(ctx);
+    describeErrors(ctx);
+    describeTerminal(ctx);
+    describeObservability(ctx);
+    describeShellHooks(ctx);
+    if (options.additionalTests) describeAdditionalTests(ctx, options.additionalTests);
+    describeLeaks(ctx);
+  });
+}

@@ -1,0 +1,12 @@
+import { expect } from '@jest/globals';
+import { describe } from '../jest-api';
+import { type SuiteContext } from '../suite-context';
+
+/** Runs last: every block above has shut its backend down by then. */
+export function describeLeaks(ctx: SuiteContext): void {
+  describe('resources', () => {
+    ctx.test('nothing is left behind once every block above has shut its backend down', async () => {
+      expect(await ctx.leaks.settle(ctx.ms(5_000))).toEqual([]);
+    });
+  });
+}
