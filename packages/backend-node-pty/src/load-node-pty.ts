@@ -10,7 +10,6 @@ let cached: BackendResult<typeof NodePty> | null = null;
 export function loadNodePty(): BackendResult<typeof NodePty> {
   if (cached) return cached;
   try {
-     
     cached = ok(require('node-pty') as typeof NodePty);
   } catch (e) {
     cached = fail(

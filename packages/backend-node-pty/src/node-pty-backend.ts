@@ -33,7 +33,7 @@ import {
   type SessionClosedEvent,
   type SessionInfo,
 } from '@vth/core';
-import { dialectForShell, ShellCommandRunner } from '@vth/shell-integration';
+import { dialectForShell, ShellCommandRunner, type ForegroundSignal } from '@vth/shell-integration';
 import type * as NodePty from 'node-pty';
 import { z } from 'zod';
 import { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
@@ -71,10 +71,14 @@ interface PtySession {
   exited: Promise<void>;
 }
 
-/** Variables of vth's own hooks: a vth running inside a vth session must not hand them on. */
+/** Variables of vth's own hooks (and its exported `BASH_FUNC___vth_*` functions): a vth running inside a vth session must not hand them on. */
 const HOOK_VARIABLES = ['PROMPT_COMMAND', '__vth_pid', '__vth_q', '__vth_id'];
 
-const commandListSchema = (maxBytes: number) => z.array(commandSchema(maxBytes)).max(10_000);
+/** Schemas that depend on the config, built once at initialize (building a zod schema costs more than using it). */
+function inputSchemas(config: NodePtyConfig) {
+  const command = commandSchema(config.maxCommandBytes);
+  return { command, commands: z.array(command).max(10_000), input: inputDataSchema() };
+}
 
 /**
  * A backend that runs each session in a local shell on a pseudo-terminal (node-pty): the lowest-latency
@@ -94,6 +98,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   readonly capabilities = NODE_PTY_CAPABILITIES;
   private backendId: string;
   private config: NodePtyConfig | null = null;
+  private schemas: ReturnType<typeof inputSchemas> | null = null;
   private state: 'new' | 'ready' | 'shut-down' = 'new';
   private pty: typeof NodePty | null = null;
   private shellPath = '';
@@ -131,6 +136,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     }
     if (parsed.value.id) this.backendId = parsed.value.id;
     this.config = parsed.value;
+    this.schemas = inputSchemas(parsed.value);
     this.pty = loaded.value;
     this.shellPath = shell;
     this.state = 'ready';
@@ -298,7 +304,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   ): Promise<BackendResult<CommandExecution>> {
     const target = this.target(sessionId, paneId, context);
     if (!target.ok) return this.record(target);
-    const cmd = parseInput(commandSchema(this.config!.maxCommandBytes), command, 'command');
+    const cmd = parseInput(this.schemas!.command, command, 'command');
     if (!cmd.ok) return this.record(cmd);
     return this.record(await target.value.runner.execute(cmd.value, context ?? {}));
   }
@@ -311,7 +317,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   ): Promise<BackendResult<CommandExecution[]>> {
     const target = this.target(sessionId, paneId, context);
     if (!target.ok) return this.record(target);
-    const cmds = parseInput(commandListSchema(this.config!.maxCommandBytes), commands, 'commands');
+    const cmds = parseInput(this.schemas!.commands, commands, 'commands');
     if (!cmds.ok) return this.record(cmds);
     return this.record(await target.value.runner.executeBatch(cmds.value, context ?? {}));
   }
@@ -319,7 +325,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   async sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {
     const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);
-    const input = parseInput(inputDataSchema(), data, 'data');
+    const input = parseInput(this.schemas!.input, data, 'data');
     if (!input.ok) return this.record(input);
     target.value.runner.sendInput(input.value);
     return ok();
@@ -441,6 +447,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     if (config.inheritEnv) {
       for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
       for (const k of HOOK_VARIABLES) delete env[k];
+      for (const k of Object.keys(env)) if (k.startsWith('BASH_FUNC___vth_')) delete env[k];
     }
     Object.assign(env, config.env, extra);
     env['TERM'] = config.term;
@@ -508,7 +515,11 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
         );
       }
     }
-    if (context !== undefined) {
+    // An empty context (the common case) has nothing to validate.
+    if (
+      context !== undefined &&
+      (typeof context !== 'object' || context === null || Object.keys(context).length > 0)
+    ) {
       const ctx = parseInput(executionContextSchema, context, 'context');
       if (!ctx.ok) return ctx;
     }
@@ -540,7 +551,7 @@ function pickAudit(context: ExecutionContext): { requestId?: string; userId?: st
 }
 
 /** Signals the terminal's foreground job when it is not the shell itself (signalling the shell would end the session). */
-function signalForegroundGroup(shellPid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
+function signalForegroundGroup(shellPid: number, signal: ForegroundSignal): boolean {
   const stat = readProcStat(shellPid);
   if (!stat || stat.tpgid <= 0 || stat.tpgid === stat.pgrp) return false;
   try {

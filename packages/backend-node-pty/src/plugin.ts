@@ -5,7 +5,6 @@ import { NODE_PTY_CAPABILITIES, NodePtyBackend } from './node-pty-backend';
 import { resolveExecutable } from './resolve-executable';
 
 // Read at run time so the plugin reports the installed version without importing JSON.
- 
 const { version } = require('../package.json') as { version: string };
 
 /**

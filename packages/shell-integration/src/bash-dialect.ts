@@ -1,6 +1,7 @@
 import { markFormat } from './marks';
 import { MAX_TYPED_LINE, packPieces, type ShellDialect } from './shell-dialect';
-import { ansiCPieces, ansiCQuote, literalTerminalInput } from './shell-quote';
+import { ansiCPieces, literalTerminalInput } from './shell-quote';
+import { isPlainlyComplete } from './plain-command';
 
 /*
  * Design notes (see TERMINAL-FACTS.md):
@@ -8,36 +9,46 @@ import { ansiCPieces, ansiCQuote, literalTerminalInput } from './shell-quote';
  *   venv, conda) cannot break completion.
  * - The prompt hook (PROMPT_COMMAND) is the second channel: it ends commands the wrapper cannot (Ctrl-C aborts
  *   the rest of the line, `exec bash`, an incomplete command typed raw). It is re-armed before every command,
- *   exported so it survives `exec bash`, and guarded by the shell's pid so child shells stay silent.
+ *   exported so it survives `exec bash`, and guarded by the shell's pid so child shells stay silent. It stays
+ *   quiet after a command whose end mark was printed, which saves a write and a wakeup per command.
  * - The command text travels as one ANSI-C quoted word, so it is inert to the terminal and the parser, and is
- *   run with `eval`. Before running, it is parsed as a function body: valid text cannot execute there (its
- *   braces balance inside the body), and incomplete text (open heredoc, quote) answers `I` instead of being
- *   fed the wrapper's own text.
+ *   run with `eval`. Text that could be incomplete is first parsed as a function body: valid text cannot
+ *   execute there (its braces balance inside the body), and incomplete text (open heredoc, quote) answers `I`
+ *   instead of being fed the wrapper's own text. Text that plainly cannot be incomplete skips that check.
  * - Only builtins and keywords, each as `\builtin` so no alias or function named like them interferes;
  *   `${PWD-}` and `$?` are safe under `set -u`; the wrapper's own steps cannot fail under `set -e`.
  */
 
-function promptHook(nonce: string): string {
-  // __vth_pid is exported and $$ survives `exec`: child shells that inherit the hook stay silent.
-  return `__vth_s=$?;[[ $$ == \${__vth_pid-} ]]&&\\builtin printf '${markFormat('P', nonce, ['%s', '%s', '%q'])}' "\${__vth_id-}" "$__vth_s" "\${PWD-}"`;
-}
-
-function rearm(nonce: string): string {
+/**
+ * The hooks live in two functions named after the nonce and exported (`export -f`), so they survive
+ * `exec bash` and cost a call, not a parse of their text, per command:
+ * - `__vth_p_<nonce>`, the prompt hook run by PROMPT_COMMAND. `__vth_pid` is exported and `$$` survives
+ *   `exec`, so child shells that inherit the hook stay silent. `__vth_e` is the last command whose end mark
+ *   was printed: the hook stays quiet after it, which saves a write and a wakeup per command. It ends in
+ *   `if`, so it returns 0 and cannot end a shell running under `set -e`.
+ * - `__vth_r_<nonce>`, the re-arm: a fresh shell (`exec bash`) is quieted again (line editing off also
+ *   keeps readline from echoing what we type) and a replaced PROMPT_COMMAND gets the hook back in front.
+ */
+function hooks(nonce: string): string {
+  const p = `__vth_p_${nonce}`;
+  const r = `__vth_r_${nonce}`;
   return (
-    // A shell that does not know our marker variable is fresh (`exec bash`): quiet it again. Line editing off
-    // also keeps readline from echoing and redrawing what we type.
-    `[[ \${__vth_q-} == ${nonce} ]]||{ PS1='' PS2='' PS0='';\\builtin set +o emacs +o vi +o history;__vth_q=${nonce};};` +
-    // Prepend the prompt hook unless present; other hooks keep running after it.
-    `[[ \${PROMPT_COMMAND-} == *${nonce}* ]]||{ PROMPT_COMMAND=${ansiCQuote(promptHook(nonce))}"\${PROMPT_COMMAND:+;$PROMPT_COMMAND}";\\builtin export PROMPT_COMMAND;};`
+    `${p}(){ local s=$?;if [[ $$ == \${__vth_pid-} && ( -z \${__vth_e-} || \${__vth_e} != \${__vth_id-} ) ]];then ` +
+    `\\builtin printf '${markFormat('P', nonce, ['%s', '%s', '%q'])}' "\${__vth_id-}" "$s" "\${PWD-}";fi;};` +
+    `${r}(){ [[ \${__vth_q-} == ${nonce} ]]||{ PS1='' PS2='' PS0='';\\builtin set +o emacs +o vi +o history +H;__vth_q=${nonce};};` +
+    `[[ \${PROMPT_COMMAND-} == *${p}* ]]||{ PROMPT_COMMAND="${p}\${PROMPT_COMMAND:+;$PROMPT_COMMAND}";\\builtin export PROMPT_COMMAND;};};` +
+    `\\builtin export -f ${p} ${r}`
   );
 }
 
-function assign(command: string): { lines: string[]; inline: string } {
-  const words = packPieces(ansiCPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
-  if (words.length === 1) return { lines: [], inline: `__vth_c=$'${words[0]}';` };
-  const lines = words.map((w, i) => `__vth_c${i === 0 ? '' : '+'}=$'${w}'`);
-  return { lines, inline: '' };
-}
+/** The per-command guard: one test in the common case, the re-arm function only when something changed. */
+const rearm = (nonce: string) =>
+  `[[ \${__vth_q-} == ${nonce} && \${PROMPT_COMMAND-} == *__vth_p_${nonce}* ]]||__vth_r_${nonce};`;
+
+const start = (nonce: string, id: string) =>
+  `__vth_id=${id};\\builtin printf '${markFormat('S', nonce, [id])}';`;
+const end = (nonce: string, id: string, status: string) =>
+  `\\builtin printf '${markFormat('E', nonce, [id, '%s', '%q'])}' "${status}" "\${PWD-}";__vth_e=${id}`;
 
 export const bashDialect: ShellDialect = {
   name: 'bash',
@@ -49,32 +60,38 @@ export const bashDialect: ShellDialect = {
         'stty -echo -onlcr 2>/dev/null',
         'HISTFILE=',
         // `$$` is this shell's pid, and stays the same across `exec bash`.
-        `__vth_pid=$$`,
+        '__vth_pid=$$',
         'export __vth_pid',
-        'unset PROMPT_COMMAND',
-        rearm(nonce),
+        'unset PROMPT_COMMAND __vth_e',
+        hooks(nonce),
+        `__vth_r_${nonce}`,
       ].join(';') + '\n'
     );
   },
 
   command(nonce, id, command) {
-    const { lines, inline } = assign(command);
-    // With a long command the re-arm goes first, on its own line, so a fresh shell's line editor is off
-    // before the long lines arrive.
-    const head = lines.length > 0 ? [rearm(nonce), ...lines] : [];
-    const line =
-      (lines.length > 0 ? '' : rearm(nonce)) +
-      `__vth_id=${id};\\builtin printf '${markFormat('S', nonce, [id])}';${inline}` +
-      `if \\builtin eval "__vth_f() { $__vth_c"$'\\n}' 2>/dev/null;then \\builtin unset -f __vth_f;` +
-      `\\builtin eval "$__vth_c";__vth_s=$?;\\builtin unset __vth_c;` +
-      `\\builtin printf '${markFormat('E', nonce, [id, '%s', '%q'])}' "$__vth_s" "\${PWD-}";` +
-      `else \\builtin printf '${markFormat('I', nonce, [id])}';fi`;
-    return [...head, line].join('\n') + '\n';
+    const words = packPieces(ansiCPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
+    if (words.length === 1 && isPlainlyComplete(command)) {
+      return `${rearm(nonce)}${start(nonce, id)}\\builtin eval $'${words[0]}';${end(nonce, id, '$?')}\n`;
+    }
+    // Long text is assembled in a variable over several lines; the re-arm then goes first, on its own
+    // line, so a fresh shell's line editor is off before the long lines arrive.
+    const assign = words.map((w, i) => `__vth_c${i === 0 ? '' : '+'}=$'${w}'`);
+    const head =
+      words.length === 1 ? rearm(nonce) + assign[0] + ';' : [rearm(nonce), ...assign, ''].join('\n');
+    // The start mark follows the check, so input sent meanwhile can wait for it (see the runner's sendInput).
+    return (
+      head +
+      `__vth_id=${id};if \\builtin eval "__vth_f() { $__vth_c"$'\\n}' 2>/dev/null;then \\builtin unset -f __vth_f;` +
+      `\\builtin printf '${markFormat('S', nonce, [id])}';` +
+      `\\builtin eval "$__vth_c";__vth_s=$?;\\builtin unset __vth_c;${end(nonce, id, '$__vth_s')};` +
+      `else \\builtin printf '${markFormat('I', nonce, [id])}';fi\n`
+    );
   },
 
   rawCommand(nonce, id, command) {
     const text = literalTerminalInput(command);
     if (text.split('\n').some((l) => Buffer.byteLength(l) > MAX_TYPED_LINE)) return null;
-    return `\\builtin unset __vth_c;__vth_id=${id};\\builtin printf '${markFormat('S', nonce, [id])}';${text}\n`;
+    return `\\builtin unset __vth_c;${start(nonce, id)}${text}\n`;
   },
 };

@@ -22,7 +22,7 @@ export interface ShellTransport {
    * when Ctrl-C does not end a command. Returns false when there was nothing to signal. Optional: without
    * it, escalation stops at Ctrl-C.
    */
-  signalForeground?(signal: 'SIGTERM' | 'SIGKILL'): boolean | Promise<boolean>;
+  signalForeground?(signal: ForegroundSignal): boolean | Promise<boolean>;
 }
 
 export interface ShellCommandRunnerOptions {
@@ -31,7 +31,7 @@ export interface ShellCommandRunnerOptions {
   sessionId: string;
   paneId: string;
   backendId: string;
-  /** Per-session secret carried by every mark; random by default. */
+  /** Per-session secret carried by every mark (letters and digits: it also names shell functions); random by default. */
   nonce?: string;
   /** Output kept per command when the context sets no `maxOutputBytes`. Default 16 MiB. */
   maxOutputBytes?: number;
@@ -49,6 +49,8 @@ export interface ShellCommandRunnerOptions {
   }) => void;
   onCommandCompleted?: (execution: CommandExecution, outputBytes: number) => void;
 }
+
+export type ForegroundSignal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
 
 /** Why a shell went away, as far as its transport knows. */
 export interface ShellExit {
@@ -74,7 +76,10 @@ type Phase =
   | 'closed';
 
 interface Job {
+  /** Public id, unique across sessions. */
   id: string;
+  /** The id in marks: short, unique within the session (the nonce already names the session). */
+  wireId: string;
   command: string;
   context: ExecutionContext;
   calledAt: number;
@@ -86,12 +91,13 @@ interface Job {
   escalating: boolean;
   timers: NodeJS.Timeout[];
   idleTimer: NodeJS.Timeout | null;
+  /** sendInput data that arrived before the command started reading; see sendInput. */
+  pendingInput: string[];
   abortListener: (() => void) | null;
   resolve: (result: BackendResult<CommandExecution>) => void;
 }
 
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
-let commandCounter = 0;
 
 /**
  * Runs commands one at a time in an interactive shell it reaches through a `ShellTransport`, using the
@@ -118,14 +124,18 @@ export class ShellCommandRunner {
   private current: Job | null = null;
   private readonly queue: Job[] = [];
   private lastCwd: string | undefined;
-  private wedgedBy: string | undefined;
+  private wedgedBy: Job | undefined;
   private readyWaiters: Array<(r: BackendResult<void>) => void> = [];
   private closedError: BackendError | null = null;
   private readonly handleEvent = (event: ShellEvent) => this.onEvent(event);
+  /** Command ids: a per-runner random prefix and a counter (cheaper than randomness per command). */
+  private readonly idPrefix = `c${randomBytes(3).toString('hex')}`;
+  private commandCount = 0;
 
   constructor(options: ShellCommandRunnerOptions) {
     this.opts = options;
-    this.nonce = options.nonce ?? randomBytes(9).toString('base64url');
+    this.nonce = options.nonce ?? randomBytes(6).toString('hex');
+    if (!/^[A-Za-z0-9]{4,64}$/.test(this.nonce)) throw new TypeError('nonce must be 4-64 letters and digits');
     this.parser = new MarkParser(this.nonce);
   }
 
@@ -180,7 +190,7 @@ export class ShellCommandRunner {
       return Promise.resolve(
         fail(
           'BUSY',
-          `the shell has not returned to its prompt since command ${this.wedgedBy} was abandoned; ` +
+          `the shell has not returned to its prompt since command ${this.wedgedBy?.id} was abandoned; ` +
             'call interrupt() or destroy the session',
           { dispatched: false },
         ),
@@ -188,7 +198,8 @@ export class ShellCommandRunner {
     }
     return new Promise((resolve) => {
       const job: Job = {
-        id: `c${(++commandCounter).toString(36)}${randomBytes(3).toString('hex')}`,
+        id: '',
+        wireId: (++this.commandCount).toString(36),
         command,
         context,
         calledAt: Date.now(),
@@ -202,9 +213,11 @@ export class ShellCommandRunner {
         escalating: false,
         timers: [],
         idleTimer: null,
+        pendingInput: [],
         abortListener: null,
         resolve,
       };
+      job.id = this.idPrefix + job.wireId;
       if (context.signal?.aborted) {
         resolve(ok(this.unstarted(job, 'interrupted')));
         return;
@@ -259,8 +272,24 @@ export class ShellCommandRunner {
     this.write('\x03');
   }
 
-  /** Raw keys for whatever reads the terminal (a command's stdin, an open heredoc...). */
+  /**
+   * Raw keys for whatever reads the terminal (a command's stdin, an open heredoc...). Keys for a command
+   * that has not started yet wait until it has: if its text turns out incomplete, they must follow the text
+   * typed raw, not reach the shell first as a command line.
+   */
   sendInput(data: string): void {
+    if (this.current && (this.phase === 'dispatched' || this.phase === 'incomplete')) {
+      this.current.pendingInput.push(data);
+      return;
+    }
+    this.write(data);
+  }
+
+  /** The command now reads the terminal: hand it the keys sent while it was starting. */
+  private flushPendingInput(job: Job): void {
+    if (job.pendingInput.length === 0) return;
+    const data = job.pendingInput.join('');
+    job.pendingInput = [];
     this.write(data);
   }
 
@@ -356,7 +385,7 @@ export class ShellCommandRunner {
       startedAt: job.startedAt,
       context: job.context,
     });
-    this.write(this.opts.dialect.command(this.nonce, job.id, job.command));
+    this.write(this.opts.dialect.command(this.nonce, job.wireId, job.command));
   }
 
   private onEvent(event: ShellEvent): void {
@@ -376,20 +405,22 @@ export class ShellCommandRunner {
         return;
       }
       case 'start':
-        if (job && job.id === event.id && (this.phase === 'dispatched' || this.phase === 'raw')) {
+        if (job && job.wireId === event.id && (this.phase === 'dispatched' || this.phase === 'raw')) {
           this.phase = 'running';
+          this.flushPendingInput(job);
         }
         return;
       case 'incomplete':
-        if (job && job.id === event.id) {
+        if (job && job.wireId === event.id) {
           job.output.clear();
           this.phase = 'incomplete';
         }
         return;
       case 'end':
         if (event.cwd !== undefined) this.lastCwd = event.cwd;
-        if (job && job.id === event.id && this.phase === 'running')
+        if (job && job.wireId === event.id && this.phase === 'running')
           this.finish(job, event.exitCode, event.cwd);
+        else if (this.phase === 'wedged' && event.id === this.wedgedBy?.wireId) this.unwedge();
         return;
       case 'prompt':
         this.onPrompt(event);
@@ -407,9 +438,7 @@ export class ShellCommandRunner {
         this.pump();
         return;
       case 'wedged':
-        this.phase = 'idle';
-        this.wedgedBy = undefined;
-        this.pump();
+        this.unwedge();
         return;
       case 'incomplete': {
         if (!job) return;
@@ -418,7 +447,7 @@ export class ShellCommandRunner {
           this.finish(job, null, undefined);
           return;
         }
-        const raw = this.opts.dialect.rawCommand(this.nonce, job.id, job.command);
+        const raw = this.opts.dialect.rawCommand(this.nonce, job.wireId, job.command);
         if (raw === null) {
           this.current = null;
           this.phase = 'idle';
@@ -436,6 +465,7 @@ export class ShellCommandRunner {
         }
         this.phase = 'raw';
         this.write(raw);
+        this.flushPendingInput(job);
         return;
       }
       case 'dispatched':
@@ -447,13 +477,20 @@ export class ShellCommandRunner {
       case 'raw':
         // A prompt for this command ends it, as does one from a fresh shell that knows no id (after `exec
         // bash`); after Ctrl-C any prompt does.
-        if (job && (event.id === job.id || event.id === '' || job.escalating)) {
+        if (job && (event.id === job.wireId || event.id === '' || job.escalating)) {
           this.finish(job, event.exitCode, event.cwd);
         }
         return;
       default:
         return;
     }
+  }
+
+  /** The abandoned command finally ended (its end mark or a prompt showed): the shell takes commands again. */
+  private unwedge(): void {
+    this.phase = 'idle';
+    this.wedgedBy = undefined;
+    this.pump();
   }
 
   private callOnOutput(job: Job, text: string): void {
@@ -501,7 +538,13 @@ export class ShellCommandRunner {
         job.timers.push(t);
       });
     this.write('\x03');
-    await wait(grace);
+    // A Ctrl-C that lands while bash hands the terminal to a new job (between `echo started` and `sleep`)
+    // reaches bash, not the job, and is lost; SIGINT to the foreground job a moment later is not.
+    const retry = Math.min(200, grace / 4);
+    await wait(retry);
+    if (done()) return;
+    await this.signal('SIGINT');
+    await wait(grace - retry);
     if (done()) return;
     await this.signal('SIGTERM');
     await wait(killGrace);
@@ -511,12 +554,12 @@ export class ShellCommandRunner {
     if (done()) return;
     // The shell itself does not come back (it ignores Ctrl-C while a builtin waits, say). Give the caller
     // what there is and refuse new commands until a prompt shows.
-    this.wedgedBy = job.id;
+    this.wedgedBy = job;
     this.finish(job, null, undefined);
     if (this.phase === 'idle') this.phase = 'wedged';
   }
 
-  private async signal(sig: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  private async signal(sig: ForegroundSignal): Promise<void> {
     try {
       await this.opts.transport.signalForeground?.(sig);
     } catch {

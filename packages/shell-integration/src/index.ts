@@ -10,4 +10,5 @@ export {
   type ShellCommandRunnerOptions,
   type ShellTransport,
   type ShellExit,
+  type ForegroundSignal,
 } from './command-runner';

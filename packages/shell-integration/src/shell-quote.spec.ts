@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { ansiCQuote, literalTerminalInput, posixPieces, unquoteShellWord } from './shell-quote';
 
 const bash = (script: string, input?: Buffer) =>
-  execFileSync('bash', ['-c', script], { input, env: { PATH: process.env['PATH'] ?? '', LC_ALL: 'C' } });
+  execFileSync('bash', ['--norc', '--noprofile', '-c', script], {
+    input,
+    env: { PATH: process.env['PATH'] ?? '', LC_ALL: 'C' },
+  });
 
 /** Text without NUL (no shell string can hold one), biased towards what breaks quoting. */
 const hostile = fc.string({

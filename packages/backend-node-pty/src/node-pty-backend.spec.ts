@@ -1,0 +1,140 @@
+import { BackendFactory } from '@vth/factory';
+import { describeBackendConformance, expectOk } from '@vth/testkit';
+import { NodePtyBackend } from './node-pty-backend';
+import { plugin } from './plugin';
+
+describeBackendConformance({
+  name: 'node-pty',
+  create: () => new NodePtyBackend(),
+  config: { interruptGraceMs: 500, killGraceMs: 300 },
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return check();
+}
+
+describe('node-pty backend specifics', () => {
+  let backend: NodePtyBackend;
+  beforeAll(async () => {
+    backend = new NodePtyBackend({ killGraceMs: 200, interruptGraceMs: 300 });
+    expectOk(await backend.initialize({}));
+  });
+  afterAll(() => backend.shutdown());
+
+  it('ends nohup-ed and backgrounded processes with their session', async () => {
+    const s = expectOk(await backend.createSession());
+    const run = expectOk(
+      await backend.executeCommand(
+        s.id,
+        'nohup sleep 1000 >/dev/null 2>&1 & echo pid=$!; sleep 999 & echo pid=$!',
+      ),
+    );
+    // Job control is on, as in a terminal: bash also prints "[1] <pid>" for each background job.
+    const pids = [...run.output.matchAll(/^pid=(\d+)$/gm)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+    expect(pids.every(alive)).toBe(true);
+    expectOk(await backend.destroySession(s.id));
+    expect(await until(() => !pids.some(alive))).toBe(true);
+  });
+
+  it('escalates from Ctrl-C to SIGTERM for a job that ignores SIGINT', async () => {
+    const s = expectOk(await backend.createSession());
+    const run = expectOk(
+      await backend.executeCommand(s.id, "trap '' INT; sleep 30; echo status=$?", undefined, {
+        timeoutMs: 200,
+      }),
+    );
+    expect(run.status).toBe('timed-out');
+    expect(run.output).toContain('status=143');
+    expect(expectOk(await backend.executeCommand(s.id, 'echo alive')).output).toBe('alive\n');
+  });
+
+  it('runs other shells with the POSIX fallback (dash)', async () => {
+    const s = expectOk(await backend.createSession({ shell: 'dash', cwd: '/tmp' }));
+    const run = expectOk(await backend.executeCommand(s.id, 'cd /usr && echo "$0" && false'));
+    expect(run).toMatchObject({ exitCode: 1, cwd: '/usr' });
+    expect(run.output).toMatch(/dash\n$/);
+  });
+
+  it('does not hand vth hook variables of an outer vth session to its shells', async () => {
+    const saved = { ...process.env };
+    process.env['PROMPT_COMMAND'] = 'echo OUTER';
+    process.env['__vth_pid'] = '1';
+    process.env['BASH_FUNC___vth_p_outer%%'] = '() { echo OUTER; }';
+    try {
+      const s = expectOk(await backend.createSession());
+      const run = expectOk(await backend.executeCommand(s.id, 'env | grep -c OUTER || true'));
+      expect(run.output).toBe('0\n');
+      expect(expectOk(await backend.executeCommand(s.id, 'echo clean')).output).toBe('clean\n');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('refuses sessions beyond maxSessions with BUSY', async () => {
+    const small = new NodePtyBackend({ maxSessions: 1 });
+    expectOk(await small.initialize({}));
+    try {
+      expectOk(await small.createSession());
+      const second = await small.createSession();
+      expect(!second.ok && second.error.code).toBe('BUSY');
+      expect((await small.getHealth()).status).toBe('degraded');
+    } finally {
+      await small.shutdown();
+    }
+  });
+
+  it('rejects a missing cwd and shell as INVALID_INPUT', async () => {
+    const cwd = await backend.createSession({ cwd: '/no/such/dir' });
+    expect(!cwd.ok && cwd.error).toMatchObject({ code: 'INVALID_INPUT', dispatched: false });
+    const shell = await backend.createSession({ shell: 'no-such-shell-xyz' });
+    expect(!shell.ok && shell.error.code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('node-pty plugin through the factory', () => {
+  const factory = new BackendFactory({ plugins: [plugin] });
+
+  it('probes the platform for real', async () => {
+    expect(expectOk(await factory.checkPlatform('node-pty'))).toMatchObject({ ok: true });
+  });
+
+  it('names each bad config field', async () => {
+    const r = await factory.create('node-pty', { cols: 0, shel: 'bash' });
+    expect(!r.ok && r.error.code).toBe('INVALID_CONFIG');
+    if (!r.ok) {
+      expect(r.error.message).toContain('config.cols');
+      expect(r.error.message).toContain('shel');
+    }
+  });
+
+  it('reports a shell that does not exist as UNAVAILABLE', async () => {
+    const r = await factory.create('node-pty', { shell: 'no-such-shell-xyz' });
+    expect(!r.ok && r.error.code).toBe('UNAVAILABLE');
+  });
+
+  it('creates a working, initialized backend', async () => {
+    const backend = expectOk(await factory.create('node-pty', { cols: 100 }, { id: 'pty-from-factory' }));
+    try {
+      expect(backend.id).toBe('pty-from-factory');
+      const s = expectOk(await backend.createSession());
+      expect(expectOk(await backend.executeCommand(s.id, 'tput cols')).output).toBe('100\n');
+    } finally {
+      await backend.shutdown();
+    }
+  });
+});

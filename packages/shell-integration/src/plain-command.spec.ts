@@ -1,0 +1,31 @@
+import { isPlainlyComplete } from './plain-command';
+
+describe('isPlainlyComplete', () => {
+  it.each([
+    'true',
+    'echo hello',
+    'ls -la /tmp',
+    'npm test -- --watch=false',
+    'a=1; echo $a > /tmp/x &',
+    'echo é 😀',
+    '',
+  ])('takes the fast path for %j', (c) => expect(isPlainlyComplete(c)).toBe(true));
+
+  it.each([
+    'cat <<EOF',
+    'echo "open',
+    "echo 'x'",
+    'echo a \\',
+    'ls |',
+    'true &&',
+    'false ||',
+    'if true',
+    'for x in 1 2',
+    'echo done',
+    'f() { :; }',
+    'echo $(date)',
+    'a\nb',
+    '[[ -n x',
+    'echo `date`',
+  ])('takes the checked path for %j', (c) => expect(isPlainlyComplete(c)).toBe(false));
+});
