@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests need from Debian's packages when it is missing: build tools for node-pty and the
+# shells the tests drive. Later backends add their needs here (tmux, Docker Engine).
+set -euo pipefail
+need=()
+command -v python3 >/dev/null || need+=(python3)
+command -v make >/dev/null || need+=(make)
+command -v g++ >/dev/null || need+=(g++)
+command -v bash >/dev/null || need+=(bash)
+command -v dash >/dev/null || need+=(dash)
+command -v ps >/dev/null || need+=(procps)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "vth: missing ${need[*]}; install them (apt-get install ${need[*]}) and run again" >&2
+    exit 1
+  fi
+  echo "vth: installing ${need[*]} (apt-get)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi

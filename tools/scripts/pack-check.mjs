@@ -1,0 +1,131 @@
+// Proves what we publish works: packs every publishable package, checks the tarball holds only built
+// output, types, README and package.json, runs publint and arethetypeswrong on it, then installs the
+// tarballs into a consumer project outside the workspace and loads each package with require and import.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', ...opts });
+const work = mkdtempSync(join(tmpdir(), 'vth-pack-'));
+const failures = [];
+
+try {
+  const packages = readdirSync(join(root, 'packages'))
+    .map((d) => ({
+      dir: join(root, 'packages', d),
+      pkg: JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')),
+    }))
+    .filter(({ pkg }) => !pkg.private);
+  const tarballs = [];
+  for (const { dir, pkg } of packages) {
+    const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: dir }));
+    const tarball = join(work, info.filename);
+    tarballs.push({ name: pkg.name, tarball, pkg });
+    const stray = info.files
+      .map((f) => f.path)
+      .filter((p) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)(\.map)?)$/.test(p));
+    if (stray.length) failures.push(`${pkg.name}: unexpected files in the tarball: ${stray.join(', ')}`);
+    if (!info.files.some((f) => f.path === 'README.md'))
+      failures.push(`${pkg.name}: README.md missing from the tarball`);
+    if (pkg.engines?.node !== '>=20') failures.push(`${pkg.name}: engines.node should be ">=20"`);
+    for (const [tool, args] of [
+      ['publint', [tarball, '--strict']],
+      ['attw', [tarball, '--profile', 'node16', '--format', 'ascii']],
+    ]) {
+      try {
+        run('npx', [tool, ...args], { cwd: root, stdio: 'pipe' });
+      } catch (e) {
+        failures.push(`${pkg.name}: ${tool} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      }
+    }
+    console.log(`packed ${info.filename} (${info.files.length} files, ${(info.size / 1024).toFixed(1)} kB)`);
+  }
+
+  // A consumer outside the workspace, as a user would have it.
+  const consumer = join(work, 'consumer');
+  run('mkdir', ['-p', consumer]);
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'vth-consumer',
+        private: true,
+        dependencies: Object.fromEntries(tarballs.map((t) => [t.name, `file:${t.tarball}`])),
+        allowScripts: { 'node-pty': true },
+      },
+      null,
+      2,
+    ),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], {
+    cwd: consumer,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (const { name, pkg } of tarballs) {
+    if (pkg.peerDependencies?.jest) {
+      // A Jest library loads only inside Jest: prove it there, as a third-party backend's spec would.
+      writeFileSync(
+        join(consumer, 'testkit.spec.js'),
+        `const m = require(${JSON.stringify(name)});\ntest('loads', () => { expect(typeof m.describeBackendConformance).toBe('function'); });\n`,
+      );
+      run('npx', ['jest', '--rootDir', consumer, 'testkit.spec.js'], { cwd: consumer, stdio: 'pipe' });
+      console.log(`  ${name}: loads inside Jest`);
+      continue;
+    }
+    const cjs = run(
+      'node',
+      ['-e', `const m = require(${JSON.stringify(name)}); console.log(Object.keys(m).length)`],
+      { cwd: consumer },
+    ).trim();
+    const esm = run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        `import * as m from ${JSON.stringify(name)}; console.log(Object.keys(m).length)`,
+      ],
+      {
+        cwd: consumer,
+      },
+    ).trim();
+    if (!(Number(cjs) > 0) || !(Number(esm) > 0))
+      failures.push(`${name}: no exports when loaded from a consumer (cjs ${cjs}, esm ${esm})`);
+    if (pkg.vth?.backend) {
+      const check = run(
+        'node',
+        [
+          '-e',
+          `require(${JSON.stringify(`${name}/plugin`)}).plugin.checkPlatform().then((r) => console.log(JSON.stringify(r)))`,
+        ],
+        { cwd: consumer },
+      ).trim();
+      console.log(`  ${name} plugin platform check from the consumer: ${check}`);
+    }
+    console.log(`  ${name}: require ok (${cjs} exports), import ok`);
+  }
+  // The smallest working setup: core + factory + one backend, from the consumer.
+  const smoke = `
+    const { BackendFactory } = require('@vth/factory');
+    const { plugin } = require('@vth/backend-node-pty');
+    (async () => {
+      const factory = new BackendFactory({ plugins: [plugin] });
+      const b = await factory.create('node-pty');
+      if (!b.ok) throw b.error;
+      const s = await b.value.createSession();
+      const r = await b.value.executeCommand(s.value.id, 'echo consumer-ok');
+      await b.value.shutdown();
+      console.log(r.value.output.trim());
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const out = run('node', ['-e', smoke], { cwd: consumer }).trim();
+  if (out !== 'consumer-ok') failures.push(`consumer smoke run printed ${JSON.stringify(out)}`);
+  else console.log('consumer: factory + node-pty backend ran a command');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+if (failures.length) {
+  console.error(`\npack check failed:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm start`: installs and builds what is missing, then runs `vth shell` on the default backend (node-pty).
+# Install and build chatter goes to stderr so stdout carries only what the commands print.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
+bash tools/scripts/ensure-node-modules.sh
+npx nx run @vth/reference-app:build --outputStyle=static >&2 || {
+  echo "vth: the build failed (see above)" >&2
+  exit 1
+}
+exec node apps/reference-app/dist/cli.js shell "$@"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm test`: everything CI checks, on a fresh clone of a fresh Debian machine. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false FORCE_COLOR=0
+bash tools/scripts/ensure-system-deps.sh
+bash tools/scripts/ensure-node-modules.sh
+
+step() { printf '\n== %s\n' "$*"; }
+step "workspace in sync (tsconfig project references)"
+npx nx sync:check
+step "formatting"
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+step "lint, typecheck, build"
+npx nx run-many -t lint typecheck build --outputStyle=static
+step "tests (real shells, real ptys)"
+# One project at a time: the tests drive real shells and should not starve each other on a 2-core machine.
+npx nx run-many -t test --parallel=1 --outputStyle=static
+step "dependency graph points down only"
+node tools/scripts/check-graph.mjs
+step "published packages: pack, install outside the workspace, import"
+node tools/scripts/pack-check.mjs
+printf '\nvth: all checks passed\n'
