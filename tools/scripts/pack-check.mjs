@@ -53,7 +53,7 @@ try {
         name: 'vth-consumer',
         private: true,
         dependencies: Object.fromEntries(tarballs.map((t) => [t.name, `file:${t.tarball}`])),
-        allowScripts: { 'node-pty': true },
+        allowScripts: { 'node-pty': true, '@parcel/watcher': false },
       },
       null,
       2,

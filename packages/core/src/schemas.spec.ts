@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   commandSchema,
   createSessionOptionsSchema,
@@ -49,6 +50,15 @@ describe('boundary schemas', () => {
         ]),
       );
     }
+  });
+
+  it('names each unknown key of a strict object at its own path', () => {
+    const strict = z.strictObject({ shell: z.string().optional() });
+    const r = parseInput(strict, { shel: 'bash', colour: 1 }, 'config', 'INVALID_CONFIG');
+    expect(!r.ok && r.error.details?.['issues']).toEqual([
+      'config.shel: unknown key',
+      'config.colour: unknown key',
+    ]);
   });
 
   it('validates execution contexts, including signal and callback shapes', () => {

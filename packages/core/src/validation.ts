@@ -6,11 +6,22 @@ import { fail, ok, type BackendResult } from './result';
 export interface SchemaIssue {
   path: readonly PropertyKey[];
   message: string;
+  /** zod's issue code; `unrecognized_keys` issues carry the offending `keys`. */
+  code?: string;
+  keys?: readonly string[];
 }
 
-/** `a.b[0].c: message` lines a person can act on. */
+/**
+ * `a.b[0].c: message` lines a person can act on. A strict object's unknown keys, which zod reports as one
+ * issue at the object, get a line each at their own path (`config.shel: unknown key`): where a person looks.
+ */
 export function formatIssues(issues: readonly SchemaIssue[], root = ''): string[] {
-  return issues.map((issue) => {
+  const expanded = issues.flatMap((issue): SchemaIssue[] =>
+    issue.code === 'unrecognized_keys' && issue.keys?.length
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key' }))
+      : [issue],
+  );
+  return expanded.map((issue) => {
     let path = root;
     for (const key of issue.path) {
       if (typeof key === 'number') path += `[${key}]`;

@@ -1,0 +1,59 @@
+import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { type BackendFactory } from '@vth/factory';
+import { inject, injectable } from 'tsyringe';
+import { type AppConfig } from './config';
+import { TOKENS } from './tokens';
+
+/**
+ * Creates the one backend a CLI run uses and remembers it: the type asked for (`--backend`, else the
+ * config's `defaultBackend`), else the first of `fallbackOrder` that works here. Each type gets its
+ * config from `backends[type]`, validated by its plugin.
+ *
+ * @example
+ * ```ts
+ * const provider = container.resolve(BackendProvider);
+ * const backend = await provider.get('node-pty');
+ * try { ... } finally { await provider.shutdown(); }
+ * ```
+ */
+@injectable()
+export class BackendProvider {
+  private creating: Promise<BackendResult<ITerminalBackend>> | null = null;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: AppConfig,
+    @inject(TOKENS.BackendFactory) private readonly factory: BackendFactory,
+  ) {}
+
+  /** The backend, created on first call. Asking for another type than the one created is `INVALID_INPUT`. */
+  async get(requested?: string): Promise<BackendResult<ITerminalBackend>> {
+    this.creating ??= this.create(requested);
+    const created = await this.creating;
+    if (!created.ok || requested === undefined || created.value.type === requested) return created;
+    return fail(
+      'INVALID_INPUT',
+      `a "${created.value.type}" backend is already in use; cannot switch to "${requested}"`,
+      { dispatched: false },
+    );
+  }
+
+  /** Shuts the backend down (ending its sessions), also one still being created. Safe to call twice. */
+  async shutdown(): Promise<void> {
+    const creating = this.creating;
+    this.creating = null;
+    const created = await creating;
+    if (created?.ok) await created.value.shutdown();
+  }
+
+  private async create(requested: string | undefined): Promise<BackendResult<ITerminalBackend>> {
+    const type = requested ?? this.config.defaultBackend;
+    if (type !== undefined) return this.factory.create(type, this.configFor(type));
+    const created = await this.factory.createWithFallback(this.config.fallbackOrder, this.config.backends);
+    return created.ok ? ok(created.value.backend) : created;
+  }
+
+  private configFor(type: string): unknown {
+    // Own keys only: a type named "constructor" must not pick up Object.prototype.constructor.
+    return Object.hasOwn(this.config.backends, type) ? this.config.backends[type] : undefined;
+  }
+}

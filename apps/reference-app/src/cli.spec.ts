@@ -1,0 +1,246 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { type BackendsReport } from './commands/backends-command';
+import { isAlive, leftoverProcesses, runCli, type CliRun } from './test-support/cli-process.fixture';
+import { createPluginFixtureApp } from './test-support/plugin-fixture-app.fixture';
+
+/** Every run must leave no shell behind: anything still alive with its tag was started by it and leaked. */
+async function cli(args: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliRun> {
+  const run = await runCli(args, options);
+  expect(leftoverProcesses(run.tag)).toEqual([]);
+  return run;
+}
+
+const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
+
+describe('vth shell', () => {
+  it('runs the acceptance line: /tmp on stdout, an exit 1 status line on stderr, exit code 1', async () => {
+    const run = await cli(['shell'], { input: 'cd /tmp; pwd; false\n' });
+    expect(run.stdout).toBe('/tmp\n');
+    expect(run.stderr).toMatch(/^\[exit 1 · [\d.]+ m?s\]\n$/);
+    expect(run.code).toBe(1);
+  });
+
+  it('keeps shell state (cd, export) from one line to the next and skips blank lines', async () => {
+    const run = await cli(['shell'], {
+      input: 'cd /tmp\nexport VTH_SPEC_VAR=kept\n\n   \necho "$VTH_SPEC_VAR"\npwd\n',
+    });
+    expect(run.stdout).toBe('kept\n/tmp\n');
+    expect(run.stderr.match(/^\[exit 0 · .*\]$/gm)).toHaveLength(4);
+    expect(run.code).toBe(0);
+  });
+
+  it('exits 0 when no command ran', async () => {
+    const run = await cli(['shell'], { input: '\n\n' });
+    expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('exits with the code of the last command, as bash does', async () => {
+    const run = await cli(['shell'], { input: 'false\ntrue\n(exit 7)\n' });
+    expect(run.code).toBe(7);
+  });
+
+  it('ends the session and the CLI on `exit`, with its code, running nothing after it', async () => {
+    const run = await cli(['shell'], { input: 'echo before\nexit 4\necho after\n' });
+    expect(run.stdout).toContain('before\n');
+    expect(run.stdout).not.toContain('after');
+    expect(run.code).toBe(4);
+  });
+
+  it('starts in --cwd', async () => {
+    const run = await cli(['shell', '--cwd', '/tmp'], { input: 'pwd\n' });
+    expect(run.stdout).toBe('/tmp\n');
+  });
+
+  it('on SIGTERM interrupts the running command, destroys the session and exits 143', async () => {
+    let signalled = false;
+    const run = await cli(['shell'], {
+      input: 'echo $$\nsleep 60\necho never\n',
+      onStdout: (stdout, child) => {
+        // Once: a second signal after the CLI has cleaned up would end it the default way.
+        if (/^\d+\n/.test(stdout) && !signalled) signalled = child.kill('SIGTERM');
+      },
+    });
+    expect(run.code).toBe(143);
+    expect(run.stdout).not.toContain('never');
+    expect(isAlive(Number(run.stdout.split('\n')[0]))).toBe(false);
+  });
+});
+
+describe('vth exec', () => {
+  it('streams the output and exits 0', async () => {
+    const run = await cli(['exec', '--', 'echo', 'hi']);
+    expect(run).toMatchObject({ code: 0, stdout: 'hi\n' });
+  });
+
+  it("exits with the command's exit code", async () => {
+    const run = await cli(['exec', '--', 'exit 3']);
+    expect(run.code).toBe(3);
+  });
+
+  it('exits 124 with a note when the command times out', async () => {
+    const run = await cli(['exec', '--timeout', '300', '--', 'sleep', '5']);
+    expect(run.code).toBe(124);
+    expect(run.stderr).toContain('timed out');
+  });
+
+  it('takes the time limit from the environment', async () => {
+    const run = await cli(['exec', '--', 'sleep 5'], { env: { VTH_TIMEOUT_MS: '300' } });
+    expect(run.code).toBe(124);
+  });
+
+  it('runs in --cwd', async () => {
+    const run = await cli(['exec', '--cwd', '/tmp', '--', 'pwd']);
+    expect(run).toMatchObject({ code: 0, stdout: '/tmp\n' });
+  });
+
+  it('leaves no shell behind: the session shell is gone once the CLI has exited', async () => {
+    const run = await cli(['exec', '--', 'echo $$']);
+    const pid = Number(run.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('on SIGINT interrupts the command, cleans up and exits 130', async () => {
+    let signalled = false;
+    const run = await cli(['exec', '--', 'echo $$; sleep 60; echo never'], {
+      onStdout: (stdout, child) => {
+        // Once: a second signal after the CLI has cleaned up would end it the default way.
+        if (/^\d+\n/.test(stdout) && !signalled) signalled = child.kill('SIGINT');
+      },
+    });
+    expect(run.code).toBe(130);
+    expect(run.stdout).not.toContain('never');
+    expect(isAlive(Number(run.stdout.split('\n')[0]))).toBe(false);
+  });
+
+  it('names the available types for an unknown --backend, and exits 1', async () => {
+    const run = await cli(['exec', '--backend', 'does-not-exist', '--', 'true']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'vth: UNAVAILABLE: unknown backend type "does-not-exist" (registered: node-pty)\n',
+    );
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const run = await cli(['exec', '--timeout', 'soon', '--', 'true']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--timeout');
+  });
+});
+
+describe('vth backends', () => {
+  it('--json lists node-pty, its platform check and its capabilities', async () => {
+    const run = await cli(['backends', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BackendsReport;
+    expect(report.discoveredFrom).toBe(path.resolve(__dirname, '..', 'package.json'));
+    expect(report.backends).toEqual([
+      expect.objectContaining({
+        type: 'node-pty',
+        package: '@vth/backend-node-pty',
+        platform: expect.objectContaining({ ok: true }),
+        capabilities: expect.objectContaining({ persistentSessions: true, exitCodes: true }),
+      }),
+    ]);
+    expect(report.failures).toEqual([]);
+  });
+
+  it('prints text without --json', async () => {
+    const run = await cli(['backends']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^node-pty .*\(@vth\/backend-node-pty\)$/m);
+    expect(run.stdout).toMatch(/^ {2}platform: ok/m);
+  });
+
+  describe('with --plugins-from an app whose dependencies include malformed plugins', () => {
+    let manifest: string;
+    beforeAll(() => (manifest = createPluginFixtureApp()));
+    afterAll(() => rmSync(path.dirname(manifest), { recursive: true, force: true }));
+
+    it('still lists the good plugin and reports each failure', async () => {
+      const run = await cli(['--plugins-from', manifest, 'backends', '--json']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as BackendsReport;
+      expect(report.discoveredFrom).toBe(manifest);
+      expect(report.backends.map((b) => b.type)).toEqual(['node-pty']);
+      expect(report.failures).toEqual([
+        {
+          package: 'vth-backend-misshapen',
+          reason: expect.stringMatching(/plugin\.create: must be a function/),
+        },
+        { package: 'vth-backend-throws', reason: expect.stringContaining('this plugin cannot load') },
+      ]);
+    });
+
+    it('reads the fixture from VTH_PLUGINS_FROM too, and lists failures in the text output', async () => {
+      const run = await cli(['backends'], { env: { VTH_PLUGINS_FROM: manifest } });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('plugins that failed to load:');
+      expect(run.stdout).toMatch(/^ {2}vth-backend-misshapen: /m);
+    });
+  });
+
+  it('exits 2 when --plugins-from names no package.json', async () => {
+    const run = await cli(['--plugins-from', '/nonexistent/package.json', 'backends']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/nonexistent/package.json');
+  });
+});
+
+describe('configuration', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'vth-cli-config-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('rejects an unknown key with exit 2, naming the file and the key', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(file, JSON.stringify({ fallbackOrder: ['node-pty'], colour: 'blue' }));
+    const run = await cli(['--config', file, 'exec', '--', 'true']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`vth: invalid config ${file}: colour: unknown key\n`);
+  });
+
+  it('rejects bad JSON with exit 2, naming the file, without a stack trace', async () => {
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, '{ "fallbackOrder": [');
+    const run = await cli(['shell', '--config', file], { input: 'echo never\n' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^vth: invalid config ${file}: not valid JSON`));
+    expect(run.stdout).toBe('');
+    noStackTrace(run.stderr);
+  });
+
+  it('finds ./vth.config.json in the working directory', async () => {
+    writeFileSync(path.join(dir, 'vth.config.json'), JSON.stringify({ exec: { timeoutMs: -5 } }));
+    const run = await cli(['exec', '--', 'true'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('exec.timeoutMs: must be positive');
+  });
+
+  it('uses defaultBackend from the config file, and VTH_BACKEND over it', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(file, JSON.stringify({ defaultBackend: 'from-file' }));
+    const fromFile = await cli(['--config', file, 'exec', '--', 'true']);
+    expect(fromFile.stderr).toContain('unknown backend type "from-file"');
+    const fromEnv = await cli(['exec', '--', 'true'], { env: { VTH_CONFIG: file, VTH_BACKEND: 'from-env' } });
+    expect(fromEnv.stderr).toContain('unknown backend type "from-env"');
+  });
+});
+
+describe('help', () => {
+  it.each([[['--help']], [['exec', '--help']], [['shell', '--help']], [['backends', '--help']]])(
+    'vth %j prints usage and exits 0',
+    async (args) => {
+      const run = await cli(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: vth/);
+    },
+  );
+
+  it('exits 2 without a command', async () => {
+    const run = await cli([]);
+    expect(run.code).toBe(2);
+  });
+});

@@ -1,0 +1,69 @@
+import { LIMITS } from '@vth/core';
+import { z } from 'zod';
+
+const timeoutMsSchema = z
+  .number({ error: 'must be a number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .positive('must be positive')
+  .max(LIMITS.timeoutMs, `must be at most ${LIMITS.timeoutMs}`);
+
+const backendTypeSchema = z.string({ error: 'must be a backend type' }).min(1, 'must not be empty');
+
+/**
+ * The app's configuration file (`vth.config.json`). Strict: a misspelt key is an error, not a setting
+ * silently ignored.
+ *
+ * @example
+ * ```json
+ * { "fallbackOrder": ["tmux", "node-pty"], "backends": { "node-pty": { "shell": "bash" } }, "exec": { "timeoutMs": 30000 } }
+ * ```
+ */
+export const configSchema = z.strictObject(
+  {
+    /** The backend to create when the command line names none; without it, `fallbackOrder` is tried. */
+    defaultBackend: backendTypeSchema.optional(),
+    /** Backend types tried in order until one can be created on this machine. */
+    fallbackOrder: z
+      .array(backendTypeSchema, { error: 'must be an array of backend types' })
+      .min(1, 'must name at least one backend type')
+      .default(['node-pty']),
+    /** Per backend type, the config its plugin validates (`backends["node-pty"].shell`, ...). */
+    backends: z
+      .record(z.string(), z.unknown(), { error: 'must be an object keyed by backend type' })
+      .default({}),
+    exec: z
+      .strictObject(
+        {
+          /** Default time limit of `vth exec`; `--timeout` overrides it. */
+          timeoutMs: timeoutMsSchema.optional(),
+        },
+        { error: 'must be an object' },
+      )
+      .default({}),
+  },
+  { error: 'must be an object' },
+);
+
+export type AppConfig = z.output<typeof configSchema>;
+
+/** Treats an empty variable as unset, as shells commonly do (`VTH_BACKEND= vth exec ...`). */
+const envValue = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** The environment variables that override the file. */
+export const configEnvSchema = z.object({
+  VTH_BACKEND: envValue(backendTypeSchema),
+  VTH_TIMEOUT_MS: envValue(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of milliseconds')
+      .transform(Number)
+      .pipe(timeoutMsSchema),
+  ),
+});
+
+/** Where the config file is found, in order: `--config`, then `VTH_CONFIG`, then `./vth.config.json` if it exists. */
+export const CONFIG_FILE_ENV = 'VTH_CONFIG';
+export const DEFAULT_CONFIG_FILE = 'vth.config.json';
+/** Overrides where plugins are discovered (a package.json); `--plugins-from` overrides it. */
+export const PLUGINS_FROM_ENV = 'VTH_PLUGINS_FROM';

@@ -1,0 +1,116 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { type DependencyContainer } from 'tsyringe';
+import { BackendsCommand } from './commands/backends-command';
+import { ExecCommand } from './commands/exec-command';
+import { ShellCommand } from './commands/shell-command';
+import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE, PLUGINS_FROM_ENV } from './config';
+import { createContainer, type ContainerOptions } from './container';
+import { EXIT } from './exit-codes';
+import { type Output } from './stdio';
+
+/** What the CLI runs against; the process's own by default. */
+export type CliEnvironment = Omit<ContainerOptions, 'configPath' | 'pluginsFrom'> & { output?: Output };
+
+interface GlobalOptions {
+  config?: string;
+  pluginsFrom?: string;
+}
+
+function milliseconds(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
+    throw new InvalidArgumentError('must be a positive whole number of milliseconds');
+  }
+  return Number(value);
+}
+
+/**
+ * Parses `argv` (as `process.argv`: node, script, then arguments), runs the command and returns the exit
+ * code. Usage errors (unknown option, bad value) and invalid configuration return 2; `--help` returns 0.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(process.argv);
+ * ```
+ */
+export async function runCli(argv: readonly string[], environment: CliEnvironment = {}): Promise<number> {
+  const output = environment.output ?? { stdout: process.stdout, stderr: process.stderr };
+  let exitCode: number = EXIT.ok;
+
+  const program = new Command('vth')
+    .description('Run commands in persistent terminal sessions on interchangeable backends.')
+    .option(
+      '--config <path>',
+      `config file (default: $${CONFIG_FILE_ENV}, else ./${DEFAULT_CONFIG_FILE} when it exists)`,
+    )
+    .option(
+      '--plugins-from <package.json>',
+      `discover backend plugins among this package's dependencies (default: $${PLUGINS_FROM_ENV}, else the app's own)`,
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => output.stdout.write(text),
+      writeErr: (text) => output.stderr.write(text),
+    });
+
+  /** Builds the container from the global options and runs one command class in it. */
+  const run = async (task: (container: DependencyContainer) => Promise<number>): Promise<void> => {
+    const globals = program.opts<GlobalOptions>();
+    const created = await createContainer({
+      ...environment,
+      output,
+      ...(globals.config === undefined ? {} : { configPath: globals.config }),
+      ...(globals.pluginsFrom === undefined ? {} : { pluginsFrom: globals.pluginsFrom }),
+    });
+    if (!created.ok) {
+      output.stderr.write(`vth: ${created.error.message}\n`);
+      exitCode = EXIT.usage;
+      return;
+    }
+    exitCode = await task(created.value);
+  };
+
+  program
+    .command('backends')
+    .description('list the discovered backend plugins, whether they work here, and their capabilities')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => run((c) => c.resolve(BackendsCommand).run(options)));
+
+  program
+    .command('exec')
+    .description('run one command in a new session; exit with its exit code (124 timed out, 130 interrupted)')
+    .argument('<command...>', 'the command (its words are joined with spaces); put it after --')
+    .option('--backend <type>', "backend type (default: the config's defaultBackend, else its fallbackOrder)")
+    .option(
+      '--timeout <ms>',
+      "time limit in milliseconds (default: the config's exec.timeoutMs)",
+      milliseconds,
+    )
+    .option('--cwd <dir>', 'working directory of the session')
+    .action((command: string[], options: { backend?: string; timeout?: number; cwd?: string }) =>
+      run((c) =>
+        c.resolve(ExecCommand).run({
+          command,
+          ...(options.backend === undefined ? {} : { backend: options.backend }),
+          ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
+          ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        }),
+      ),
+    );
+
+  program
+    .command('shell')
+    .description('run each line of input as a command in one persistent session (interactive on a terminal)')
+    .option('--backend <type>', "backend type (default: the config's defaultBackend, else its fallbackOrder)")
+    .option('--cwd <dir>', 'working directory of the session')
+    .action((options: { backend?: string; cwd?: string }) =>
+      run((c) => c.resolve(ShellCommand).run(options)),
+    );
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw e;
+  }
+  return exitCode;
+}
