@@ -6,8 +6,13 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
 bash tools/scripts/ensure-node-modules.sh
-npx nx run @vth/reference-app:build --outputStyle=static >&2 || {
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! npx nx run @vth/reference-app:build --outputStyle=static >"$log" 2>&1; then
+  cat "$log" >&2
   echo "vth: the build failed (see above)" >&2
   exit 1
-}
+fi
+rm -f "$log"
+trap - EXIT
 exec node apps/reference-app/dist/cli.js shell "$@"
