@@ -21,11 +21,15 @@ import { isPlainlyComplete } from './plain-command';
 
 /**
  * The hooks live in two functions named after the nonce and exported (`export -f`), so they survive
- * `exec bash` and cost a call, not a parse of their text, per command:
- * - `__vth_p_<nonce>`, the prompt hook run by PROMPT_COMMAND. `__vth_pid` is exported and `$$` survives
- *   `exec`, so child shells that inherit the hook stay silent. `__vth_e` is the last command whose end mark
- *   was printed: the hook stays quiet after it, which saves a write and a wakeup per command. It ends in
- *   `if`, so it returns 0 and cannot end a shell running under `set -e`.
+ * `exec bash` and cost a call, not a parse of their text:
+ * - `__vth_p_<nonce>`, the prompt hook. PROMPT_COMMAND calls it only while `__vth_id` is set, that is when
+ *   a command started and did not print its end mark (Ctrl-C, `exec bash`, raw input): a command that ends
+ *   normally unsets `__vth_id` with its end mark, so its prompt costs one expansion, no call and no write.
+ *   (The hook leaves `__vth_id` set: raw input that fails to parse runs nothing, and its prompt must still
+ *   name the command.)
+ *   `__vth_id` is exported so the shell that `exec bash` starts still knows the command it ends. The hook
+ *   checks `$$` against the exported `__vth_pid` (`$$` survives `exec`): child shells stay silent. It ends
+ *   in `if`, so it returns 0 and cannot end a shell running under `set -e`.
  * - `__vth_r_<nonce>`, the re-arm: a fresh shell (`exec bash`) is quieted again (line editing off also
  *   keeps readline from echoing what we type) and a replaced PROMPT_COMMAND gets the hook back in front.
  */
@@ -33,10 +37,10 @@ function hooks(nonce: string): string {
   const p = `__vth_p_${nonce}`;
   const r = `__vth_r_${nonce}`;
   return (
-    `${p}(){ local s=$?;if [[ $$ == \${__vth_pid-} && ( -z \${__vth_e-} || \${__vth_e} != \${__vth_id-} ) ]];then ` +
+    `${p}(){ local s=$?;if [[ $$ == \${__vth_pid-} ]];then ` +
     `\\builtin printf '${markFormat('P', nonce, ['%s', '%s', '%q'])}' "\${__vth_id-}" "$s" "\${PWD-}";fi;};` +
     `${r}(){ [[ \${__vth_q-} == ${nonce} ]]||{ PS1='' PS2='' PS0='';\\builtin set +o emacs +o vi +o history +H;__vth_q=${nonce};};` +
-    `[[ \${PROMPT_COMMAND-} == *${p}* ]]||{ PROMPT_COMMAND="${p}\${PROMPT_COMMAND:+;$PROMPT_COMMAND}";\\builtin export PROMPT_COMMAND;};};` +
+    `[[ \${PROMPT_COMMAND-} == *${p}* ]]||{ PROMPT_COMMAND='\${__vth_id:+${p}}'"\${PROMPT_COMMAND:+;$PROMPT_COMMAND}";\\builtin export PROMPT_COMMAND;};};` +
     `\\builtin export -f ${p} ${r}`
   );
 }
@@ -45,10 +49,10 @@ function hooks(nonce: string): string {
 const rearm = (nonce: string) =>
   `[[ \${__vth_q-} == ${nonce} && \${PROMPT_COMMAND-} == *__vth_p_${nonce}* ]]||__vth_r_${nonce};`;
 
-const start = (nonce: string, id: string) =>
-  `__vth_id=${id};\\builtin printf '${markFormat('S', nonce, [id])}';`;
+const begin = (id: string) => `\\builtin export __vth_id=${id};`;
+const startMark = (nonce: string, id: string) => `\\builtin printf '${markFormat('S', nonce, [id])}';`;
 const end = (nonce: string, id: string, status: string) =>
-  `\\builtin printf '${markFormat('E', nonce, [id, '%s', '%q'])}' "${status}" "\${PWD-}";__vth_e=${id}`;
+  `\\builtin printf '${markFormat('E', nonce, [id, '%s', '%q'])}' "${status}" "\${PWD-}";\\builtin unset __vth_id`;
 
 export const bashDialect: ShellDialect = {
   name: 'bash',
@@ -62,9 +66,11 @@ export const bashDialect: ShellDialect = {
         // `$$` is this shell's pid, and stays the same across `exec bash`.
         '__vth_pid=$$',
         'export __vth_pid',
-        'unset PROMPT_COMMAND __vth_e',
+        'unset PROMPT_COMMAND __vth_id',
         hooks(nonce),
         `__vth_r_${nonce}`,
+        // The ready signal: a prompt mark from a shell that has run nothing yet (empty id).
+        `\\builtin printf '${markFormat('P', nonce, ['', '0', '%q'])}' "\${PWD-}"`,
       ].join(';') + '\n'
     );
   },
@@ -72,7 +78,7 @@ export const bashDialect: ShellDialect = {
   command(nonce, id, command) {
     const words = packPieces(ansiCPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
     if (words.length === 1 && isPlainlyComplete(command)) {
-      return `${rearm(nonce)}${start(nonce, id)}\\builtin eval $'${words[0]}';${end(nonce, id, '$?')}\n`;
+      return `${rearm(nonce)}${begin(id)}${startMark(nonce, id)}\\builtin eval $'${words[0]}';${end(nonce, id, '$?')}\n`;
     }
     // Long text is assembled in a variable over several lines; the re-arm then goes first, on its own
     // line, so a fresh shell's line editor is off before the long lines arrive.
@@ -82,7 +88,7 @@ export const bashDialect: ShellDialect = {
     // The start mark follows the check, so input sent meanwhile can wait for it (see the runner's sendInput).
     return (
       head +
-      `__vth_id=${id};if \\builtin eval "__vth_f() { $__vth_c"$'\\n}' 2>/dev/null;then \\builtin unset -f __vth_f;` +
+      `${begin(id)}if \\builtin eval "__vth_f() { $__vth_c"$'\\n}' 2>/dev/null;then \\builtin unset -f __vth_f;` +
       `\\builtin printf '${markFormat('S', nonce, [id])}';` +
       `\\builtin eval "$__vth_c";__vth_s=$?;\\builtin unset __vth_c;${end(nonce, id, '$__vth_s')};` +
       `else \\builtin printf '${markFormat('I', nonce, [id])}';fi\n`
@@ -92,6 +98,6 @@ export const bashDialect: ShellDialect = {
   rawCommand(nonce, id, command) {
     const text = literalTerminalInput(command);
     if (text.split('\n').some((l) => Buffer.byteLength(l) > MAX_TYPED_LINE)) return null;
-    return `\\builtin unset __vth_c;${start(nonce, id)}${text}\n`;
+    return `\\builtin unset __vth_c;${begin(id)}${startMark(nonce, id)}${text}\n`;
   },
 };

@@ -14,7 +14,6 @@ describe('isPlainlyComplete', () => {
   it.each([
     'cat <<EOF',
     'echo "open',
-    "echo 'x'",
     'echo a \\',
     'ls |',
     'true &&',
@@ -27,5 +26,12 @@ describe('isPlainlyComplete', () => {
     'a\nb',
     '[[ -n x',
     'echo `date`',
+    'echo "open',
+    "echo 'open",
+    'echo "$(date)"',
+    'echo "`date`"',
+    'echo "${x}"',
+    "echo 'a' done",
+    'echo "a" |',
   ])('takes the checked path for %j', (c) => expect(isPlainlyComplete(c)).toBe(false));
 });
