@@ -38,3 +38,22 @@ export function missingCapabilities(
 ): BackendCapabilityFlag[] {
   return required.filter((flag) => caps[flag] !== true);
 }
+
+// A Record over the flag type, so this stops compiling when a flag is added or renamed.
+const FLAGS: Record<BackendCapabilityFlag, true> = {
+  persistentSessions: true,
+  multiplePanes: true,
+  resize: true,
+  interrupt: true,
+  sendInput: true,
+  capture: true,
+  streaming: true,
+  exitCodes: true,
+  cwdTracking: true,
+  remote: true,
+};
+
+/** Every boolean capability of `BackendCapabilities`, in declaration order. */
+export const CAPABILITY_FLAGS = Object.keys(FLAGS) as readonly BackendCapabilityFlag[];
+
+export const ISOLATION_LEVELS = ['none', 'process', 'container', 'vm'] as const;

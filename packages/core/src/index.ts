@@ -7,7 +7,13 @@ export {
   type BackendErrorOptions,
 } from './backend-error';
 export { ok, fail, type BackendResult } from './result';
-export { missingCapabilities, type BackendCapabilities, type BackendCapabilityFlag } from './capabilities';
+export {
+  CAPABILITY_FLAGS,
+  ISOLATION_LEVELS,
+  missingCapabilities,
+  type BackendCapabilities,
+  type BackendCapabilityFlag,
+} from './capabilities';
 export { type CreateSessionOptions, type SessionInfo } from './session';
 export { type ExecutionContext, type CommandExecution, type CommandStatus } from './execution';
 export { type BackendHealth, type BackendMetrics, type HealthStatus } from './health';
@@ -33,6 +39,7 @@ export {
   createSessionOptionsSchema,
   executionContextSchema,
   captureOptionsSchema,
+  capabilitiesSchema,
 } from './schemas';
 export { parseInput, formatIssues, type SchemaIssue } from './validation';
 export { LatencyHistogram, type LatencySummary } from './latency-histogram';

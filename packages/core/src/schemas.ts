@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CAPABILITY_FLAGS, ISOLATION_LEVELS, type BackendCapabilities } from './capabilities';
 
 /** Limits that apply to every backend unless its config says otherwise. */
 export const LIMITS = {
@@ -117,3 +118,14 @@ export const executionContextSchema = z.object({
 export const captureOptionsSchema = z.object({
   lines: z.number().int('must be an integer').min(1).max(LIMITS.captureLines).optional(),
 });
+
+/** A `BackendCapabilities` object: every flag a boolean, `isolation` one of its levels. */
+export const capabilitiesSchema: z.ZodType<BackendCapabilities> = z.object(
+  {
+    ...Object.fromEntries(CAPABILITY_FLAGS.map((name) => [name, z.boolean({ error: 'must be a boolean' })])),
+    isolation: z.enum(ISOLATION_LEVELS, {
+      error: `must be one of ${ISOLATION_LEVELS.map((l) => `"${l}"`).join(', ')}`,
+    }),
+  },
+  { error: 'must be an object' },
+) as unknown as z.ZodType<BackendCapabilities>;

@@ -1,5 +1,6 @@
 import {
   BackendError,
+  CAPABILITY_FLAGS,
   LIMITS,
   fail,
   formatIssues,
@@ -17,7 +18,6 @@ import {
   type SchemaIssue,
 } from '@vth/core';
 import { z } from 'zod';
-import { CAPABILITY_FLAGS } from './capability-flags';
 import { DEPENDENCY_FIELDS, scanDependencies, type DependencyField } from './discover';
 import { importModuleNatively, type ModuleImporter } from './load-plugin-module';
 import { runPlatformCheck } from './platform-check';

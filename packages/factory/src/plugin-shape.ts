@@ -1,23 +1,18 @@
-import { fail, formatIssues, ok, type BackendPlugin, type BackendResult } from '@vth/core';
+import {
+  capabilitiesSchema,
+  fail,
+  formatIssues,
+  ok,
+  type BackendPlugin,
+  type BackendResult,
+} from '@vth/core';
 import { z } from 'zod';
-import { CAPABILITY_FLAGS } from './capability-flags';
 import { thrownMessage } from './thrown-message';
 
 /** Plugin types name backends in config files, ids and metrics, so they stay lowercase and portable. */
 export const PLUGIN_TYPE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
-const flag = z.boolean({ error: 'must be a boolean' });
 const fn = z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function', 'must be a function');
-
-const capabilitiesShape = z.object(
-  {
-    ...Object.fromEntries(CAPABILITY_FLAGS.map((name) => [name, flag])),
-    isolation: z.enum(['none', 'process', 'container', 'vm'], {
-      error: 'must be one of "none", "process", "container", "vm"',
-    }),
-  },
-  { error: 'must be an object' },
-);
 
 // Only the method the factory calls is required, so a zod 3 schema or a hand-written one works too.
 const schemaLike = z.custom<unknown>(
@@ -38,7 +33,7 @@ const pluginShape = z.object(
       ),
     version: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
     description: z.string({ error: 'must be a string' }),
-    capabilities: capabilitiesShape,
+    capabilities: capabilitiesSchema,
     configSchema: schemaLike,
     checkPlatform: fn,
     create: fn,

@@ -1,4 +1,4 @@
-import { type BackendCapabilities, type BackendCapabilityFlag, type ITerminalBackend } from '@vth/core';
+import { CAPABILITY_FLAGS, type BackendCapabilities, type ITerminalBackend } from '@vth/core';
 import { describeBackendConformance } from './describe-backend-conformance';
 
 interface RecordedTest {
@@ -42,18 +42,7 @@ jest.mock('./jest-api', () => {
 
 const { registry } = jest.requireMock<Recorder>('./jest-api');
 
-const FLAGS: BackendCapabilityFlag[] = [
-  'persistentSessions',
-  'multiplePanes',
-  'resize',
-  'interrupt',
-  'sendInput',
-  'capture',
-  'streaming',
-  'exitCodes',
-  'cwdTracking',
-  'remote',
-];
+const FLAGS = CAPABILITY_FLAGS;
 
 const allCapabilities = (overrides: Partial<BackendCapabilities> = {}): BackendCapabilities => ({
   persistentSessions: true,

@@ -1,4 +1,5 @@
 import {
+  capabilitiesSchema,
   type BackendCapabilities,
   type BackendCapabilityFlag,
   type CommandExecution,
@@ -95,21 +96,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function isCapabilities(value: unknown): value is BackendCapabilities {
-  if (typeof value !== 'object' || value === null) return false;
-  const caps = value as Record<string, unknown>;
-  const flags: BackendCapabilityFlag[] = [
-    'persistentSessions',
-    'multiplePanes',
-    'resize',
-    'interrupt',
-    'sendInput',
-    'capture',
-    'streaming',
-    'exitCodes',
-    'cwdTracking',
-    'remote',
-  ];
-  return flags.every((flag) => typeof caps[flag] === 'boolean') && typeof caps.isolation === 'string';
+  return capabilitiesSchema.safeParse(value).success;
 }
 
 /**
