@@ -33,12 +33,16 @@ import {
   type SessionClosedEvent,
   type SessionInfo,
 } from '@vth/core';
-import { dialectForShell, ShellCommandRunner, type ForegroundSignal } from '@vth/shell-integration';
+import {
+  dialectForShell,
+  killSessionMembers,
+  ShellCommandRunner,
+  signalForegroundGroup,
+} from '@vth/shell-integration';
 import type * as NodePty from 'node-pty';
 import { z } from 'zod';
 import { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
 import { loadNodePty } from './load-node-pty';
-import { listSessionMembers, readProcStat } from './proc-stat';
 import { resolveExecutable } from './resolve-executable';
 
 export const NODE_PTY_CAPABILITIES: BackendCapabilities = {
@@ -408,6 +412,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
    * right after a command.
    */
   private async terminate(session: PtySession): Promise<void> {
+    session.runner.markClosing();
     try {
       session.pty.kill('SIGHUP');
     } catch {
@@ -548,28 +553,6 @@ function pickAudit(context: ExecutionContext): { requestId?: string; userId?: st
     ...(context.userId === undefined ? {} : { userId: context.userId }),
     ...(context.source === undefined ? {} : { source: context.source }),
   };
-}
-
-/** Signals the terminal's foreground job when it is not the shell itself (signalling the shell would end the session). */
-function signalForegroundGroup(shellPid: number, signal: ForegroundSignal): boolean {
-  const stat = readProcStat(shellPid);
-  if (!stat || stat.tpgid <= 0 || stat.tpgid === stat.pgrp) return false;
-  try {
-    process.kill(-stat.tpgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killSessionMembers(sessionLeader: number): void {
-  for (const pid of listSessionMembers(sessionLeader)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Exited meanwhile.
-    }
-  }
 }
 
 function lastLines(text: string, n: number): string {

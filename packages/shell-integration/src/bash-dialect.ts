@@ -32,6 +32,8 @@ import { isPlainlyComplete } from './plain-command';
  *   in `if`, so it returns 0 and cannot end a shell running under `set -e`.
  * - `__vth_r_<nonce>`, the re-arm: a fresh shell (`exec bash`) is quieted again (line editing off also
  *   keeps readline from echoing what we type) and a replaced PROMPT_COMMAND gets the hook back in front.
+ * - `__vth_x_<nonce>`, the EXIT trap: `exit 3` (or a failure under `set -e`) reports its status before the
+ *   shell goes, which a backend that cannot see the shell's exit status (a tmux pane) needs.
  */
 function hooks(nonce: string): string {
   const p = `__vth_p_${nonce}`;
@@ -41,7 +43,8 @@ function hooks(nonce: string): string {
     `\\builtin printf '${markFormat('P', nonce, ['%s', '%s', '%q'])}' "\${__vth_id-}" "$s" "\${PWD-}";fi;};` +
     `${r}(){ [[ \${__vth_q-} == ${nonce} ]]||{ PS1='' PS2='' PS0='';\\builtin set +o emacs +o vi +o history +H;__vth_q=${nonce};};` +
     `[[ \${PROMPT_COMMAND-} == *${p}* ]]||{ PROMPT_COMMAND='\${__vth_id:+${p}}'"\${PROMPT_COMMAND:+;$PROMPT_COMMAND}";\\builtin export PROMPT_COMMAND;};};` +
-    `\\builtin export -f ${p} ${r}`
+    `__vth_x_${nonce}(){ local s=$?;if [[ $$ == \${__vth_pid-} ]];then \\builtin printf '${markFormat('X', nonce, ['%s', '%s'])}' "\${__vth_id-}" "$s";fi;};` +
+    `\\builtin export -f ${p} ${r} __vth_x_${nonce}`
   );
 }
 
@@ -58,10 +61,10 @@ export const bashDialect: ShellDialect = {
   name: 'bash',
   spawnArgs: ['--noprofile', '--norc', '--noediting', '-i'],
 
-  bootstrap(nonce) {
+  bootstrap(nonce, options = {}) {
     return (
       [
-        'stty -echo -onlcr 2>/dev/null',
+        options.keepOnlcr ? 'stty -echo 2>/dev/null' : 'stty -echo -onlcr 2>/dev/null',
         'HISTFILE=',
         // `$$` is this shell's pid, and stays the same across `exec bash`.
         '__vth_pid=$$',
@@ -69,6 +72,7 @@ export const bashDialect: ShellDialect = {
         'unset PROMPT_COMMAND __vth_id',
         hooks(nonce),
         `__vth_r_${nonce}`,
+        `trap __vth_x_${nonce} EXIT`,
         // The ready signal: a prompt mark from a shell that has run nothing yet (empty id).
         `\\builtin printf '${markFormat('P', nonce, ['', '0', '%q'])}' "\${PWD-}"`,
       ].join(';') + '\n'
@@ -93,6 +97,20 @@ export const bashDialect: ShellDialect = {
       `\\builtin eval "$__vth_c";__vth_s=$?;\\builtin unset __vth_c;${end(nonce, id, '$__vth_s')};` +
       `else \\builtin printf '${markFormat('I', nonce, [id])}';fi\n`
     );
+  },
+
+  probe(nonce, id) {
+    return `${rearm(nonce)}${begin(id)}\n`;
+  },
+
+  commandBatch(nonce, items) {
+    let line = rearm(nonce);
+    for (const { id, command } of items) {
+      const words = packPieces(ansiCPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
+      if (words.length !== 1 || !isPlainlyComplete(command)) return null;
+      line += `${begin(id)}${startMark(nonce, id)}\\builtin eval $'${words[0]}';${end(nonce, id, '$?')};`;
+    }
+    return Buffer.byteLength(line) <= MAX_TYPED_LINE ? line + '\n' : null;
   },
 
   rawCommand(nonce, id, command) {

@@ -166,9 +166,61 @@ describe('ShellCommandRunner on real bash', () => {
     expect(!q.ok && q.error).toMatchObject({ code: 'SESSION_NOT_FOUND', dispatched: false });
   });
 
+  it('sends a batch of plain commands as one line; a command reading stdin does not swallow the next', async () => {
+    let writes = 0;
+    const write = shell.term.write.bind(shell.term);
+    (shell.term as { write: (d: string) => void }).write = (d: string) => {
+      writes++;
+      write(d);
+    };
+    const batch = shell.runner.executeBatch(['echo a', 'read x; echo got:$x', 'echo c; false']);
+    setTimeout(() => shell.runner.sendInput('hello\n'), 100);
+    const r = await batch;
+    expect(r.ok && r.value.map((e) => [e.output, e.exitCode])).toEqual([
+      ['a\n', 0],
+      ['got:hello\n', 0],
+      ['c\n', 1],
+    ]);
+    expect(writes).toBe(2); // the batch line, then the input
+  });
+
+  it('ends the rest of a batch line interrupted when Ctrl-C cuts it short', async () => {
+    const batch = shell.runner.executeBatch(['echo a', 'sleep 30', 'echo never'], { timeoutMs: 500 });
+    const r = await batch;
+    expect(r.ok && r.value.map((e) => [e.status, e.exitCode, e.output])).toEqual([
+      ['completed', 0, 'a\n'],
+      ['timed-out', 130, '\n'],
+      ['interrupted', null, ''],
+    ]);
+    expect((await run(shell.runner, 'echo after')).output).toBe('after\n');
+  });
+
+  it('fails a command whose output was lost as BACKEND_CRASHED (dispatched) and recovers on interrupt', async () => {
+    const pending = shell.runner.execute('sleep 30');
+    await new Promise((res) => setTimeout(res, 100));
+    shell.runner.abandon('the connection to the shell was lost');
+    const r = await pending;
+    expect(!r.ok && r.error).toMatchObject({ code: 'BACKEND_CRASHED', dispatched: true });
+    const busy = await shell.runner.execute('echo hi');
+    expect(!busy.ok && busy.error.code).toBe('BUSY');
+    shell.runner.interrupt();
+    for (let i = 0; i < 100; i++) {
+      const probe = await shell.runner.execute('echo back');
+      if (probe.ok) {
+        expect(probe.value.output).toBe('back\n');
+        return;
+      }
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    throw new Error('the runner did not recover');
+  });
+
   it('reports exit N as the completion of the command that exited', async () => {
     const r = await run(shell.runner, 'exit 3');
     expect(r).toMatchObject({ status: 'completed', exitCode: 3 });
+    const after = await shell.runner.execute('echo never');
+    expect(!after.ok && after.error).toMatchObject({ code: 'SESSION_NOT_FOUND', dispatched: false });
+    for (let i = 0; i < 100 && !shell.runner.closed; i++) await new Promise((res) => setTimeout(res, 20));
     expect(shell.runner.closed).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import {
   type ExecutionContext,
 } from '@vth/core';
 import { MarkParser, type ShellEvent } from './mark-parser';
+import { OnlcrDecoder } from './onlcr-decoder';
 import { type ShellDialect } from './shell-dialect';
 
 /** How the runner reaches the shell: a pty, a tmux pane, a container's attached stream... */
@@ -39,6 +40,11 @@ export interface ShellCommandRunnerOptions {
   interruptGraceMs?: number;
   /** After SIGTERM (and again after SIGKILL), how long to wait. Default 1000 ms. */
   killGraceMs?: number;
+  /**
+   * The terminal keeps ONLCR (something renders it, e.g. a tmux pane): the bootstrap leaves it on and command
+   * output is translated back to exactly what the program wrote. Default false (ONLCR turned off).
+   */
+  onlcr?: boolean;
   /** Every byte the shell prints that is not a mark, with the command it belongs to (if any). */
   onOutput?: (data: Buffer, commandId: string | undefined) => void;
   onCommandStarted?: (info: {
@@ -73,6 +79,7 @@ type Phase =
   | 'incomplete' // the shell answered that the text is incomplete; waiting for its prompt to type it raw
   | 'raw' // typed raw: output belongs to the command until the prompt mark
   | 'wedged' // a command was abandoned and the shell has not shown a prompt since
+  | 'exiting' // the shell reported its exit (EXIT trap); its transport will close
   | 'closed';
 
 interface Job {
@@ -87,6 +94,7 @@ interface Job {
   startedHr: number;
   output: BoundedOutputBuffer;
   decoder: StringDecoder | null;
+  onlcr: OnlcrDecoder | null;
   endReason: Exclude<CommandStatus, 'completed' | 'lost'> | null;
   escalating: boolean;
   timers: NodeJS.Timeout[];
@@ -94,6 +102,8 @@ interface Job {
   /** sendInput data that arrived before the command started reading; see sendInput. */
   pendingInput: string[];
   abortListener: (() => void) | null;
+  /** First job of a batch sent as one line: the line, and the jobs after this one. */
+  batch: { text: string; rest: Job[] } | null;
   resolve: (result: BackendResult<CommandExecution>) => void;
 }
 
@@ -123,6 +133,8 @@ export class ShellCommandRunner {
   private phase: Phase = 'booting';
   private current: Job | null = null;
   private readonly queue: Job[] = [];
+  /** Jobs of the batch line being run, after `current`: already typed, not started yet. */
+  private groupRest: Job[] = [];
   private lastCwd: string | undefined;
   private wedgedBy: Job | undefined;
   private readyWaiters: Array<(r: BackendResult<void>) => void> = [];
@@ -141,7 +153,7 @@ export class ShellCommandRunner {
 
   /** The text to type into the fresh shell. */
   bootstrapText(): string {
-    return this.opts.dialect.bootstrap(this.nonce);
+    return this.opts.dialect.bootstrap(this.nonce, { keepOnlcr: this.opts.onlcr === true });
   }
 
   /** Resolves once the shell has run the bootstrap and shown its first (silent) prompt. */
@@ -171,7 +183,7 @@ export class ShellCommandRunner {
 
   /** A command is running or waiting. */
   get busy(): boolean {
-    return this.current !== null || this.queue.length > 0;
+    return this.current !== null || this.queue.length > 0 || this.groupRest.length > 0;
   }
 
   get closed(): boolean {
@@ -185,91 +197,202 @@ export class ShellCommandRunner {
 
   /** Runs one command. Never rejects. */
   execute(command: string, context: ExecutionContext = {}): Promise<BackendResult<CommandExecution>> {
-    if (this.phase === 'closed') return Promise.resolve(fail(this.closedError ?? this.gone()));
-    if (this.phase === 'wedged' && !this.current) {
-      return Promise.resolve(
-        fail(
-          'BUSY',
-          `the shell has not returned to its prompt since command ${this.wedgedBy?.id} was abandoned; ` +
-            'call interrupt() or destroy the session',
-          { dispatched: false },
-        ),
-      );
-    }
+    const refused = this.refuse();
+    if (refused) return Promise.resolve(refused);
     return new Promise((resolve) => {
-      const job: Job = {
-        id: '',
-        wireId: (++this.commandCount).toString(36),
-        command,
-        context,
-        calledAt: Date.now(),
-        startedAt: 0,
-        startedHr: 0,
-        output: new BoundedOutputBuffer(
-          context.maxOutputBytes ?? this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
-        ),
-        decoder: context.onOutput ? new StringDecoder('utf8') : null,
-        endReason: null,
-        escalating: false,
-        timers: [],
-        idleTimer: null,
-        pendingInput: [],
-        abortListener: null,
-        resolve,
-      };
-      job.id = this.idPrefix + job.wireId;
+      const job = this.makeJob(command, context, resolve);
       if (context.signal?.aborted) {
         resolve(ok(this.unstarted(job, 'interrupted')));
         return;
       }
-      if (context.timeoutMs !== undefined) {
-        job.timers.push(setTimeout(() => this.stop(job, 'timed-out'), context.timeoutMs));
-      }
-      if (context.signal) {
-        const listener = () => this.stop(job, 'interrupted');
-        context.signal.addEventListener('abort', listener, { once: true });
-        job.abortListener = listener;
-      }
+      this.arm(job);
       this.queue.push(job);
       this.pump();
     });
   }
 
   /**
-   * Runs the commands one after another; a non-zero exit does not stop the batch. An error (the shell
-   * died, say) ends the batch: it is returned with the executions so far in `details.executions`.
+   * Runs the commands one after another in the same shell; a non-zero exit does not stop the batch. When the
+   * dialect can, the whole batch goes to the shell as one line (one write, one round trip; a command reading
+   * stdin cannot swallow the next one); otherwise command by command. Each command's `timeoutMs` counts from
+   * its own start. An error (the shell died, say) ends the batch: it is returned with the executions so far
+   * in `details.executions`; commands a Ctrl-C kept from starting end `interrupted` with no exit code.
    */
   async executeBatch(
     commands: string[],
     context: ExecutionContext = {},
   ): Promise<BackendResult<CommandExecution[]>> {
-    const executions: CommandExecution[] = [];
+    if (commands.length === 0) return ok([]);
+    const refused = this.refuse();
+    if (refused) return refused;
+    const results: Array<Promise<BackendResult<CommandExecution>>> = [];
+    const jobs: Job[] = [];
     for (const command of commands) {
-      const result = await this.execute(command, context);
-      if (!result.ok) {
-        const e = result.error;
-        return fail(
-          new BackendError(e.code, e.message, {
-            dispatched: e.dispatched || executions.length > 0,
-            ...(e.backendId === undefined ? {} : { backendId: e.backendId }),
-            cause: e,
-            details: { ...e.details, executions },
-          }),
-        );
-      }
+      results.push(new Promise((resolve) => jobs.push(this.makeJob(command, context, resolve))));
+    }
+    const text =
+      jobs.length > 1
+        ? this.opts.dialect.commandBatch(
+            this.nonce,
+            jobs.map((j) => ({ id: j.wireId, command: j.command })),
+          )
+        : null;
+    if (text === null) return this.runSequentially(commands, context);
+    if (context.signal?.aborted) {
+      for (const job of jobs) job.resolve(ok(this.unstarted(job, 'interrupted')));
+    } else {
+      const [first, ...rest] = jobs;
+      first!.batch = { text, rest };
+      this.arm(first!);
+      this.queue.push(first!);
+      this.pump();
+    }
+    const executions: CommandExecution[] = [];
+    for (const pending of results) {
+      const result = await pending;
+      if (!result.ok) return this.batchError(result.error, executions);
       executions.push(result.value);
     }
     return ok(executions);
   }
 
-  /** Ctrl-C to the running command, escalating to SIGTERM and SIGKILL of its process group. */
+  private async runSequentially(
+    commands: string[],
+    context: ExecutionContext,
+  ): Promise<BackendResult<CommandExecution[]>> {
+    const executions: CommandExecution[] = [];
+    for (const command of commands) {
+      const result = await this.execute(command, context);
+      if (!result.ok) return this.batchError(result.error, executions);
+      executions.push(result.value);
+    }
+    return ok(executions);
+  }
+
+  private batchError(e: BackendError, executions: CommandExecution[]): BackendResult<CommandExecution[]> {
+    return fail(
+      new BackendError(e.code, e.message, {
+        dispatched: e.dispatched || executions.length > 0,
+        ...(e.backendId === undefined ? {} : { backendId: e.backendId }),
+        cause: e,
+        details: { ...e.details, executions },
+      }),
+    );
+  }
+
+  /** Why no command can be accepted now, if so. */
+  private refuse(): BackendResult<never> | null {
+    if (this.phase === 'closed') return fail(this.closedError ?? this.gone());
+    if (this.phase === 'exiting') {
+      return fail('SESSION_NOT_FOUND', `session ${this.opts.sessionId} is ending: its shell exited`, {
+        dispatched: false,
+        backendId: this.opts.backendId,
+      });
+    }
+    if (this.phase === 'wedged' && !this.current) {
+      return fail(
+        'BUSY',
+        `the shell has not returned to its prompt since command ${this.wedgedBy?.id} was abandoned; ` +
+          'call interrupt() or destroy the session',
+        { dispatched: false, backendId: this.opts.backendId },
+      );
+    }
+    return null;
+  }
+
+  private makeJob(
+    command: string,
+    context: ExecutionContext,
+    resolve: (result: BackendResult<CommandExecution>) => void,
+  ): Job {
+    const wireId = (++this.commandCount).toString(36);
+    return {
+      id: this.idPrefix + wireId,
+      wireId,
+      command,
+      context,
+      calledAt: Date.now(),
+      startedAt: 0,
+      startedHr: 0,
+      output: new BoundedOutputBuffer(
+        context.maxOutputBytes ?? this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
+      ),
+      decoder: context.onOutput ? new StringDecoder('utf8') : null,
+      onlcr: this.opts.onlcr ? new OnlcrDecoder() : null,
+      endReason: null,
+      escalating: false,
+      timers: [],
+      idleTimer: null,
+      pendingInput: [],
+      abortListener: null,
+      batch: null,
+      resolve,
+    };
+  }
+
+  /** Starts the job's timeout and abort watch: at the call, or when a batched job's turn comes. */
+  private arm(job: Job): void {
+    const { timeoutMs, signal } = job.context;
+    if (timeoutMs !== undefined) job.timers.push(setTimeout(() => this.stop(job, 'timed-out'), timeoutMs));
+    if (signal) {
+      const listener = () => this.stop(job, 'interrupted');
+      signal.addEventListener('abort', listener, { once: true });
+      job.abortListener = listener;
+    }
+  }
+
+  /**
+   * Ctrl-C to the running command, escalating to SIGTERM and SIGKILL of its process group. When the runner
+   * is waiting for an abandoned command's shell to come back, Ctrl-C plus a line that makes the shell show a
+   * prompt mark bring it back.
+   */
   interrupt(): void {
     if (this.phase === 'closed') return;
     if (this.current) {
       this.stop(this.current, 'interrupted');
       return;
     }
+    if (this.phase === 'wedged') {
+      this.write('\x03' + this.opts.dialect.probe(this.nonce, (++this.commandCount).toString(36)));
+      return;
+    }
     this.write('\x03');
+  }
+
+  /**
+   * The backend is about to end the shell on purpose (destroySession, shutdown): whatever is running then
+   * ends `interrupted`, with the status the shell reports if it reports one.
+   */
+  markClosing(): void {
+    for (const job of [this.current, ...this.groupRest])
+      if (job && !job.endReason) job.endReason = 'interrupted';
+  }
+
+  /**
+   * The connection to the shell was lost while the shell may live on (a tmux control client that died and
+   * was restarted): what the running command printed meanwhile is gone, so its outcome is unknown. It fails
+   * `BACKEND_CRASHED` with `dispatched: true` and its partial output, as do the commands of its batch line;
+   * queued commands wait. The runner answers `BUSY` until the shell shows a mark again (`interrupt()` asks
+   * it to).
+   */
+  abandon(reason: string): void {
+    if (this.phase === 'closed' || this.phase === 'booting') return;
+    const line = this.current ? [this.current, ...this.groupRest.splice(0)] : [];
+    this.current = null;
+    for (const job of line) {
+      const execution = this.snapshot(job, null, undefined, 'lost');
+      this.settle(
+        job,
+        fail('BACKEND_CRASHED', `command ${job.id}: ${reason}; it may or may not have run`, {
+          dispatched: true,
+          backendId: this.opts.backendId,
+          details: { execution },
+        }),
+        execution,
+      );
+    }
+    this.wedgedBy = line[line.length - 1] ?? this.wedgedBy;
+    this.phase = 'wedged';
   }
 
   /**
@@ -307,6 +430,8 @@ export class ShellCommandRunner {
         ? `the shell was killed by signal ${exit.signal}`
         : `the shell exited with code ${exit.exitCode}`);
     const wasBooting = this.phase === 'booting';
+    // Jobs typed but not started (the rest of a batch line) and queued jobs never ran.
+    const unstarted = [...this.groupRest.splice(0), ...this.queue.splice(0)];
     this.phase = 'closed';
     this.closedError = new BackendError(
       'SESSION_NOT_FOUND',
@@ -337,7 +462,7 @@ export class ShellCommandRunner {
         );
       }
     }
-    for (const queued of this.queue.splice(0)) {
+    for (const queued of unstarted) {
       this.settle(
         queued,
         fail('SESSION_NOT_FOUND', `session ${this.opts.sessionId} ended before the command ran: ${why}`, {
@@ -385,7 +510,38 @@ export class ShellCommandRunner {
       startedAt: job.startedAt,
       context: job.context,
     });
-    this.write(this.opts.dialect.command(this.nonce, job.wireId, job.command));
+    if (job.batch) {
+      this.groupRest = job.batch.rest;
+      this.write(job.batch.text);
+    } else {
+      this.write(this.opts.dialect.command(this.nonce, job.wireId, job.command));
+    }
+  }
+
+  /** The next command of the batch line takes the turn; the shell is already on its way to it. */
+  private advanceGroup(): void {
+    const next = this.groupRest.shift()!;
+    this.current = next;
+    this.phase = 'dispatched';
+    next.startedAt = Date.now();
+    next.startedHr = performance.now();
+    this.opts.onCommandStarted?.({
+      commandId: next.id,
+      command: next.command,
+      startedAt: next.startedAt,
+      context: next.context,
+    });
+    if (next.context.signal?.aborted) {
+      this.stop(next, 'interrupted');
+      return;
+    }
+    this.arm(next);
+    this.resetIdleTimer(next);
+  }
+
+  /** The rest of a batch line will not run (Ctrl-C or the shell's end cut the line short). */
+  private dropGroup(status: CommandStatus): void {
+    for (const job of this.groupRest.splice(0)) this.settle(job, ok(this.unstarted(job, status)));
   }
 
   private onEvent(event: ShellEvent): void {
@@ -395,9 +551,10 @@ export class ShellCommandRunner {
         const mine = job !== null && (this.phase === 'running' || this.phase === 'raw');
         this.opts.onOutput?.(event.data, mine ? job.id : undefined);
         if (mine) {
-          job.output.append(event.data);
+          const data = job.onlcr ? job.onlcr.push(event.data) : event.data;
+          job.output.append(data);
           if (job.decoder) {
-            const text = job.decoder.write(event.data);
+            const text = job.decoder.write(data);
             if (text) this.callOnOutput(job, text);
           }
           this.resetIdleTimer(job);
@@ -419,11 +576,23 @@ export class ShellCommandRunner {
       case 'end':
         if (event.cwd !== undefined) this.lastCwd = event.cwd;
         if (job && job.wireId === event.id && this.phase === 'running')
-          this.finish(job, event.exitCode, event.cwd);
+          this.finish(job, event.exitCode, event.cwd, undefined, true);
         else if (this.phase === 'wedged' && event.id === this.wedgedBy?.wireId) this.unwedge();
         return;
       case 'prompt':
         this.onPrompt(event);
+        return;
+      case 'exit':
+        // `exit 3`, or a failure under `set -e`: the command ends with the shell's exit status.
+        if (
+          job &&
+          (event.id === job.wireId || event.id === '') &&
+          (this.phase === 'running' || this.phase === 'raw' || this.phase === 'dispatched')
+        ) {
+          this.finish(job, event.exitCode, undefined);
+        }
+        // Nothing more can run in this shell; queued commands fail undispatched when the transport closes.
+        this.phase = 'exiting';
         return;
     }
   }
@@ -567,13 +736,27 @@ export class ShellCommandRunner {
     }
   }
 
-  private finish(job: Job, exitCode: number | null, cwd: string | undefined, status?: CommandStatus): void {
+  /**
+   * Settles a job. `byEndMark`: it printed its own end mark, so the next command of its batch line follows;
+   * otherwise (prompt, Ctrl-C, exit) the rest of the line will not run.
+   */
+  private finish(
+    job: Job,
+    exitCode: number | null,
+    cwd: string | undefined,
+    status?: CommandStatus,
+    byEndMark = false,
+  ): void {
     if (this.current === job) {
       this.current = null;
-      if (this.phase !== 'closed') this.phase = 'idle';
+      if (this.phase !== 'closed' && this.phase !== 'exiting') this.phase = 'idle';
     }
     const execution = this.snapshot(job, exitCode, cwd, status ?? job.endReason ?? 'completed');
     this.settle(job, ok(execution), execution);
+    if (this.groupRest.length > 0 && this.current === null) {
+      if (byEndMark && this.phase === 'idle') this.advanceGroup();
+      else this.dropGroup('interrupted');
+    }
     this.pump();
   }
 
@@ -583,6 +766,14 @@ export class ShellCommandRunner {
     cwd: string | undefined,
     status: CommandStatus,
   ): CommandExecution {
+    if (job.onlcr) {
+      const held = job.onlcr.end();
+      job.onlcr = null;
+      if (held.length > 0) {
+        job.output.append(held);
+        if (job.decoder) this.callOnOutput(job, job.decoder.write(held));
+      }
+    }
     if (job.decoder) {
       const rest = job.decoder.end();
       if (rest) this.callOnOutput(job, rest);

@@ -12,3 +12,10 @@ export {
   type ShellExit,
   type ForegroundSignal,
 } from './command-runner';
+export {
+  readProcStat,
+  listSessionMembers,
+  signalForegroundGroup,
+  killSessionMembers,
+  type ProcStat,
+} from './terminal-processes';

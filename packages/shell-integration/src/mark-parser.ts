@@ -6,7 +6,8 @@ export type ShellEvent =
   | { type: 'start'; id: string }
   | { type: 'end'; id: string; exitCode: number | null; cwd?: string }
   | { type: 'incomplete'; id: string }
-  | { type: 'prompt'; id: string; exitCode: number | null; cwd?: string };
+  | { type: 'prompt'; id: string; exitCode: number | null; cwd?: string }
+  | { type: 'exit'; id: string; exitCode: number | null };
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -143,6 +144,10 @@ export class MarkParser {
           exitCode: parseStatus(status),
           ...(c === undefined ? {} : { cwd: c }),
         };
+      }
+      case 'X': {
+        const [id, status] = splitFields(rest, 2);
+        return { type: 'exit', id: id ?? '', exitCode: parseStatus(status) };
       }
       default:
         return null;

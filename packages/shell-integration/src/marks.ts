@@ -8,6 +8,7 @@
  *   ESC ] 6973 ; P ; <nonce> ; <id> ; <status> ; <cwd> BEL   the shell shows a prompt (last $?, $PWD);
  *                                                            <id> is the last command the shell started, empty
  *                                                            in a fresh shell (after `exec bash`, say)
+ *   ESC ] 6973 ; X ; <nonce> ; <id> ; <status> BEL          the shell is exiting with <status> (`exit 3`)
  *
  * `<cwd>` is shell-quoted (bash `printf %q`) so it can hold any byte but NUL. Terminals ignore OSC
  * sequences they do not know, so marks are invisible if they ever reach a screen.
@@ -16,7 +17,7 @@ export const MARK_OSC = '6973';
 export const MARK_PREFIX = `\x1b]${MARK_OSC};`;
 export const MARK_TERMINATOR = '\x07';
 
-export type MarkKind = 'S' | 'E' | 'I' | 'P';
+export type MarkKind = 'S' | 'E' | 'I' | 'P' | 'X';
 
 /** The printf format (for the shell) of a mark; `%s`/`%q` placeholders are filled by the shell. */
 export function markFormat(kind: MarkKind, nonce: string, fields: readonly string[]): string {

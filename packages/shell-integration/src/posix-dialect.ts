@@ -14,10 +14,11 @@ export const posixDialect: ShellDialect = {
   name: 'posix',
   spawnArgs: ['-i'],
 
-  bootstrap(nonce) {
+  bootstrap(nonce, options = {}) {
     // The escape bytes are produced by printf so the typed text itself stays printable.
     const ps1 = `"$(printf '\\033]${MARK_OSC};P;${nonce};')"'\${__vth_id-};$?;$PWD'"$(printf '\\007')"`;
-    return `stty -echo -onlcr 2>/dev/null; PS2=''; PS1=${ps1}\n`;
+    const stty = options.keepOnlcr ? 'stty -echo' : 'stty -echo -onlcr';
+    return `${stty} 2>/dev/null; PS2=''; PS1=${ps1}\n`;
   },
 
   command(nonce, id, command) {
@@ -31,5 +32,13 @@ export const posixDialect: ShellDialect = {
 
   rawCommand() {
     return null;
+  },
+
+  commandBatch() {
+    return null;
+  },
+
+  probe(_nonce, id) {
+    return `__vth_id=${id}\n`;
   },
 };

@@ -7,10 +7,10 @@ export interface ShellDialect {
   /** Arguments that start the shell interactive and as quiet as it allows (no rc files, no line editing). */
   readonly spawnArgs: readonly string[];
   /**
-   * Typed once into a fresh shell: turns off echo and CR/LF translation, empties the prompts, installs
-   * the prompt hook. The first prompt mark after it means the shell is ready.
+   * Typed once into a fresh shell: turns off echo (and CR/LF translation unless `keepOnlcr`), empties the
+   * prompts, installs the hooks. The first prompt mark after it means the shell is ready.
    */
-  bootstrap(nonce: string): string;
+  bootstrap(nonce: string, options?: BootstrapOptions): string;
   /**
    * Input that runs `command` and reports it with start/end marks. The bash dialect first checks that the
    * text is complete and answers with an `I` mark (nothing ran) when it is not; see `rawCommand`.
@@ -22,6 +22,22 @@ export interface ShellDialect {
    * dialect cannot (then the command is run through `command` and reports the shell's syntax error).
    */
   rawCommand(nonce: string, id: string, command: string): string | null;
+  /**
+   * Input that runs several commands from one line, so the whole batch reaches the shell in one write and
+   * a command reading stdin cannot swallow the next one; each command still has its own start and end
+   * marks. `null` when the batch does not fit that form (a command that may be incomplete, a long one).
+   */
+  commandBatch(nonce: string, items: ReadonlyArray<{ id: string; command: string }>): string | null;
+  /** A line that runs nothing but makes the shell show a prompt mark carrying `id` (to resynchronise). */
+  probe(nonce: string, id: string): string;
+}
+
+export interface BootstrapOptions {
+  /**
+   * Leave the terminal's ONLCR translation on (`\n` shown as `\r\n`) because something renders the terminal
+   * (a tmux pane a person may attach to); the runner then undoes it in command output. Default false.
+   */
+  keepOnlcr?: boolean;
 }
 
 /**

@@ -107,6 +107,12 @@ export class ShellCommand {
               },
             });
             running = false;
+            // The shell exited (`exit 4` reported its status as it went): stop here, as a shell would, keeping
+            // the exit status of the command that ended it.
+            if (!run.ok && run.error.code === 'SESSION_NOT_FOUND' && !run.error.dispatched) {
+              endedByEof = false;
+              break;
+            }
             // At a terminal the status line must not land after unterminated output; a script gets it verbatim.
             if (interactive && !lastChunk.endsWith('\n')) this.output.stdout.write('\n');
             if (run.ok) {

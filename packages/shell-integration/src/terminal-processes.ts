@@ -1,4 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { type ForegroundSignal } from './command-runner';
+
+/*
+ * Linux process facts about a terminal's shell, read from /proc: what local interactive backends (a pty, a
+ * tmux pane on this machine) need to escalate an interrupt and to leave nothing running behind a session.
+ */
 
 /** The fields of /proc/<pid>/stat we use (see proc(5)). */
 export interface ProcStat {
@@ -44,4 +50,30 @@ export function listSessionMembers(sessionId: number): number[] {
     if (stat && stat.session === sessionId && stat.state !== 'Z') members.push(pid);
   }
   return members;
+}
+
+/**
+ * Signals the terminal's foreground job when it is not the shell itself (signalling the shell would end the
+ * session). `shellPid` leads the terminal session. Returns false when there was nothing to signal.
+ */
+export function signalForegroundGroup(shellPid: number, signal: ForegroundSignal): boolean {
+  const stat = readProcStat(shellPid);
+  if (!stat || stat.tpgid <= 0 || stat.tpgid === stat.pgrp) return false;
+  try {
+    process.kill(-stat.tpgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILL to every process of the terminal session `sessionLeader` leads: nothing it started outlives it. */
+export function killSessionMembers(sessionLeader: number): void {
+  for (const pid of listSessionMembers(sessionLeader)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Exited meanwhile.
+    }
+  }
 }
