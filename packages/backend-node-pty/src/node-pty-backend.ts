@@ -36,14 +36,15 @@ import {
 import {
   dialectForShell,
   killSessionMembers,
+  resolveExecutable,
   ShellCommandRunner,
+  shellEnvironment,
   signalForegroundGroup,
 } from '@vth/shell-integration';
 import type * as NodePty from 'node-pty';
 import { z } from 'zod';
 import { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
 import { loadNodePty } from './load-node-pty';
-import { resolveExecutable } from './resolve-executable';
 
 export const NODE_PTY_CAPABILITIES: BackendCapabilities = {
   persistentSessions: true,
@@ -74,9 +75,6 @@ interface PtySession {
   closing: SessionClosedEvent['reason'] | null;
   exited: Promise<void>;
 }
-
-/** Variables of vth's own hooks (and its exported `BASH_FUNC___vth_*` functions): a vth running inside a vth session must not hand them on. */
-const HOOK_VARIABLES = ['PROMPT_COMMAND', '__vth_pid', '__vth_q', '__vth_id'];
 
 /** Schemas that depend on the config, built once at initialize (building a zod schema costs more than using it). */
 function inputSchemas(config: NodePtyConfig) {
@@ -191,7 +189,11 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
       shell = resolved;
     }
     const dialect = dialectForShell(shell);
-    const env = this.sessionEnv(config, o.env);
+    const env = shellEnvironment({
+      inherit: config.inheritEnv,
+      layers: [config.env, o.env],
+      term: config.term,
+    });
     let pty: NodePty.IPty;
     try {
       pty = this.pty!.spawn(shell, config.shellArgs ?? [...dialect.spawnArgs], {
@@ -280,6 +282,8 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
       await this.terminate(session);
       return this.record(fail(readyResult.error));
     }
+    // Scrollback starts with the session: the bootstrap line and the first prompt are vth's, not the user's.
+    session.scrollback.clear();
     this.metrics.sessionCreated();
     const info = this.info(session);
     this.emit('session-created', info);
@@ -442,22 +446,6 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
         data: text,
       });
     }
-  }
-
-  private sessionEnv(
-    config: NodePtyConfig,
-    extra: Record<string, string> | undefined,
-  ): Record<string, string> {
-    const env: Record<string, string> = {};
-    if (config.inheritEnv) {
-      for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-      for (const k of HOOK_VARIABLES) delete env[k];
-      for (const k of Object.keys(env)) if (k.startsWith('BASH_FUNC___vth_')) delete env[k];
-    }
-    Object.assign(env, config.env, extra);
-    env['TERM'] = config.term;
-    if (!env['LANG'] && !env['LC_ALL']) env['LANG'] = 'C.UTF-8';
-    return env;
   }
 
   private info(session: PtySession): SessionInfo {

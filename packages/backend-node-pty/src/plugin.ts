@@ -1,8 +1,8 @@
 import { type BackendPlugin, type PlatformCheck } from '@vth/core';
 import { nodePtyConfigSchema, type NodePtyConfig } from './config';
+import { resolveExecutable } from '@vth/shell-integration';
 import { loadNodePty } from './load-node-pty';
 import { NODE_PTY_CAPABILITIES, NodePtyBackend } from './node-pty-backend';
-import { resolveExecutable } from './resolve-executable';
 
 // Read at run time so the plugin reports the installed version without importing JSON.
 const { version } = require('../package.json') as { version: string };

@@ -20,11 +20,11 @@ import { isPlainlyComplete } from './plain-command';
  */
 
 /**
- * The hooks live in two functions named after the nonce and exported (`export -f`), so they survive
+ * The hooks live in functions named after the nonce and exported (`export -f`), so they survive
  * `exec bash` and cost a call, not a parse of their text:
  * - `__vth_p_<nonce>`, the prompt hook. PROMPT_COMMAND calls it only while `__vth_id` is set, that is when
  *   a command started and did not print its end mark (Ctrl-C, `exec bash`, raw input): a command that ends
- *   normally unsets `__vth_id` with its end mark, so its prompt costs one expansion, no call and no write.
+ *   normally empties `__vth_id` with its end mark, so its prompt costs one expansion, no call and no write.
  *   (The hook leaves `__vth_id` set: raw input that fails to parse runs nothing, and its prompt must still
  *   name the command.)
  *   `__vth_id` is exported so the shell that `exec bash` starts still knows the command it ends. The hook
@@ -34,28 +34,41 @@ import { isPlainlyComplete } from './plain-command';
  *   keeps readline from echoing what we type) and a replaced PROMPT_COMMAND gets the hook back in front.
  * - `__vth_x_<nonce>`, the EXIT trap: `exit 3` (or a failure under `set -e`) reports its status before the
  *   shell goes, which a backend that cannot see the shell's exit status (a tmux pane) needs.
+ * - `__vth_b_<nonce>` and `__vth_e_<nonce>`: the begin (guard, id, start mark) and end (end mark) of a
+ *   plain command, so its line is `__vth_b_<nonce> <id>;eval $'...';__vth_e_<nonce> $?`: a fifth of the
+ *   inline form. Commands that take the checked path keep the inline form.
  */
-function hooks(nonce: string): string {
+function hooks(nonce: string, exitLingerMs: number): string {
   const p = `__vth_p_${nonce}`;
   const r = `__vth_r_${nonce}`;
+  // `read -t` is a builtin wait: no process to fork on the way out.
+  const linger = exitLingerMs > 0 ? `\\builtin read -r -t ${(exitLingerMs / 1000).toFixed(3)} __vth_z;` : '';
   return (
     `${p}(){ local s=$?;if [[ $$ == \${__vth_pid-} ]];then ` +
     `\\builtin printf '${markFormat('P', nonce, ['%s', '%s', '%q'])}' "\${__vth_id-}" "$s" "\${PWD-}";fi;};` +
     `${r}(){ [[ \${__vth_q-} == ${nonce} ]]||{ PS1='' PS2='' PS0='';\\builtin set +o emacs +o vi +o history +H;__vth_q=${nonce};};` +
     `[[ \${PROMPT_COMMAND-} == *${p}* ]]||{ PROMPT_COMMAND='\${__vth_id:+${p}}'"\${PROMPT_COMMAND:+;$PROMPT_COMMAND}";\\builtin export PROMPT_COMMAND;};};` +
-    `__vth_x_${nonce}(){ local s=$?;if [[ $$ == \${__vth_pid-} ]];then \\builtin printf '${markFormat('X', nonce, ['%s', '%s'])}' "\${__vth_id-}" "$s";fi;};` +
-    `\\builtin export -f ${p} ${r} __vth_x_${nonce}`
+    `__vth_x_${nonce}(){ local s=$?;if [[ $$ == \${__vth_pid-} ]];then \\builtin printf '${markFormat('X', nonce, ['%s', '%s'])}' "\${__vth_id-}" "$s";${linger}fi;};` +
+    // Begin and end of a plain command, so its typed line stays short (a tmux pane pays for every character).
+    `__vth_b_${nonce}(){ ${rearm(nonce)}__vth_id=$1;\\builtin printf '${markFormat('S', nonce, ['%s'])}' "$1";};` +
+    `__vth_e_${nonce}(){ \\builtin printf '${markFormat('E', nonce, ['%s', '%s', '%q'])}' "$__vth_id" "$1" "\${PWD-}";__vth_id=;};` +
+    `\\builtin export -f ${p} ${r} __vth_x_${nonce} __vth_b_${nonce} __vth_e_${nonce}`
   );
 }
 
 /** The per-command guard: one test in the common case, the re-arm function only when something changed. */
-const rearm = (nonce: string) =>
-  `[[ \${__vth_q-} == ${nonce} && \${PROMPT_COMMAND-} == *__vth_p_${nonce}* ]]||__vth_r_${nonce};`;
+function rearm(nonce: string): string {
+  return `[[ \${__vth_q-} == ${nonce} && \${PROMPT_COMMAND-} == *__vth_p_${nonce}* ]]||__vth_r_${nonce};`;
+}
 
-const begin = (id: string) => `\\builtin export __vth_id=${id};`;
+/** The short form of a plain command (see hooks). */
+const plain = (nonce: string, id: string, word: string) =>
+  `__vth_b_${nonce} ${id};\\builtin eval $'${word}';__vth_e_${nonce} $?`;
+
+const begin = (id: string) => `__vth_id=${id};`;
 const startMark = (nonce: string, id: string) => `\\builtin printf '${markFormat('S', nonce, [id])}';`;
 const end = (nonce: string, id: string, status: string) =>
-  `\\builtin printf '${markFormat('E', nonce, [id, '%s', '%q'])}' "${status}" "\${PWD-}";\\builtin unset __vth_id`;
+  `\\builtin printf '${markFormat('E', nonce, [id, '%s', '%q'])}' "${status}" "\${PWD-}";__vth_id=`;
 
 export const bashDialect: ShellDialect = {
   name: 'bash',
@@ -69,8 +82,11 @@ export const bashDialect: ShellDialect = {
         // `$$` is this shell's pid, and stays the same across `exec bash`.
         '__vth_pid=$$',
         'export __vth_pid',
-        'unset PROMPT_COMMAND __vth_id',
-        hooks(nonce),
+        'unset PROMPT_COMMAND',
+        // Exported once and emptied, never unset, after each command: assignments keep it exported for the
+        // shell `exec bash` starts, without an export per command.
+        'export __vth_id=',
+        hooks(nonce, options.exitLingerMs ?? 0),
         `__vth_r_${nonce}`,
         `trap __vth_x_${nonce} EXIT`,
         // The ready signal: a prompt mark from a shell that has run nothing yet (empty id).
@@ -82,7 +98,7 @@ export const bashDialect: ShellDialect = {
   command(nonce, id, command) {
     const words = packPieces(ansiCPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
     if (words.length === 1 && isPlainlyComplete(command)) {
-      return `${rearm(nonce)}${begin(id)}${startMark(nonce, id)}\\builtin eval $'${words[0]}';${end(nonce, id, '$?')}\n`;
+      return `${plain(nonce, id, words[0]!)}\n`;
     }
     // Long text is assembled in a variable over several lines; the re-arm then goes first, on its own
     // line, so a fresh shell's line editor is off before the long lines arrive.
@@ -104,11 +120,11 @@ export const bashDialect: ShellDialect = {
   },
 
   commandBatch(nonce, items) {
-    let line = rearm(nonce);
+    let line = '';
     for (const { id, command } of items) {
       const words = packPieces(ansiCPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
       if (words.length !== 1 || !isPlainlyComplete(command)) return null;
-      line += `${begin(id)}${startMark(nonce, id)}\\builtin eval $'${words[0]}';${end(nonce, id, '$?')};`;
+      line += `${plain(nonce, id, words[0]!)};`;
     }
     return Buffer.byteLength(line) <= MAX_TYPED_LINE ? line + '\n' : null;
   },

@@ -45,6 +45,8 @@ export interface ShellCommandRunnerOptions {
    * output is translated back to exactly what the program wrote. Default false (ONLCR turned off).
    */
   onlcr?: boolean;
+  /** See `BootstrapOptions.exitLingerMs`: for terminals that drop a dying shell's last output. */
+  exitLingerMs?: number;
   /** Every byte the shell prints that is not a mark, with the command it belongs to (if any). */
   onOutput?: (data: Buffer, commandId: string | undefined) => void;
   onCommandStarted?: (info: {
@@ -153,7 +155,10 @@ export class ShellCommandRunner {
 
   /** The text to type into the fresh shell. */
   bootstrapText(): string {
-    return this.opts.dialect.bootstrap(this.nonce, { keepOnlcr: this.opts.onlcr === true });
+    return this.opts.dialect.bootstrap(this.nonce, {
+      keepOnlcr: this.opts.onlcr === true,
+      exitLingerMs: this.opts.exitLingerMs ?? 0,
+    });
   }
 
   /** Resolves once the shell has run the bootstrap and shown its first (silent) prompt. */
@@ -360,6 +365,16 @@ export class ShellCommandRunner {
   }
 
   /**
+   * After `abandon`, when the backend knows the shell is idle at its prompt (its terminal's foreground is the
+   * shell itself): a probe line brings the prompt mark that ends the wait, without a Ctrl-C that could hit a
+   * command still running.
+   */
+  resync(): void {
+    if (this.phase === 'wedged')
+      this.write(this.opts.dialect.probe(this.nonce, (++this.commandCount).toString(36)));
+  }
+
+  /**
    * The backend is about to end the shell on purpose (destroySession, shutdown): whatever is running then
    * ends `interrupted`, with the status the shell reports if it reports one.
    */
@@ -403,6 +418,12 @@ export class ShellCommandRunner {
   sendInput(data: string): void {
     if (this.current && (this.phase === 'dispatched' || this.phase === 'incomplete')) {
       this.current.pendingInput.push(data);
+      return;
+    }
+    // A command waiting its turn (the shell is still starting, or another command runs): the keys are for it.
+    const next = this.current ? undefined : this.queue[0];
+    if (next) {
+      next.pendingInput.push(data);
       return;
     }
     this.write(data);

@@ -19,3 +19,5 @@ export {
   killSessionMembers,
   type ProcStat,
 } from './terminal-processes';
+export { resolveExecutable } from './resolve-executable';
+export { shellEnvironment, type ShellEnvironmentOptions } from './shell-environment';

@@ -38,6 +38,11 @@ export interface BootstrapOptions {
    * (a tmux pane a person may attach to); the runner then undoes it in command output. Default false.
    */
   keepOnlcr?: boolean;
+  /**
+   * Milliseconds the shell lingers after reporting its exit, so a terminal that drops a dying pane's last
+   * output (tmux) forwards the exit mark first. Default 0.
+   */
+  exitLingerMs?: number;
 }
 
 /**
