@@ -1,0 +1,55 @@
+export {
+  TokenBucket,
+  type TokenBucketLimits,
+  type TokenBucketOptions,
+  type TakeResult,
+} from './token-bucket';
+export {
+  RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitKey,
+  type RateLimitScope,
+  type RateLimitDetails,
+} from './rate-limiter';
+export {
+  AuditLog,
+  defaultRedact,
+  REDACTION_FAILED,
+  type AuditRecord,
+  type AuditOutcome,
+  type AuditSink,
+  type AuditRedactor,
+  type AuditErrorHandler,
+  type AuditLogOptions,
+} from './audit-log';
+export { MemoryAuditSink, CallbackAuditSink } from './audit-sinks';
+export { JsonLinesFileSink, type JsonLinesFileSinkOptions } from './json-lines-file-sink';
+export { redactSecrets, isSecretName, REDACTED } from './redact-secrets';
+export {
+  evaluatePolicy,
+  denyPatterns,
+  type CommandPolicy,
+  type ConfirmHandler,
+  type PolicyDecision,
+  type PolicyVerdict,
+  type PolicyRequest,
+  type PolicyOutcome,
+} from './command-policy';
+export {
+  CommandGuard,
+  type CommandGuardOptions,
+  type CommandGuardAuditOptions,
+  type GuardRequest,
+  type GuardBatchRequest,
+  type GuardInputRequest,
+  type FailedCommand,
+} from './command-guard';
+export { guardBackend, type GuardBackendOptions, type GuardedBackend } from './guard-backend';
+export {
+  securityOptionsSchema,
+  parseSecurityOptions,
+  createCommandGuard,
+  type SecurityOptions,
+  type SecurityOptionsInput,
+  type CommandGuardHooks,
+} from './options';
