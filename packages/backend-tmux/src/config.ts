@@ -1,0 +1,96 @@
+import { envSchema, LIMITS, terminalSizeSchema } from '@vth/core';
+import {
+  securityOptionsSchema,
+  type AuditRedactor,
+  type AuditSink,
+  type CommandPolicy,
+  type ConfirmHandler,
+} from '@vth/security';
+import { z } from 'zod';
+
+const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `must be a function (${what})`);
+
+const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
+
+/** tmux names: what we create must not need quoting to be found again (`=name` targets). */
+const tmuxNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
+
+/**
+ * Configuration of the tmux backend. Every field has a default; unknown fields are rejected
+ * (`INVALID_CONFIG` naming them).
+ */
+export const tmuxConfigSchema = z.strictObject({
+  /** Instance id (generated when absent). */
+  id: z.string().min(1).max(128).optional(),
+  /** The tmux binary: a name looked up in PATH or an absolute path. */
+  tmuxPath: z.string().min(1).default('tmux'),
+  /**
+   * The server's socket. Default: a private socket for this backend instance in a 0700 directory under the
+   * system temp dir; the backend then owns the server and ends it on shutdown. Give a path to share a server
+   * (a person can `tmux -S <path> attach -t <session>` to watch); vth then ends only what it created.
+   */
+  socketPath: z.string().min(1).max(100).optional(),
+  /** Config file for a server the backend starts; `null` (default) reads none, for a predictable server. */
+  configFile: z.string().min(1).nullable().default(null),
+  /** The session the control client attaches to; every pane vth watches is linked into it. */
+  controlSession: tmuxNameSchema.optional(),
+  /** Working directory of new sessions (default: the process's cwd). */
+  cwd: z.string().min(1).optional(),
+  /** The shell of new panes: a name in PATH or an absolute path. */
+  shell: z.string().min(1).default('bash'),
+  shellArgs: z.array(z.string()).optional(),
+  env: envSchema.default({}),
+  inheritEnv: z.boolean().default(true),
+  /** TERM inside panes (tmux's `default-terminal`) on a server the backend starts. */
+  term: z.string().min(1).default('tmux-256color'),
+  cols: terminalSizeSchema.default(120),
+  rows: terminalSizeSchema.default(30),
+  /** Lines of scrollback per pane, for `capture`. */
+  historyLimit: z.number().int().min(0).max(10_000_000).default(50_000),
+  maxSessions: z.number().int().min(1).max(100_000).default(256),
+  maxPanesPerSession: z.number().int().min(1).max(1000).default(32),
+  maxOutputBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(LIMITS.outputBytes)
+    .default(16 * 1024 * 1024),
+  maxCommandBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .default(LIMITS.commandBytes),
+  /** How long tmux may take to answer one command. */
+  commandTimeoutMs: ms(10_000),
+  readyTimeoutMs: ms(10_000),
+  /**
+   * `createSession` and `splitPane` wait for the pane's shell to be ready. Default false: they return as soon
+   * as tmux has made the pane (about 3 ms), the shell finishes starting meanwhile, and the first command
+   * waits for it (or fails if it never comes up within `readyTimeoutMs`).
+   */
+  waitForShell: z.boolean().default(false),
+  interruptGraceMs: ms(1000),
+  killGraceMs: ms(500),
+  /**
+   * Security controls of this instance (see @vth/security): rate limits per session and per user, an audit
+   * file with secrets redacted. All off by default.
+   */
+  security: securityOptionsSchema.optional(),
+  /** Decides before dispatch whether a command may run; refused commands return FORBIDDEN, never run. */
+  policy: fn<CommandPolicy>('policy').optional(),
+  /** Asked when the policy answers `confirm`. */
+  confirm: fn<ConfirmHandler>('confirm').optional(),
+  /** Receives every audit record (beside `security.audit.file`). */
+  auditSink: z
+    .custom<AuditSink>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as AuditSink).write === 'function',
+      'must be an audit sink (an object with write(record))',
+    )
+    .optional(),
+  /** Replaces the default redaction of audit records; `false` logs commands verbatim. */
+  redact: z.union([fn<AuditRedactor>('redact'), z.literal(false)]).optional(),
+});
+
+export type TmuxConfig = z.output<typeof tmuxConfigSchema>;
+export type TmuxConfigInput = z.input<typeof tmuxConfigSchema>;

@@ -1,0 +1,121 @@
+/**
+ * The tmux control-mode wire format (tmux(1), CONTROL MODE): the client's stdout is a sequence of lines.
+ * Replies to our commands are framed `%begin <time> <number> <flags>` ... `%end|%error <time> <number>
+ * <flags>`; everything else starting with `%` is a notification, never inside a reply block. Pane output
+ * arrives as `%output %<pane> <value>`, where bytes below 0x20 and `\` are octal-escaped (`\ooo`) and every
+ * other byte is raw. Lines are handled as bytes: decoding them as strings and unescaping with a regex is
+ * several times slower (see TERMINAL-FACTS.md).
+ */
+
+export type ControlEvent =
+  | { type: 'output'; paneId: string; data: Buffer }
+  | { type: 'reply'; ok: boolean; flags: number; lines: string[] }
+  | { type: 'notification'; name: string; args: string }
+  | { type: 'exit'; reason: string };
+
+const NL = 0x0a;
+const BACKSLASH = 0x5c;
+const OUTPUT = Buffer.from('%output %');
+const BEGIN = '%begin ';
+
+/** Decodes the value of a `%output` line: `\ooo` octal escapes back to bytes, everything else as is. */
+export function decodeOutputValue(line: Buffer, start: number): Buffer {
+  let bs = line.indexOf(BACKSLASH, start);
+  if (bs === -1) return line.subarray(start);
+  const out = Buffer.allocUnsafe(line.length - start);
+  let n = 0;
+  let from = start;
+  while (bs !== -1) {
+    n += line.copy(out, n, from, bs);
+    const d1 = line[bs + 1]! - 48;
+    const d2 = line[bs + 2]! - 48;
+    const d3 = line[bs + 3]! - 48;
+    if (d1 >= 0 && d1 < 8 && d2 >= 0 && d2 < 8 && d3 >= 0 && d3 < 8) {
+      out[n++] = (d1 << 6) | (d2 << 3) | d3;
+      from = bs + 4;
+    } else {
+      out[n++] = BACKSLASH; // not an escape tmux would write; keep it
+      from = bs + 1;
+    }
+    bs = line.indexOf(BACKSLASH, from);
+  }
+  n += line.copy(out, n, from);
+  return out.subarray(0, n);
+}
+
+/**
+ * Splits the control client's stdout into events. Holds at most one partial line between chunks.
+ *
+ * @example
+ * ```ts
+ * const parser = new ControlParser();
+ * child.stdout.on('data', (chunk) => parser.push(chunk, (event) => handle(event)));
+ * ```
+ */
+export class ControlParser {
+  private partial: Buffer | null = null;
+  private block: { flags: number; lines: string[] } | null = null;
+
+  push(chunk: Buffer, emit: (event: ControlEvent) => void): void {
+    let data = chunk;
+    if (this.partial) {
+      data = Buffer.concat([this.partial, chunk]);
+      this.partial = null;
+    }
+    let from = 0;
+    let nl = data.indexOf(NL);
+    while (nl !== -1) {
+      this.line(data.subarray(from, nl), emit);
+      from = nl + 1;
+      nl = data.indexOf(NL, from);
+    }
+    if (from < data.length) this.partial = Buffer.from(data.subarray(from));
+  }
+
+  private line(raw: Buffer, emit: (event: ControlEvent) => void): void {
+    // tmux ends lines with \n; a \r would only come from a terminal in between, which control mode over
+    // pipes does not have.
+    const line = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.subarray(0, raw.length - 1) : raw;
+    if (this.block) {
+      if (line[0] === 0x25 /* % */) {
+        const text = line.toString('utf8');
+        if (text.startsWith('%end ') || text.startsWith('%error ')) {
+          const block = this.block;
+          this.block = null;
+          emit({ type: 'reply', ok: text.startsWith('%end '), flags: block.flags, lines: block.lines });
+          return;
+        }
+      }
+      this.block.lines.push(line.toString('utf8'));
+      return;
+    }
+    if (line.length > OUTPUT.length && line.compare(OUTPUT, 0, OUTPUT.length, 0, OUTPUT.length) === 0) {
+      const space = line.indexOf(0x20, OUTPUT.length);
+      if (space === -1) return;
+      emit({
+        type: 'output',
+        paneId: line.toString('latin1', OUTPUT.length - 1, space),
+        data: decodeOutputValue(line, space + 1),
+      });
+      return;
+    }
+    const text = line.toString('utf8');
+    if (text.startsWith(BEGIN)) {
+      const flags = Number(text.split(' ')[3] ?? 0);
+      this.block = { flags, lines: [] };
+      return;
+    }
+    if (text.startsWith('%exit')) {
+      emit({ type: 'exit', reason: text.slice(6) });
+      return;
+    }
+    if (text.startsWith('%')) {
+      const space = text.indexOf(' ');
+      emit({
+        type: 'notification',
+        name: space === -1 ? text.slice(1) : text.slice(1, space),
+        args: space === -1 ? '' : text.slice(space + 1),
+      });
+    }
+  }
+}

@@ -1,0 +1,939 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  BackendError,
+  captureOptionsSchema,
+  commandSchema,
+  createId,
+  createSessionOptionsSchema,
+  emitErrorSafely,
+  executionContextSchema,
+  fail,
+  inputDataSchema,
+  MetricsRecorder,
+  ok,
+  paneIdSchema,
+  parseInput,
+  sessionIdSchema,
+  terminalSizeSchema,
+  type BackendCapabilities,
+  type BackendConfig,
+  type BackendEventMap,
+  type BackendHealth,
+  type BackendMetrics,
+  type BackendResult,
+  type CaptureOptions,
+  type CommandExecution,
+  type CreateSessionOptions,
+  type ExecutionContext,
+  type HealthStatus,
+  type ITerminalBackend,
+  type SessionClosedEvent,
+  type SessionInfo,
+} from '@vth/core';
+import {
+  dialectForShell,
+  killSessionMembers,
+  readProcStat,
+  resolveExecutable,
+  ShellCommandRunner,
+  shellEnvironment,
+  signalForegroundGroup,
+} from '@vth/shell-integration';
+import { z } from 'zod';
+import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './config';
+import { TmuxControlClient } from './control-client';
+import { readPtySize } from './pty-size';
+import { quoteTmuxArg, quoteTmuxFormatArg } from './tmux-quote';
+import { checkTmuxVersion } from './tmux-version';
+
+export const TMUX_CAPABILITIES: BackendCapabilities = {
+  persistentSessions: true,
+  multiplePanes: true,
+  resize: true,
+  interrupt: true,
+  sendInput: true,
+  capture: true,
+  streaming: true,
+  exitCodes: true,
+  cwdTracking: true,
+  isolation: 'process',
+  remote: false,
+};
+
+interface Pane {
+  id: string;
+  pid: number;
+  /** The pane's terminal device (`#{pane_tty}`). */
+  tty: string;
+  sessionId: string;
+  windowId: string;
+  runner: ShellCommandRunner;
+  decoder: StringDecoder;
+}
+
+interface Session {
+  id: string;
+  createdAt: number;
+  labels?: Record<string, string>;
+  /** Pane ids in creation order; the first is the default pane. */
+  panes: string[];
+  windows: Set<string>;
+  cwd: string;
+  shell: string;
+  closing: SessionClosedEvent['reason'] | null;
+}
+
+export interface SplitPaneOptions {
+  /** The pane to split (default: the session's first pane). */
+  paneId?: string;
+  /** `horizontal` puts the new pane to the right, `vertical` below (default). */
+  direction?: 'horizontal' | 'vertical';
+  /** Size of the new pane, percent of the split pane (1-99). */
+  percent?: number;
+}
+
+const splitPaneOptionsSchema = z.strictObject({
+  paneId: paneIdSchema.optional(),
+  direction: z.enum(['horizontal', 'vertical']).optional(),
+  percent: z.number().int().min(1).max(99).optional(),
+});
+
+const NOTIFICATIONS_THAT_CHANGE_PANES = new Set([
+  'sessions-changed',
+  'window-close',
+  'unlinked-window-close',
+  'layout-change',
+  'window-pane-changed',
+]);
+
+/**
+ * A backend that runs each session in a tmux session, driven over one control-mode client per server:
+ * commands and replies on one pipe, pane output from `%output`, command completion from
+ * `@vth/shell-integration` marks. No `capture-pane` polling, no sleeps; the tmux CLI is spawned only to
+ * start the server. Sessions are real tmux sessions: `tmux -S <socket> attach -t <session>` watches one.
+ *
+ * @example
+ * ```ts
+ * const backend = new TmuxBackend();
+ * await backend.initialize({ socketPath: '/tmp/vth.sock' });
+ * const s = await backend.createSession({ sessionId: 'build' });
+ * if (s.ok) await backend.executeCommand(s.value.id, 'make -j8', undefined, { timeoutMs: 600_000 });
+ * ```
+ */
+export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITerminalBackend {
+  readonly type = 'tmux';
+  readonly capabilities = TMUX_CAPABILITIES;
+  private backendId: string;
+  private readonly initial: TmuxConfigInput;
+  private config: TmuxConfig | null = null;
+  private schemas: {
+    command: z.ZodType<string>;
+    commands: z.ZodType<string[]>;
+    input: z.ZodType<string>;
+  } | null = null;
+  private state: 'new' | 'ready' | 'crashed' | 'shut-down' = 'new';
+  private crashReason = '';
+  private client: TmuxControlClient | null = null;
+  private socketPath = '';
+  private socketDir: string | null = null;
+  private ownsServer = false;
+  private controlSession = '';
+  private shellPath = '';
+  private readonly sessions = new Map<string, Session>();
+  private readonly panes = new Map<string, Pane>();
+  private readonly pending = new Set<string>();
+  private readonly metrics = new MetricsRecorder();
+  private reconcileScheduled = false;
+  private lastHealth: HealthStatus = 'unhealthy';
+
+  constructor(config: TmuxConfigInput = {}) {
+    super();
+    this.initial = config;
+    this.backendId = config.id ?? createId('tmux');
+  }
+
+  get id(): string {
+    return this.backendId;
+  }
+
+  /** The server's socket: `tmux -S <socketPath> attach -t <session>` watches a session. */
+  get socket(): string {
+    return this.socketPath;
+  }
+
+  async initialize(config: BackendConfig = {}): Promise<BackendResult<void>> {
+    if (this.state === 'shut-down') return this.error('NOT_INITIALIZED', 'the backend has been shut down');
+    if (this.state === 'ready') return ok();
+    const parsed = parseInput(tmuxConfigSchema, { ...this.initial, ...config }, 'config', 'INVALID_CONFIG');
+    if (!parsed.ok) return this.record(parsed);
+    const cfg = parsed.value;
+    const version = await checkTmuxVersion(cfg.tmuxPath);
+    if (!version.ok) {
+      return this.record(
+        fail('UNAVAILABLE', `${version.reason} (hint: ${version.hint})`, {
+          backendId: this.id,
+          details: { reason: version.reason, hint: version.hint },
+        }),
+      );
+    }
+    const shell = await resolveExecutable(cfg.shell);
+    if (!shell) return this.error('UNAVAILABLE', `shell "${cfg.shell}" was not found (looked in PATH)`);
+    if (cfg.id) this.backendId = cfg.id;
+    this.config = cfg;
+    this.shellPath = shell;
+    const command = commandSchema(cfg.maxCommandBytes);
+    this.schemas = { command, commands: z.array(command).max(10_000), input: inputDataSchema() };
+    const socket = this.prepareSocket(cfg);
+    if (!socket.ok) return this.record(socket);
+    this.socketPath = socket.value;
+    this.ownsServer = !(await serverAnswers(this.socketPath));
+    if (this.ownsServer) removeStaleSocket(this.socketPath);
+    this.controlSession =
+      cfg.controlSession ?? `vth-ctl-${this.id}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+    const started = await this.connect();
+    if (!started.ok) return this.record(started);
+    if (this.ownsServer) {
+      // A server of our own: settings that make panes predictable for everyone attaching to it.
+      await this.client!.commands([
+        `set-option -g default-terminal ${quoteTmuxArg(cfg.term)}`,
+        `set-option -g history-limit ${cfg.historyLimit}`,
+        'set-option -g status off',
+        'set-option -g remain-on-exit off',
+        'set-option -s escape-time 0',
+      ]);
+    }
+    this.state = 'ready';
+    this.crashReason = '';
+    void this.reportHealth();
+    return ok();
+  }
+
+  async createSession(
+    options: CreateSessionOptions = {},
+    _context?: ExecutionContext,
+  ): Promise<BackendResult<SessionInfo>> {
+    const ready = this.ready();
+    if (!ready.ok) return this.record(ready);
+    const cfg = ready.value;
+    const opts = parseInput(createSessionOptionsSchema, options ?? {}, 'options');
+    if (!opts.ok) return this.record(opts);
+    const o = opts.value;
+    const id = o.sessionId ?? createId('s');
+    if (this.sessions.has(id) || this.pending.has(id)) {
+      return this.error('INVALID_INPUT', `session "${id}" already exists`);
+    }
+    if (this.sessions.size + this.pending.size >= cfg.maxSessions) {
+      return this.error('BUSY', `the backend already runs its maximum of ${cfg.maxSessions} sessions`);
+    }
+    const cwd = o.cwd ?? cfg.cwd ?? process.cwd();
+    if (!(await isDirectory(cwd))) {
+      return this.error('INVALID_INPUT', `invalid options.cwd: "${cwd}" is not an existing directory`);
+    }
+    let shell = this.shellPath;
+    if (o.shell !== undefined) {
+      const resolved = await resolveExecutable(o.shell);
+      if (!resolved) return this.error('INVALID_INPUT', `invalid options.shell: "${o.shell}" was not found`);
+      shell = resolved;
+    }
+    this.pending.add(id);
+    try {
+      return await this.openSession(id, o, cwd, shell, cfg);
+    } finally {
+      this.pending.delete(id);
+    }
+  }
+
+  private async openSession(
+    id: string,
+    o: z.output<typeof createSessionOptionsSchema>,
+    cwd: string,
+    shell: string,
+    cfg: TmuxConfig,
+  ): Promise<BackendResult<SessionInfo>> {
+    const client = this.client!;
+    const env = Object.entries({ ...cfg.env, ...o.env })
+      .map(([k, v]) => ` -e ${quoteTmuxArg(`${k}=${v}`)}`)
+      .join('');
+    // set-option takes a pane target: `=name:` (exact session, its current window), not `=name`.
+    const target = quoteTmuxArg(`=${id}:`);
+    const [created, ...rest] = await client.commands([
+      `new-session -d -P -F '#{window_id} #{pane_id} #{pane_pid} #{pane_tty}' -s ${quoteTmuxArg(id)}` +
+        ` -x ${o.cols ?? cfg.cols} -y ${o.rows ?? cfg.rows} -c ${quoteTmuxFormatArg(cwd)}${env}` +
+        ` ${this.shellCommand(shell, cfg)}`,
+      // Output of a pane reaches a control client only for windows of its session: link ours in. (The
+      // control client has no size, so the window keeps its own; resize-window later makes it manual.)
+      `link-window -d -s ${target} -t ${quoteTmuxArg(`=${this.controlSession}:`)}`,
+      // On a server we own these are global settings already; on a shared one, set them per session and
+      // mark the session as ours.
+      ...(this.ownsServer
+        ? []
+        : [
+            `set-option -t ${target} status off`,
+            `set-option -t ${target} @vth_backend ${quoteTmuxArg(this.id)}`,
+          ]),
+    ]);
+    if (!created!.ok) {
+      const taken = /duplicate session/.test(created!.error.message);
+      return this.record(
+        taken
+          ? fail('INVALID_INPUT', `session "${id}" already exists on the tmux server`, { backendId: this.id })
+          : fail(created!.error),
+      );
+    }
+    const [windowId, paneId, pidText, tty] = (created!.value[0] ?? '').split(' ');
+    const session: Session = {
+      id,
+      createdAt: Date.now(),
+      ...(o.labels ? { labels: o.labels } : {}),
+      panes: [],
+      windows: new Set([windowId!]),
+      cwd,
+      shell,
+      closing: null,
+    };
+    this.sessions.set(id, session);
+    const failed = rest.find((r) => !r.ok);
+    const pane = failed ? null : await this.attachPane(session, paneId!, Number(pidText), windowId!, tty!);
+    if (failed || !pane?.ok) {
+      session.closing = 'crashed';
+      await this.killSessionWindows(session);
+      this.sessions.delete(id);
+      return this.record(fail(failed && !failed.ok ? failed.error : (pane as { error: BackendError }).error));
+    }
+    this.metrics.sessionCreated();
+    const info = this.info(session);
+    this.emit('session-created', info);
+    return ok(info);
+  }
+
+  /**
+   * Splits a pane of the session (tmux `split-window`); the new pane runs its own shell in the session's
+   * first directory and takes commands through `paneId`.
+   *
+   * @example `const pane = await backend.splitPane(sessionId, { direction: 'horizontal' });`
+   */
+  async splitPane(sessionId: string, options: SplitPaneOptions = {}): Promise<BackendResult<string>> {
+    const found = this.lookup(sessionId);
+    if (!found.ok) return this.record(found);
+    const session = found.value;
+    const opts = parseInput(splitPaneOptionsSchema, options ?? {}, 'options');
+    if (!opts.ok) return this.record(opts);
+    const cfg = this.config!;
+    if (session.panes.length >= cfg.maxPanesPerSession) {
+      return this.error(
+        'BUSY',
+        `session "${sessionId}" already has its maximum of ${cfg.maxPanesPerSession} panes`,
+      );
+    }
+    const base = opts.value.paneId ?? session.panes[0]!;
+    if (!session.panes.includes(base)) return this.paneNotFound(sessionId, base);
+    const flags = `${opts.value.direction === 'horizontal' ? ' -h' : ' -v'}${
+      opts.value.percent ? ` -l ${opts.value.percent}%` : ''
+    }`;
+    const split = await this.client!.command(
+      `split-window -d -P -F '#{window_id} #{pane_id} #{pane_pid} #{pane_tty}' -t ${base}${flags}` +
+        ` -c ${quoteTmuxFormatArg(session.cwd)} ${this.shellCommand(session.shell, cfg)}`,
+    );
+    if (!split.ok) return this.record(split);
+    const [windowId, paneId, pidText, tty] = (split.value[0] ?? '').split(' ');
+    const pane = await this.attachPane(session, paneId!, Number(pidText), windowId!, tty!);
+    if (!pane.ok) {
+      await this.client!.command(`kill-pane -t ${paneId}`);
+      return this.record(pane);
+    }
+    return ok(paneId!);
+  }
+
+  /** Closes one pane of a session (not its last: destroy the session for that). */
+  async closePane(sessionId: string, paneId: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    const { session, pane } = target.value;
+    if (session.panes.length === 1) {
+      return this.error(
+        'INVALID_INPUT',
+        `pane "${paneId}" is the last pane of session "${sessionId}"; destroy the session instead`,
+      );
+    }
+    pane.runner.markClosing();
+    await this.client!.command(`kill-pane -t ${pane.id}`);
+    this.dropPane(pane, { exitCode: null, intentional: true, reason: 'the pane was closed' });
+    return ok();
+  }
+
+  async destroySession(sessionId: string): Promise<BackendResult<void>> {
+    const found = this.lookup(sessionId);
+    if (!found.ok) return this.record(found);
+    found.value.closing = 'destroyed';
+    await this.endSession(found.value, 'destroyed');
+    return ok();
+  }
+
+  async listSessions(): Promise<BackendResult<SessionInfo[]>> {
+    const ready = this.ready();
+    if (!ready.ok) return this.record(ready);
+    // The map is kept true by tmux's notifications (see reconcile), so no round trip is needed here.
+    return ok([...this.sessions.values()].filter((s) => !s.closing).map((s) => this.info(s)));
+  }
+
+  async executeCommand(
+    sessionId: string,
+    command: string,
+    paneId?: string,
+    context: ExecutionContext = {},
+  ): Promise<BackendResult<CommandExecution>> {
+    const target = this.target(sessionId, paneId, context);
+    if (!target.ok) return this.record(target);
+    const cmd = parseInput(this.schemas!.command, command, 'command');
+    if (!cmd.ok) return this.record(cmd);
+    return this.record(await target.value.pane.runner.execute(cmd.value, context ?? {}));
+  }
+
+  async executeBatch(
+    sessionId: string,
+    commands: string[],
+    paneId?: string,
+    context: ExecutionContext = {},
+  ): Promise<BackendResult<CommandExecution[]>> {
+    const target = this.target(sessionId, paneId, context);
+    if (!target.ok) return this.record(target);
+    const cmds = parseInput(this.schemas!.commands, commands, 'commands');
+    if (!cmds.ok) return this.record(cmds);
+    return this.record(await target.value.pane.runner.executeBatch(cmds.value, context ?? {}));
+  }
+
+  async sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    const input = parseInput(this.schemas!.input, data, 'data');
+    if (!input.ok) return this.record(input);
+    target.value.pane.runner.sendInput(input.value);
+    return ok();
+  }
+
+  async interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    target.value.pane.runner.interrupt();
+    return ok();
+  }
+
+  async capture(
+    sessionId: string,
+    paneId?: string,
+    options: CaptureOptions = {},
+  ): Promise<BackendResult<string>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    const opts = parseInput(captureOptionsSchema, options ?? {}, 'options');
+    if (!opts.ok) return this.record(opts);
+    // -S - : from the start of the history, not just the visible screen; -J joins wrapped lines.
+    const captured = await this.client!.command(`capture-pane -p -J -S - -t ${target.value.pane.id}`);
+    if (!captured.ok) return this.record(captured);
+    const lines = [...captured.value];
+    while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+    const kept = opts.value.lines === undefined ? lines : lines.slice(-opts.value.lines);
+    return ok(kept.length > 0 ? kept.join('\n') + '\n' : '');
+  }
+
+  async resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    const c = parseInput(terminalSizeSchema, cols, 'cols');
+    if (!c.ok) return this.record(c);
+    const r = parseInput(terminalSizeSchema, rows, 'rows');
+    if (!r.ok) return this.record(r);
+    const { session, pane } = target.value;
+    const whole = paneId === undefined && session.panes.length === 1;
+    const line = whole
+      ? `resize-window -t ${pane.windowId} -x ${c.value} -y ${r.value}`
+      : `resize-pane -t ${pane.id} -x ${c.value} -y ${r.value}`;
+    const resized = await this.client!.command(line);
+    if (!resized.ok) return this.record(resized);
+    // tmux hands a pane at most one new size per 250 ms; wait until the terminal has it, so the next command
+    // sees the size it was promised.
+    if (whole) {
+      const deadline = Date.now() + 1000;
+      for (;;) {
+        const size = readPtySize(pane.tty);
+        if (!size || (size.cols === c.value && size.rows === r.value) || Date.now() > deadline) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    }
+    return ok();
+  }
+
+  async getHealth(): Promise<BackendHealth> {
+    const checkedAt = Date.now();
+    if (this.state !== 'ready' || !this.client?.alive) {
+      const message =
+        this.state === 'new'
+          ? 'not initialized'
+          : this.state === 'shut-down'
+            ? 'shut down'
+            : `the tmux server is gone: ${this.crashReason || 'the control client ended'}`;
+      return { status: 'unhealthy', message, checkedAt };
+    }
+    // A real round trip through the control client and the server.
+    const t0 = performance.now();
+    const probe = await this.client.command("display-message -p '#{pid}'");
+    const latencyMs = performance.now() - t0;
+    if (!probe.ok) return { status: 'unhealthy', message: probe.error.message, checkedAt, latencyMs };
+    const max = this.config!.maxSessions;
+    const full = this.sessions.size >= max;
+    return {
+      status: full ? 'degraded' : 'healthy',
+      ...(full ? { message: `at its maximum of ${max} sessions` } : {}),
+      checkedAt,
+      latencyMs,
+      details: { sessions: this.sessions.size, serverPid: Number(probe.value[0]), socket: this.socketPath },
+    };
+  }
+
+  getMetrics(): BackendMetrics {
+    return this.metrics.snapshot(this.id, this.type, this.sessions.size);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.state === 'shut-down') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'shut-down';
+    if (wasReady) {
+      await Promise.all(
+        [...this.sessions.values()].map((s) => {
+          s.closing = 'shutdown';
+          return this.endSession(s, 'shutdown');
+        }),
+      );
+      if (this.ownsServer) await this.client?.command('kill-server');
+      else await this.client?.command(`kill-session -t ${quoteTmuxArg(`=${this.controlSession}`)}`);
+    }
+    this.client?.close(true);
+    this.client = null;
+    if (this.socketDir) {
+      removeStaleSocket(this.socketPath);
+      try {
+        rmdirSync(this.socketDir);
+      } catch {
+        // Other instances still use it.
+      }
+    }
+    void this.reportHealth();
+  }
+
+  // ---- connection ----
+
+  private prepareSocket(cfg: TmuxConfig): BackendResult<string> {
+    if (cfg.socketPath) return ok(cfg.socketPath);
+    // A private directory: sockets in a shared temp dir must not be reachable (or plantable) by others.
+    const dir = join(tmpdir(), `vth-tmux-${process.getuid?.() ?? 'user'}`);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const st = statSync(dir);
+      if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o077) !== 0) {
+        return fail('UNAVAILABLE', `${dir} is not a private directory of this user; give a socketPath`, {
+          backendId: this.id,
+        });
+      }
+    } catch (e) {
+      return fail('UNAVAILABLE', `cannot prepare a socket directory ${dir}: ${(e as Error).message}`, {
+        backendId: this.id,
+      });
+    }
+    this.socketDir = dir;
+    return ok(join(dir, this.id.replace(/[^A-Za-z0-9_-]/g, '_')));
+  }
+
+  private async connect(): Promise<BackendResult<void>> {
+    const cfg = this.config!;
+    const client = new TmuxControlClient({
+      tmuxPath: cfg.tmuxPath,
+      socketPath: this.socketPath,
+      controlSession: this.controlSession,
+      configFile: cfg.configFile,
+      env: shellEnvironment({ inherit: cfg.inheritEnv, layers: [cfg.env] }),
+      commandTimeoutMs: cfg.commandTimeoutMs,
+      backendId: this.id,
+    });
+    const started = await client.start(cfg.readyTimeoutMs);
+    if (!started.ok) return started;
+    this.client = client;
+    client.on('output', (paneId, data) => this.onPaneOutput(paneId, data));
+    client.on('notification', (name) => {
+      if (NOTIFICATIONS_THAT_CHANGE_PANES.has(name)) this.scheduleReconcile();
+    });
+    client.on('closed', (reason) => void this.onClientClosed(client, reason));
+    // Keys that tmux refused never reached the pane: report it, the command will time out or fail.
+    client.on('failed', (message) => {
+      const error = new BackendError('INTERNAL', message, { backendId: this.id, dispatched: false });
+      this.metrics.error(error);
+      emitErrorSafely(this, error);
+    });
+    return ok();
+  }
+
+  /**
+   * The control client ended. If the server lives on (someone killed the client), a new client takes over:
+   * sessions survive, but what panes printed meanwhile is gone, so running commands fail `BACKEND_CRASHED`
+   * (dispatched) and their panes resynchronise. If the server is gone, every session is lost at once.
+   */
+  private async onClientClosed(client: TmuxControlClient, reason: string): Promise<void> {
+    if (this.client !== client || this.state !== 'ready') return;
+    this.client = null;
+    if (await serverAnswers(this.socketPath)) {
+      const restarted = await this.connect();
+      if (restarted.ok && this.state === 'ready') {
+        for (const pane of this.panes.values()) {
+          if (!pane.runner.busy) continue;
+          pane.runner.abandon(`the connection to tmux was lost (${reason})`);
+          // A shell back at its prompt can be asked for a mark right away; one still running a job ends
+          // the wait itself when the job's end mark arrives.
+          const stat = readProcStat(pane.pid);
+          if (stat && stat.tpgid === stat.pgrp) pane.runner.resync();
+        }
+        this.scheduleReconcile();
+        return;
+      }
+    }
+    this.crash(`the tmux server exited (${reason})`);
+  }
+
+  private crash(reason: string): void {
+    if (this.state !== 'ready') return;
+    this.state = 'crashed';
+    this.crashReason = reason;
+    for (const session of this.sessions.values()) session.closing = 'crashed';
+    for (const pane of [...this.panes.values()]) {
+      this.dropPane(pane, { exitCode: null, signal: 'SIGHUP', reason });
+      killSessionMembers(pane.pid);
+    }
+    void this.reportHealth();
+    emitErrorSafely(
+      this,
+      new BackendError('BACKEND_CRASHED', reason, { backendId: this.id, dispatched: true }),
+    );
+  }
+
+  private async reportHealth(): Promise<void> {
+    const health = await this.getHealth();
+    if (health.status === this.lastHealth) return;
+    const previous = this.lastHealth;
+    this.lastHealth = health.status;
+    this.emit('health-changed', { previous, current: health });
+  }
+
+  // ---- panes ----
+
+  private shellCommand(shell: string, cfg: TmuxConfig): string {
+    const args = cfg.shellArgs ?? [...dialectForShell(shell).spawnArgs];
+    return [shell, ...args].map(quoteTmuxArg).join(' ');
+  }
+
+  private async attachPane(
+    session: Session,
+    paneId: string,
+    pid: number,
+    windowId: string,
+    tty: string,
+  ): Promise<BackendResult<Pane>> {
+    const cfg = this.config!;
+    const client = this.client!;
+    const runner = new ShellCommandRunner({
+      transport: {
+        write: (data) => this.client?.sendKeys(paneId, data),
+        signalForeground: (signal) => signalForegroundGroup(pid, signal),
+      },
+      dialect: dialectForShell(session.shell),
+      sessionId: session.id,
+      paneId,
+      backendId: this.id,
+      // A tmux pane is a terminal someone may attach to: keep CR/LF translation so it renders; the runner
+      // undoes it in command output.
+      onlcr: true,
+      // tmux may drop what a pane printed last when its shell exits at once: the exit mark of `exit 3`.
+      exitLingerMs: 100,
+      maxOutputBytes: cfg.maxOutputBytes,
+      interruptGraceMs: cfg.interruptGraceMs,
+      killGraceMs: cfg.killGraceMs,
+      onOutput: (data, commandId) => this.emitOutput(pane, data, commandId),
+      onCommandStarted: (info) => {
+        this.metrics.commandStarted();
+        this.emit('command-started', {
+          sessionId: session.id,
+          paneId,
+          commandId: info.commandId,
+          command: info.command,
+          startedAt: info.startedAt,
+          ...pickAudit(info.context),
+        });
+      },
+      onCommandCompleted: (execution, outputBytes) => {
+        this.metrics.commandFinished(execution, outputBytes);
+        this.emit('command-completed', execution);
+      },
+    });
+    const pane: Pane = {
+      id: paneId,
+      pid,
+      tty,
+      sessionId: session.id,
+      windowId,
+      runner,
+      decoder: new StringDecoder('utf8'),
+    };
+    this.panes.set(paneId, pane);
+    session.panes.push(paneId);
+    session.windows.add(windowId);
+    client.sendKeys(paneId, runner.bootstrapText());
+    const ready = runner.ready(cfg.readyTimeoutMs).then((r) => {
+      // A shell that never comes up takes its pane with it: waiting commands fail instead of hanging.
+      if (!r.ok)
+        this.dropPane(pane, { exitCode: null, reason: `the shell did not become ready: ${r.error.message}` });
+      return r;
+    });
+    if (cfg.waitForShell) {
+      const r = await ready;
+      if (!r.ok) return fail(r.error);
+    }
+    return ok(pane);
+  }
+
+  private onPaneOutput(paneId: string, data: Buffer): void {
+    this.panes.get(paneId)?.runner.feed(data);
+  }
+
+  private emitOutput(pane: Pane, data: Buffer, commandId: string | undefined): void {
+    if (this.listenerCount('output') === 0) return;
+    const text = pane.decoder.write(data);
+    if (text) {
+      this.emit('output', {
+        sessionId: pane.sessionId,
+        paneId: pane.id,
+        ...(commandId === undefined ? {} : { commandId }),
+        data: text,
+      });
+    }
+  }
+
+  /** Forgets a pane: its runner ends (running commands settle) and nothing it started outlives it. */
+  private dropPane(
+    pane: Pane,
+    exit: { exitCode: number | null; signal?: string; intentional?: boolean; reason: string },
+  ): void {
+    if (this.panes.get(pane.id) !== pane) return;
+    this.panes.delete(pane.id);
+    pane.runner.close(exit);
+    const session = this.sessions.get(pane.sessionId);
+    if (session) session.panes = session.panes.filter((p) => p !== pane.id);
+    setTimeout(() => killSessionMembers(pane.pid), this.config?.killGraceMs ?? 500).unref();
+    if (session && session.panes.length === 0) this.forgetSession(session, session.closing ?? 'exited');
+  }
+
+  private forgetSession(session: Session, reason: SessionClosedEvent['reason']): void {
+    if (this.sessions.get(session.id) !== session) return;
+    this.sessions.delete(session.id);
+    this.metrics.sessionClosed();
+    this.emit('session-closed', { sessionId: session.id, reason });
+  }
+
+  /** Ends a session: its windows everywhere (they are linked into the control session too), then the rest. */
+  private async endSession(session: Session, reason: SessionClosedEvent['reason']): Promise<void> {
+    const panes = session.panes.map((id) => this.panes.get(id)).filter((p): p is Pane => p !== undefined);
+    for (const pane of panes) pane.runner.markClosing();
+    await this.killSessionWindows(session);
+    for (const pane of panes)
+      this.dropPane(pane, {
+        exitCode: null,
+        intentional: true,
+        reason: `the session was ${reason === 'shutdown' ? 'shut down' : 'destroyed'}`,
+      });
+    this.forgetSession(session, reason);
+  }
+
+  private async killSessionWindows(session: Session): Promise<void> {
+    if (!this.client?.alive) return;
+    await this.client.commands([
+      ...[...session.windows].map((w) => `kill-window -t ${w}`),
+      `kill-session -t ${quoteTmuxArg(`=${session.id}`)}`,
+    ]);
+  }
+
+  /**
+   * tmux told us panes or sessions changed (a shell exited, someone killed a session from outside): compare
+   * with what tmux lists, once per burst of notifications.
+   */
+  private scheduleReconcile(): void {
+    if (this.reconcileScheduled) return;
+    this.reconcileScheduled = true;
+    setImmediate(() => {
+      this.reconcileScheduled = false;
+      void this.reconcile();
+    });
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.state !== 'ready' || !this.client?.alive) return;
+    const listed = await this.client.command("list-panes -a -F '#{session_name} #{pane_id}'");
+    if (!listed.ok) return;
+    const where = new Map<string, Set<string>>();
+    for (const line of listed.value) {
+      const [sessionName, paneId] = line.split(' ');
+      if (!sessionName || !paneId) continue;
+      if (!where.has(paneId)) where.set(paneId, new Set());
+      where.get(paneId)!.add(sessionName);
+    }
+    for (const pane of [...this.panes.values()]) {
+      const sessions = where.get(pane.id);
+      if (!sessions) {
+        // The shell exited; its EXIT mark (if any) already ended the command with its status.
+        this.dropPane(pane, { exitCode: null, reason: 'the shell in the pane exited' });
+      } else if (!sessions.has(pane.sessionId)) {
+        // Still linked into the control session, but its own session was killed from outside vth.
+        const session = this.sessions.get(pane.sessionId);
+        if (session && !session.closing) {
+          session.closing = 'crashed';
+          void this.endSession(session, 'crashed');
+        }
+      }
+    }
+  }
+
+  // ---- lookups and results ----
+
+  private info(session: Session): SessionInfo {
+    const first = this.panes.get(session.panes[0] ?? '');
+    const cwd = first?.runner.cwd;
+    return {
+      id: session.id,
+      backendId: this.id,
+      createdAt: session.createdAt,
+      ...(cwd === undefined ? {} : { cwd }),
+      panes: [...session.panes],
+      alive: session.closing === null && session.panes.length > 0,
+      ...(session.labels ? { labels: session.labels } : {}),
+    };
+  }
+
+  private ready(): BackendResult<TmuxConfig> {
+    if (this.state === 'ready' && this.config) return ok(this.config);
+    if (this.state === 'crashed') {
+      return fail('UNAVAILABLE', `${this.crashReason}; call initialize() to start a new server`, {
+        backendId: this.id,
+      });
+    }
+    return fail(
+      'NOT_INITIALIZED',
+      this.state === 'new' ? 'call initialize() first' : 'the backend has been shut down',
+      { backendId: this.id },
+    );
+  }
+
+  private lookup(sessionId: string): BackendResult<Session> {
+    const ready = this.ready();
+    if (!ready.ok) return ready;
+    if (!this.client?.alive) {
+      // Between a control client's death and its replacement: nothing can reach the panes right now.
+      return fail('UNAVAILABLE', 'the connection to tmux is being re-established; try again', {
+        backendId: this.id,
+      });
+    }
+    const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
+    if (!id.ok) return id;
+    const session = this.sessions.get(id.value);
+    if (!session || session.closing) {
+      return fail('SESSION_NOT_FOUND', `no session "${id.value}" on backend ${this.id}`, {
+        backendId: this.id,
+      });
+    }
+    return ok(session);
+  }
+
+  private target(
+    sessionId: string,
+    paneId: string | undefined,
+    context?: ExecutionContext,
+  ): BackendResult<{ session: Session; pane: Pane }> {
+    const found = this.lookup(sessionId);
+    if (!found.ok) return found;
+    const session = found.value;
+    let id = session.panes[0];
+    if (paneId !== undefined) {
+      const pane = parseInput(paneIdSchema, paneId, 'paneId');
+      if (!pane.ok) return pane;
+      id = pane.value;
+      if (!session.panes.includes(id)) return this.paneNotFound(sessionId, id);
+    }
+    const pane = id === undefined ? undefined : this.panes.get(id);
+    if (!pane) return this.paneNotFound(sessionId, id ?? '(none)');
+    if (
+      context !== undefined &&
+      (typeof context !== 'object' || context === null || Object.keys(context).length > 0)
+    ) {
+      const ctx = parseInput(executionContextSchema, context, 'context');
+      if (!ctx.ok) return ctx;
+    }
+    return ok({ session, pane });
+  }
+
+  private paneNotFound<T>(sessionId: string, paneId: string): BackendResult<T> {
+    return fail('PANE_NOT_FOUND', `session "${sessionId}" has no pane "${paneId}"`, { backendId: this.id });
+  }
+
+  private error<T>(code: BackendError['code'], message: string): BackendResult<T> {
+    return this.record(fail(code, message, { backendId: this.id }));
+  }
+
+  /** Counts failures for `getMetrics()` and reports them as `error` events when someone listens. */
+  private record<T>(result: BackendResult<T>): BackendResult<T> {
+    if (!result.ok) {
+      const error = result.error.backendId ? result.error : result.error.withBackendId(this.id);
+      this.metrics.error(error);
+      emitErrorSafely(this, error);
+      return { ok: false, error };
+    }
+    return result;
+  }
+}
+
+function pickAudit(context: ExecutionContext): { requestId?: string; userId?: string; source?: string } {
+  return {
+    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
+    ...(context.userId === undefined ? {} : { userId: context.userId }),
+    ...(context.source === undefined ? {} : { source: context.source }),
+  };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/** Does a tmux server answer on this socket? (A connect, not a tmux process.) */
+function serverAnswers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(socketPath);
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A socket file nobody answers on (a killed server's) would make a new server fail to start. */
+function removeStaleSocket(socketPath: string): void {
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    // Not there.
+  }
+}
