@@ -9,8 +9,12 @@ const depConstraints = [
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:shell-integration', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:security', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:factory', onlyDependOnLibsWithTags: ['type:core'] },
-  { sourceTag: 'type:backend', onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration'] },
+  {
+    sourceTag: 'type:backend',
+    onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration', 'type:security'],
+  },
   { sourceTag: 'type:manager', onlyDependOnLibsWithTags: ['type:core', 'type:factory'] },
   { sourceTag: 'type:facade', onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:manager'] },
   {
@@ -22,6 +26,7 @@ const depConstraints = [
       'type:facade',
       'type:backend',
       'type:shell-integration',
+      'type:security',
     ],
   },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },

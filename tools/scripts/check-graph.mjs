@@ -10,6 +10,7 @@ const RANK = {
   'type:shell-integration': 1,
   'type:testkit': 1,
   'type:factory': 1,
+  'type:security': 1,
   'type:backend': 2,
   'type:manager': 2,
   'type:facade': 3,
@@ -29,26 +30,42 @@ try {
       throw new Error(`${name}: expected exactly one layer tag (type:...), found [${tags}]`);
     return ranks[0];
   };
+  // What a package needs at run time is in its package.json dependencies; an edge Nx finds otherwise comes
+  // from its tests (a spec that runs a real backend), which may reach anywhere.
+  const runtimeDeps = (name) => {
+    const pkg = JSON.parse(readFileSync(join(graph.nodes[name].data.root, 'package.json'), 'utf8'));
+    return new Set(
+      Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies }),
+    );
+  };
   const problems = [];
+  const testOnly = [];
   let edges = 0;
-  for (const [source, deps] of Object.entries(graph.dependencies)) {
-    if (!graph.nodes[source]) continue;
-    for (const { target } of deps) {
+  const names = Object.keys(graph.nodes).sort();
+  for (const source of names) {
+    const runtime = runtimeDeps(source);
+    const down = [];
+    for (const { target } of graph.dependencies[source] ?? []) {
       if (!graph.nodes[target]) continue; // npm packages
+      if (!runtime.has(target)) {
+        testOnly.push(`${source} -> ${target}`);
+        continue;
+      }
       edges++;
+      down.push(target);
       if (rankOf(target) >= rankOf(source)) problems.push(`${source} -> ${target} points up or sideways`);
     }
+    console.log(`${source} -> ${down.length ? down.sort().join(', ') : '(nothing)'}`);
   }
-  const names = Object.keys(graph.nodes).sort();
-  for (const n of names) {
-    const deps = graph.dependencies[n].map((d) => d.target).filter((t) => graph.nodes[t]);
-    console.log(`${n} -> ${deps.length ? deps.sort().join(', ') : '(nothing)'}`);
-  }
+  if (testOnly.length)
+    console.log(
+      `\ntest-only (spec files use them; not installed with the package):\n  ${testOnly.join('\n  ')}`,
+    );
   if (problems.length) {
     console.error(`\ndependency graph problems:\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
-  console.log(`\n${names.length} projects, ${edges} dependencies, all pointing down`);
+  console.log(`\n${names.length} projects, ${edges} run-time dependencies, all pointing down`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need from Debian's packages when it is missing: build tools for node-pty and the
-# shells the tests drive. Later backends add their needs here (tmux, Docker Engine).
+# Installs what the tests need from Debian's packages when it is missing: build tools for node-pty, the
+# shells the tests drive, and tmux (3.2 or later) for @vth/backend-tmux.
 set -euo pipefail
 need=()
 command -v python3 >/dev/null || need+=(python3)
@@ -9,6 +9,9 @@ command -v g++ >/dev/null || need+=(g++)
 command -v bash >/dev/null || need+=(bash)
 command -v dash >/dev/null || need+=(dash)
 command -v ps >/dev/null || need+=(procps)
+command -v tmux >/dev/null || need+=(tmux)
+# tmux-256color, the TERM of tmux panes
+[ -e /usr/share/terminfo/t/tmux-256color ] || [ -e /lib/terminfo/t/tmux-256color ] || need+=(ncurses-base)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "vth: missing ${need[*]}; install them (apt-get install ${need[*]}) and run again" >&2

@@ -119,7 +119,7 @@ describe('vth exec', () => {
     const run = await cli(['exec', '--backend', 'does-not-exist', '--', 'true']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'vth: UNAVAILABLE: unknown backend type "does-not-exist" (registered: node-pty)\n',
+      'vth: UNAVAILABLE: unknown backend type "does-not-exist" (registered: node-pty, tmux)\n',
     );
   });
 
@@ -131,7 +131,7 @@ describe('vth exec', () => {
 });
 
 describe('vth backends', () => {
-  it('--json lists node-pty, its platform check and its capabilities', async () => {
+  it('--json lists node-pty and tmux, their platform checks and their capabilities', async () => {
     const run = await cli(['backends', '--json']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as BackendsReport;
@@ -142,6 +142,12 @@ describe('vth backends', () => {
         package: '@vth/backend-node-pty',
         platform: expect.objectContaining({ ok: true }),
         capabilities: expect.objectContaining({ persistentSessions: true, exitCodes: true }),
+      }),
+      expect.objectContaining({
+        type: 'tmux',
+        package: '@vth/backend-tmux',
+        platform: expect.objectContaining({ ok: true, detail: expect.stringMatching(/^tmux \d/) }),
+        capabilities: expect.objectContaining({ multiplePanes: true }),
       }),
     ]);
     expect(report.failures).toEqual([]);
@@ -226,6 +232,39 @@ describe('configuration', () => {
     expect(fromFile.stderr).toContain('unknown backend type "from-file"');
     const fromEnv = await cli(['exec', '--', 'true'], { env: { VTH_CONFIG: file, VTH_BACKEND: 'from-env' } });
     expect(fromEnv.stderr).toContain('unknown backend type "from-env"');
+  });
+});
+
+describe('tmux, and falling back when it cannot run', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'vth-cli-tmux-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a command in a tmux pane with --backend tmux, and leaves no tmux server behind', async () => {
+    const run = await cli(['exec', '--backend', 'tmux', '--', 'echo "in:${TMUX:+tmux}"; exit 4']);
+    expect(run.stdout).toBe('in:tmux\nexit\n');
+    expect(run.code).toBe(4);
+  });
+
+  it('takes the next backend of fallbackOrder when tmux cannot start', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        fallbackOrder: ['tmux', 'node-pty'],
+        backends: { tmux: { tmuxPath: '/nonexistent/tmux' } },
+      }),
+    );
+    const run = await cli(['--config', file, 'exec', '--', 'echo "in:${TMUX:-node-pty}"']);
+    expect(run.stdout).toBe('in:node-pty\n');
+    expect(run.code).toBe(0);
+  });
+
+  it('uses tmux first when it is in fallbackOrder and can run', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(file, JSON.stringify({ fallbackOrder: ['tmux', 'node-pty'] }));
+    const run = await cli(['--config', file, 'shell'], { input: 'echo "in:${TMUX:+tmux}"\n' });
+    expect(run.stdout).toBe('in:tmux\n');
   });
 });
 

@@ -47,11 +47,13 @@ describe('createContainer', () => {
     const report = container.resolve<DiscoveryReport>(TOKENS.DiscoveryReport);
     expect(report.plugins).toEqual([
       expect.objectContaining({ type: 'node-pty', package: '@vth/backend-node-pty' }),
+      expect.objectContaining({ type: 'tmux', package: '@vth/backend-tmux' }),
     ]);
     expect(report.failures).toEqual([]);
     expect(container.resolve<string>(TOKENS.PluginsFrom)).toBe(APP_MANIFEST);
     const factory = container.resolve<{ has(type: string): boolean }>(TOKENS.BackendFactory);
     expect(factory.has('node-pty')).toBe(true);
+    expect(factory.has('tmux')).toBe(true);
   });
 
   it('resolves every command class, sharing one BackendProvider per container', async () => {
