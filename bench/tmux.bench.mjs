@@ -3,6 +3,7 @@
 // Targets (issue F2): p50 <= 1.5x raw control mode, >= 10x faster than send-keys/capture-pane polling,
 // create a session <= 3 ms p50, >= 10 MB/s of line output.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fmt, interleave, report, summarize } from './lib/stats.mjs';
 import { startCliPolling, startRawTmux } from './lib/raw-tmux-control.mjs';
@@ -104,6 +105,47 @@ const mb = big.value.output.length / 1e6;
 console.log(
   `\n## throughput (${lines}, ${mb.toFixed(1)} MB)\nraw tmux -C: ${(mb / (rawMs / 1000)).toFixed(1)} MB/s; ` +
     `backend: ${(mb / (ms / 1000)).toFixed(1)} MB/s (${fmt(ms)}); ratio ${(ms / rawMs).toFixed(2)}x`,
+);
+
+// Memory under huge output: 50 MB through one command kept to 1 MiB. tmux stops reading a pane while the
+// control client is behind, so neither tmux nor this process should grow with the output.
+const rssMiB = (pid) => {
+  try {
+    return (Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096) / 2 ** 20;
+  } catch {
+    return 0;
+  }
+};
+const serverPid = (await backend.getHealth()).details.serverPid;
+const clientPid = backend.client?.pid;
+const before = {
+  self: process.memoryUsage().rss / 2 ** 20,
+  server: rssMiB(serverPid),
+  client: rssMiB(clientPid),
+};
+const peak = { ...before };
+const sampler = setInterval(() => {
+  peak.self = Math.max(peak.self, process.memoryUsage().rss / 2 ** 20);
+  peak.server = Math.max(peak.server, rssMiB(serverPid));
+  peak.client = Math.max(peak.client, rssMiB(clientPid));
+}, 5);
+const hugeT0 = performance.now();
+const huge = await backend.executeCommand(
+  session.value.id,
+  "head -c 52428800 /dev/zero | tr '\\0' y",
+  undefined,
+  {
+    maxOutputBytes: 1 << 20,
+  },
+);
+const hugeMs = performance.now() - hugeT0;
+clearInterval(sampler);
+if (!huge.ok) throw huge.error;
+const growth = (k) => `${before[k].toFixed(0)} -> ${peak[k].toFixed(0)} MiB`;
+console.log(
+  `\n## memory (50 MB of output, maxOutputBytes 1 MiB, ${fmt(hugeMs)})\nkept ${huge.value.output.length} bytes, ` +
+    `cut ${huge.value.truncatedBytes}; RSS this process ${growth('self')}, tmux server ${growth('server')}, ` +
+    `control client ${growth('client')}`,
 );
 
 raw.close();
