@@ -8,8 +8,7 @@ import {
   commandSchema,
   createId,
   createSessionOptionsSchema,
-  emitErrorSafely,
-  executionContextSchema,
+  parseExecutionContext,
   fail,
   inputDataSchema,
   MetricsRecorder,
@@ -37,6 +36,7 @@ import {
   dialectForShell,
   killSessionMembers,
   resolveExecutable,
+  commandEvents,
   ShellCommandRunner,
   shellEnvironment,
   signalForegroundGroup,
@@ -221,21 +221,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
       interruptGraceMs: config.interruptGraceMs,
       killGraceMs: config.killGraceMs,
       onOutput: (data, commandId) => this.onSessionOutput(session, data, commandId),
-      onCommandStarted: (info) => {
-        this.metrics.commandStarted();
-        this.emit('command-started', {
-          sessionId: id,
-          paneId: NODE_PTY_PANE,
-          commandId: info.commandId,
-          command: info.command,
-          startedAt: info.startedAt,
-          ...pickAudit(info.context),
-        });
-      },
-      onCommandCompleted: (execution, outputBytes) => {
-        this.metrics.commandFinished(execution, outputBytes);
-        this.emit('command-completed', execution);
-      },
+      ...commandEvents(this, this.metrics, id, NODE_PTY_PANE),
     });
     let exited!: () => void;
     const session: PtySession = {
@@ -508,12 +494,8 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
         );
       }
     }
-    // An empty context (the common case) has nothing to validate.
-    if (
-      context !== undefined &&
-      (typeof context !== 'object' || context === null || Object.keys(context).length > 0)
-    ) {
-      const ctx = parseInput(executionContextSchema, context, 'context');
+    if (context !== undefined) {
+      const ctx = parseExecutionContext(context);
       if (!ctx.ok) return ctx;
     }
     return session;
@@ -525,22 +507,8 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
 
   /** Counts failures for `getMetrics()` and reports them as `error` events when someone listens. */
   private record<T>(result: BackendResult<T>): BackendResult<T> {
-    if (!result.ok) {
-      const error = result.error.backendId ? result.error : result.error.withBackendId(this.id);
-      this.metrics.error(error);
-      emitErrorSafely(this, error);
-      return { ok: false, error };
-    }
-    return result;
+    return this.metrics.track(result, this.id, this);
   }
-}
-
-function pickAudit(context: ExecutionContext): { requestId?: string; userId?: string; source?: string } {
-  return {
-    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
-    ...(context.userId === undefined ? {} : { userId: context.userId }),
-    ...(context.source === undefined ? {} : { source: context.source }),
-  };
 }
 
 function lastLines(text: string, n: number): string {

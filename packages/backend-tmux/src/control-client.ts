@@ -78,7 +78,7 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
   start(timeoutMs: number): Promise<BackendResult<void>> {
     const { tmuxPath, socketPath, controlSession, configFile, env } = this.opts;
     const args = ['-S', socketPath, '-f', configFile ?? '/dev/null', '-C'];
-    // A placeholder that idles without reading or printing keeps the control session's own pane quiet.
+    // A stand-in that idles without reading or printing keeps the control session's own pane quiet.
     args.push('new-session', '-A', '-s', controlSession, '-x', '200', '-y', '50', 'tail', '-f', '/dev/null');
     return new Promise((resolve) => {
       let settled = false;

@@ -268,9 +268,12 @@ describe('tmux backend specifics', () => {
     }
     const r = await running;
     expect(!r.ok && r.error).toMatchObject({ code: 'BACKEND_CRASHED', dispatched: true });
+    // The pane answers BUSY (its shell may still run the command) until interrupt() resynchronises it.
+    const busy = await backend.executeCommand(s.id, 'echo ok');
+    expect(!busy.ok && busy.error.code).toBe('BUSY');
+    expectOk(await backend.interrupt(s.id));
     expect(
       await until(async () => {
-        await backend.interrupt(s.id);
         const next = await backend.executeCommand(s.id, 'echo ok', undefined, { timeoutMs: 2000 });
         return next.ok && next.value.output === 'ok\n';
       }, 10_000),

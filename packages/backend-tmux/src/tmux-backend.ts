@@ -12,7 +12,7 @@ import {
   createId,
   createSessionOptionsSchema,
   emitErrorSafely,
-  executionContextSchema,
+  parseExecutionContext,
   fail,
   inputDataSchema,
   MetricsRecorder,
@@ -41,6 +41,7 @@ import {
   killSessionMembers,
   readProcStat,
   resolveExecutable,
+  commandEvents,
   ShellCommandRunner,
   shellEnvironment,
   signalForegroundGroup,
@@ -662,21 +663,7 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
       interruptGraceMs: cfg.interruptGraceMs,
       killGraceMs: cfg.killGraceMs,
       onOutput: (data, commandId) => this.emitOutput(pane, data, commandId),
-      onCommandStarted: (info) => {
-        this.metrics.commandStarted();
-        this.emit('command-started', {
-          sessionId: session.id,
-          paneId,
-          commandId: info.commandId,
-          command: info.command,
-          startedAt: info.startedAt,
-          ...pickAudit(info.context),
-        });
-      },
-      onCommandCompleted: (execution, outputBytes) => {
-        this.metrics.commandFinished(execution, outputBytes);
-        this.emit('command-completed', execution);
-      },
+      ...commandEvents(this, this.metrics, session.id, paneId),
     });
     const pane: Pane = {
       id: paneId,
@@ -871,11 +858,8 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     }
     const pane = id === undefined ? undefined : this.panes.get(id);
     if (!pane) return this.paneNotFound(sessionId, id ?? '(none)');
-    if (
-      context !== undefined &&
-      (typeof context !== 'object' || context === null || Object.keys(context).length > 0)
-    ) {
-      const ctx = parseInput(executionContextSchema, context, 'context');
+    if (context !== undefined) {
+      const ctx = parseExecutionContext(context);
       if (!ctx.ok) return ctx;
     }
     return ok({ session, pane });
@@ -891,22 +875,8 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
 
   /** Counts failures for `getMetrics()` and reports them as `error` events when someone listens. */
   private record<T>(result: BackendResult<T>): BackendResult<T> {
-    if (!result.ok) {
-      const error = result.error.backendId ? result.error : result.error.withBackendId(this.id);
-      this.metrics.error(error);
-      emitErrorSafely(this, error);
-      return { ok: false, error };
-    }
-    return result;
+    return this.metrics.track(result, this.id, this);
   }
-}
-
-function pickAudit(context: ExecutionContext): { requestId?: string; userId?: string; source?: string } {
-  return {
-    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
-    ...(context.userId === undefined ? {} : { userId: context.userId }),
-    ...(context.source === undefined ? {} : { source: context.source }),
-  };
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { type BackendError } from './backend-error';
-import { type CommandExecution } from './execution';
+import { type CommandExecution, type ExecutionContext } from './execution';
 import { type BackendHealth } from './health';
 import { type SessionInfo } from './session';
 
@@ -57,4 +57,15 @@ export function emitErrorSafely(
   error: BackendError,
 ): void {
   if (emitter.listenerCount('error') > 0) emitter.emit('error', error);
+}
+
+/** The audit fields of a context, for `command-started` events and audit records. */
+export function auditFields(
+  context: ExecutionContext,
+): Pick<CommandStartedEvent, 'requestId' | 'userId' | 'source'> {
+  return {
+    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
+    ...(context.userId === undefined ? {} : { userId: context.userId }),
+    ...(context.source === undefined ? {} : { source: context.source }),
+  };
 }

@@ -19,6 +19,7 @@ export { type ExecutionContext, type CommandExecution, type CommandStatus } from
 export { type BackendHealth, type BackendMetrics, type HealthStatus } from './health';
 export {
   emitErrorSafely,
+  auditFields,
   type BackendEventMap,
   type BackendEventName,
   type OutputEvent,
@@ -41,7 +42,7 @@ export {
   captureOptionsSchema,
   capabilitiesSchema,
 } from './schemas';
-export { parseInput, formatIssues, type SchemaIssue } from './validation';
+export { parseInput, parseExecutionContext, formatIssues, type SchemaIssue } from './validation';
 export { LatencyHistogram, type LatencySummary } from './latency-histogram';
 export { BoundedOutputBuffer, type BoundedOutputBufferOptions } from './output-buffer';
 export { MetricsRecorder } from './metrics-recorder';

@@ -1,7 +1,9 @@
 import { type BackendError, type BackendErrorCode } from './backend-error';
+import { emitErrorSafely } from './events';
 import { type CommandExecution } from './execution';
 import { type BackendMetrics } from './health';
 import { LatencyHistogram } from './latency-histogram';
+import { type BackendResult } from './result';
 
 /**
  * The counters behind `getMetrics()`, shared by backends so every backend reports the same figures the
@@ -66,6 +68,24 @@ export class MetricsRecorder {
   error(error: BackendError): void {
     this.errorsTotal++;
     this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
+  }
+
+  /**
+   * What every public method of a backend does with its result before returning it: a failure is tagged
+   * with the backend's id, counted, and reported as an `error` event when someone listens.
+   *
+   * @example `return this.metrics.track(await runner.execute(command), this.id, this);`
+   */
+  track<T>(
+    result: BackendResult<T>,
+    backendId: string,
+    emitter: Parameters<typeof emitErrorSafely>[0],
+  ): BackendResult<T> {
+    if (result.ok) return result;
+    const error = result.error.backendId ? result.error : result.error.withBackendId(backendId);
+    this.error(error);
+    emitErrorSafely(emitter, error);
+    return { ok: false, error };
   }
 
   snapshot(backendId: string, type: string, activeSessions: number): BackendMetrics {

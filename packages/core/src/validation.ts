@@ -1,6 +1,8 @@
 import { type ZodType } from 'zod';
 import { type BackendErrorCode } from './backend-error';
+import { type ExecutionContext } from './execution';
 import { fail, ok, type BackendResult } from './result';
+import { executionContextSchema } from './schemas';
 
 /** The shape of an issue shared by zod 3 and zod 4, so third-party plugins may use either. */
 export interface SchemaIssue {
@@ -54,4 +56,17 @@ export function parseInput<T>(
     dispatched: false,
     details: { issues: lines },
   });
+}
+
+/**
+ * Validates the `ExecutionContext` of a call. An absent or empty context (the common case) is returned
+ * as is, without a schema pass: it is on every command's path.
+ */
+export function parseExecutionContext(context: unknown): BackendResult<ExecutionContext> {
+  if (context === undefined) return ok({});
+  if (typeof context === 'object' && context !== null && Object.keys(context).length === 0) {
+    return ok(context as ExecutionContext);
+  }
+  const parsed = parseInput(executionContextSchema, context, 'context');
+  return parsed.ok ? ok(context as ExecutionContext) : parsed;
 }

@@ -349,7 +349,7 @@ export class ShellCommandRunner {
   /**
    * Ctrl-C to the running command, escalating to SIGTERM and SIGKILL of its process group. When the runner
    * is waiting for an abandoned command's shell to come back, Ctrl-C plus a line that makes the shell show a
-   * prompt mark bring it back.
+   * prompt mark bring it back. With nothing running it does nothing.
    */
   interrupt(): void {
     if (this.phase === 'closed') return;
@@ -359,9 +359,9 @@ export class ShellCommandRunner {
     }
     if (this.phase === 'wedged') {
       this.write('\x03' + this.opts.dialect.probe(this.nonce, (++this.commandCount).toString(36)));
-      return;
     }
-    this.write('\x03');
+    // Nothing runs: nothing to interrupt. (A Ctrl-C at the prompt would only race with the next command's
+    // line and could discard it.)
   }
 
   /**

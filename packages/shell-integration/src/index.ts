@@ -21,3 +21,4 @@ export {
 } from './terminal-processes';
 export { resolveExecutable } from './resolve-executable';
 export { shellEnvironment, type ShellEnvironmentOptions } from './shell-environment';
+export { commandEvents } from './command-events';

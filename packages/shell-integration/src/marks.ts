@@ -19,7 +19,7 @@ export const MARK_TERMINATOR = '\x07';
 
 export type MarkKind = 'S' | 'E' | 'I' | 'P' | 'X';
 
-/** The printf format (for the shell) of a mark; `%s`/`%q` placeholders are filled by the shell. */
+/** The printf format (for the shell) of a mark; the shell fills its `%s`/`%q` fields. */
 export function markFormat(kind: MarkKind, nonce: string, fields: readonly string[]): string {
   return ['\\033]' + MARK_OSC, kind, nonce, ...fields].join(';') + '\\007';
 }
