@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false FORCE_COLOR=0
 bash tools/scripts/ensure-system-deps.sh
+bash tools/scripts/ensure-docker.sh
 bash tools/scripts/ensure-node-modules.sh
 
 step() { printf '\n== %s\n' "$*"; }
@@ -13,7 +14,7 @@ step "formatting"
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 step "lint, typecheck, build"
 npx nx run-many -t lint typecheck build --outputStyle=static
-step "tests (real shells, real ptys)"
+step "tests (real shells, real ptys, real tmux, a real Docker Engine)"
 # One project at a time: the tests drive real shells and should not starve each other on a 2-core machine.
 npx nx run-many -t test --parallel=1 --outputStyle=static
 step "dependency graph points down only"

@@ -119,7 +119,7 @@ describe('vth exec', () => {
     const run = await cli(['exec', '--backend', 'does-not-exist', '--', 'true']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'vth: UNAVAILABLE: unknown backend type "does-not-exist" (registered: node-pty, tmux)\n',
+      'vth: UNAVAILABLE: unknown backend type "does-not-exist" (registered: container, node-pty, tmux)\n',
     );
   });
 
@@ -131,12 +131,18 @@ describe('vth exec', () => {
 });
 
 describe('vth backends', () => {
-  it('--json lists node-pty and tmux, their platform checks and their capabilities', async () => {
+  it('--json lists container, node-pty and tmux, their platform checks and their capabilities', async () => {
     const run = await cli(['backends', '--json']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as BackendsReport;
     expect(report.discoveredFrom).toBe(path.resolve(__dirname, '..', 'package.json'));
     expect(report.backends).toEqual([
+      expect.objectContaining({
+        type: 'container',
+        package: '@vth/backend-container',
+        platform: expect.objectContaining({ ok: true, detail: expect.stringMatching(/API 1\.\d+/) }),
+        capabilities: expect.objectContaining({ isolation: 'container' }),
+      }),
       expect.objectContaining({
         type: 'node-pty',
         package: '@vth/backend-node-pty',
@@ -265,6 +271,35 @@ describe('tmux, and falling back when it cannot run', () => {
     writeFileSync(file, JSON.stringify({ fallbackOrder: ['tmux', 'node-pty'] }));
     const run = await cli(['--config', file, 'shell'], { input: 'echo "in:${TMUX:+tmux}"\n' });
     expect(run.stdout).toBe('in:tmux\n');
+  });
+});
+
+describe('containers', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'vth-cli-container-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a command in a sandboxed container configured in vth.config.json, and removes it', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    const image = process.env['VTH_TEST_IMAGE'] ?? 'local/vth-sandbox:1';
+    writeFileSync(file, JSON.stringify({ backends: { container: { image } } }));
+    const run = await cli([
+      '--config',
+      file,
+      'exec',
+      '--backend',
+      'container',
+      '--',
+      'id -u; ls /sys/class/net',
+    ]);
+    expect(run.stdout).toBe('65534\nlo\n');
+    expect(run.code).toBe(0);
+  });
+
+  it('names the missing image setting of the container backend', async () => {
+    const run = await cli(['exec', '--backend', 'container', '--', 'true']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/config\.image/);
   });
 });
 

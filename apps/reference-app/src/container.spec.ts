@@ -46,6 +46,7 @@ describe('createContainer', () => {
     });
     const report = container.resolve<DiscoveryReport>(TOKENS.DiscoveryReport);
     expect(report.plugins).toEqual([
+      expect.objectContaining({ type: 'container', package: '@vth/backend-container' }),
       expect.objectContaining({ type: 'node-pty', package: '@vth/backend-node-pty' }),
       expect.objectContaining({ type: 'tmux', package: '@vth/backend-tmux' }),
     ]);
@@ -101,7 +102,7 @@ describe('createContainer', () => {
     it('BackendsCommand reports node-pty as usable', async () => {
       expect(await container.resolve(BackendsCommand).run({ json: true })).toBe(0);
       const report = JSON.parse(stdout()) as BackendsReport;
-      expect(report.backends[0]).toMatchObject({ type: 'node-pty', platform: { ok: true } });
+      expect(report.backends.find((b) => b.type === 'node-pty')).toMatchObject({ platform: { ok: true } });
     });
 
     it('ExecCommand writes the output to the registered Output and returns the exit code', async () => {

@@ -8,6 +8,7 @@ import {
   commandSchema,
   createId,
   createSessionOptionsSchema,
+  lastLines,
   parseExecutionContext,
   fail,
   inputDataSchema,
@@ -509,10 +510,4 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   private record<T>(result: BackendResult<T>): BackendResult<T> {
     return this.metrics.track(result, this.id, this);
   }
-}
-
-function lastLines(text: string, n: number): string {
-  const trailing = text.endsWith('\n');
-  const lines = (trailing ? text.slice(0, -1) : text).split('\n');
-  return lines.slice(-n).join('\n') + (trailing ? '\n' : '');
 }

@@ -44,6 +44,6 @@ export {
 } from './schemas';
 export { parseInput, parseExecutionContext, formatIssues, type SchemaIssue } from './validation';
 export { LatencyHistogram, type LatencySummary } from './latency-histogram';
-export { BoundedOutputBuffer, type BoundedOutputBufferOptions } from './output-buffer';
+export { BoundedOutputBuffer, lastLines, type BoundedOutputBufferOptions } from './output-buffer';
 export { MetricsRecorder } from './metrics-recorder';
 export { createId } from './ids';

@@ -111,3 +111,15 @@ export class BoundedOutputBuffer {
     this.total = 0;
   }
 }
+
+/**
+ * The last `n` lines of `text` (what `capture({ lines })` returns); a final newline is kept and does not
+ * count as a line of its own.
+ *
+ * @example lastLines('a\nb\nc\n', 2) === 'b\nc\n'
+ */
+export function lastLines(text: string, n: number): string {
+  const trailing = text.endsWith('\n');
+  const lines = (trailing ? text.slice(0, -1) : text).split('\n');
+  return lines.slice(-n).join('\n') + (trailing ? '\n' : '');
+}

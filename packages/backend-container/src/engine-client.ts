@@ -1,0 +1,214 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { type Socket } from 'node:net';
+import { type Duplex } from 'node:stream';
+import { type BackendError, fail, ok, type BackendResult } from '@vth/core';
+import { dialOverSsh, type EngineEndpoint } from './engine-endpoint';
+
+export interface EngineClientOptions {
+  endpoint: EngineEndpoint;
+  /** How long one API call may take. */
+  timeoutMs: number;
+  backendId: string;
+}
+
+export interface EngineResponse {
+  status: number;
+  body: unknown;
+}
+
+/** Engine API version we speak: 1.41 is Docker Engine 20.10 (Debian 12) and what Podman 4 answers. */
+const API = '/v1.41';
+
+/**
+ * A small client for the Docker Engine API (also Podman's compatible API): JSON requests and the hijacked
+ * stream of `attach`, over a unix socket, TCP (with TLS) or SSH (`docker system dial-stdio`). Every failure
+ * is a `BackendResult`: an engine that does not answer is `UNAVAILABLE`, at once for a refused connection.
+ *
+ * @example
+ * ```ts
+ * const engine = new EngineClient({ endpoint: parseDockerHost('unix:///var/run/docker.sock')!, ... });
+ * const version = await engine.json('GET', '/version');
+ * ```
+ */
+export class EngineClient {
+  private readonly opts: EngineClientOptions;
+  private readonly agent: http.Agent | undefined;
+
+  constructor(options: EngineClientOptions) {
+    this.opts = options;
+    // Keep-alive saves a connect per call on TCP; unix sockets are cheap to open, SSH gets a process each.
+    this.agent =
+      options.endpoint.kind === 'tcp'
+        ? new (options.endpoint.tls ? https.Agent : http.Agent)({ keepAlive: true })
+        : undefined;
+  }
+
+  /** A JSON call. Non-2xx answers are errors carrying the engine's message. */
+  async json<T = unknown>(method: string, path: string, body?: unknown): Promise<BackendResult<T>> {
+    const res = await this.call(method, path, body);
+    if (!res.ok) return res;
+    const { status, body: payload } = res.value;
+    if (status >= 200 && status < 300) return ok(payload as T);
+    return this.engineError(status, payload, `${method} ${path}`);
+  }
+
+  /**
+   * Opens a hijacked stream (`attach`, `exec start`): the raw bidirectional stream of the container's
+   * terminal once the engine has switched protocols.
+   */
+  hijack(path: string, body?: unknown): Promise<BackendResult<Duplex>> {
+    return new Promise((resolve) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = this.request('POST', path, {
+        Connection: 'Upgrade',
+        Upgrade: 'tcp',
+        ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+      });
+      const timer = setTimeout(
+        () => req.destroy(new Error(`no answer within ${this.opts.timeoutMs} ms`)),
+        this.opts.timeoutMs,
+      );
+      req.on('upgrade', (_res, socket: Socket, head: Buffer) => {
+        clearTimeout(timer);
+        socket.setNoDelay?.(true);
+        if (head.length > 0) socket.unshift(head);
+        resolve(ok(socket));
+      });
+      req.on('response', (res) => {
+        clearTimeout(timer);
+        collect(res).then((text) =>
+          resolve(this.engineError(res.statusCode ?? 0, parseJson(text), `attach ${path}`)),
+        );
+      });
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        resolve(this.unreachable(e));
+      });
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  private call(method: string, path: string, body?: unknown): Promise<BackendResult<EngineResponse>> {
+    return new Promise((resolve) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = this.request(
+        method,
+        path,
+        payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {},
+      );
+      const timer = setTimeout(
+        () => req.destroy(new Error(`no answer within ${this.opts.timeoutMs} ms`)),
+        this.opts.timeoutMs,
+      );
+      req.on('response', (res) => {
+        collect(res).then(
+          (text) => {
+            clearTimeout(timer);
+            resolve(ok({ status: res.statusCode ?? 0, body: parseJson(text) }));
+          },
+          (e: Error) => {
+            clearTimeout(timer);
+            resolve(this.unreachable(e));
+          },
+        );
+      });
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        resolve(this.unreachable(e));
+      });
+      req.end(payload);
+    });
+  }
+
+  private request(method: string, path: string, headers: Record<string, string>): http.ClientRequest {
+    const { endpoint } = this.opts;
+    const common = { method, path: API + path, headers: { Host: 'docker', ...headers } };
+    switch (endpoint.kind) {
+      case 'unix':
+        return http.request({ ...common, socketPath: endpoint.socketPath });
+      case 'tcp':
+        return (endpoint.tls ? https : http).request({
+          ...common,
+          host: endpoint.host,
+          port: endpoint.port,
+          agent: this.agent,
+          ...(endpoint.tls ?? {}),
+        });
+      case 'ssh':
+        return http.request({
+          ...common,
+          createConnection: () => dialOverSsh(endpoint.destination) as Socket,
+        });
+    }
+  }
+
+  private unreachable<T>(e: Error): BackendResult<T> {
+    const code = (e as NodeJS.ErrnoException).code;
+    const where = describe(this.opts.endpoint);
+    const why =
+      code === 'ENOENT'
+        ? `no Docker Engine socket at ${where}`
+        : code === 'EACCES'
+          ? `permission denied on ${where} (add the user to the docker group, or use a socket it may open)`
+          : code === 'ECONNREFUSED'
+            ? `nothing answers at ${where} (is dockerd running?)`
+            : `the Docker Engine at ${where} did not answer: ${e.message}`;
+    return fail('UNAVAILABLE', why, { backendId: this.opts.backendId, dispatched: false, cause: e });
+  }
+
+  private engineError<T>(status: number, payload: unknown, what: string): BackendResult<T> {
+    const message =
+      typeof payload === 'object' &&
+      payload !== null &&
+      typeof (payload as { message?: unknown }).message === 'string'
+        ? (payload as { message: string }).message
+        : `HTTP ${status}`;
+    const code: BackendError['code'] =
+      status === 404
+        ? 'SESSION_NOT_FOUND'
+        : status === 409
+          ? 'BUSY'
+          : status >= 500
+            ? 'UNAVAILABLE'
+            : 'INVALID_INPUT';
+    return fail(code, `the Docker Engine refused ${what}: ${message}`, {
+      backendId: this.opts.backendId,
+      dispatched: false,
+      details: { status },
+    });
+  }
+}
+
+function collect(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.trim() };
+  }
+}
+
+export function describe(endpoint: EngineEndpoint): string {
+  switch (endpoint.kind) {
+    case 'unix':
+      return endpoint.socketPath;
+    case 'tcp':
+      return `${endpoint.tls ? 'https' : 'tcp'}://${endpoint.host}:${endpoint.port}`;
+    case 'ssh':
+      return `ssh://${endpoint.destination}`;
+  }
+}
