@@ -36,6 +36,8 @@ if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1; then
   chmod 755 "$work"
   (
     cd "$work"
+    # apt-get download needs package lists; a machine with Docker preinstalled may have none yet.
+    apt-get update -q >/dev/null
     apt-get download -q -o APT::Sandbox::User=root busybox-static bash-static >/dev/null
     for deb in *.deb; do dpkg-deb -x "$deb" x; done
     r=rootfs
