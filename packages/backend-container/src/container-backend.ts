@@ -15,10 +15,7 @@ import {
   inputDataSchema,
   MetricsRecorder,
   ok,
-  paneIdSchema,
-  parseExecutionContext,
   parseInput,
-  sessionIdSchema,
   terminalSizeSchema,
   type BackendCapabilities,
   type BackendConfig,
@@ -34,6 +31,9 @@ import {
   type ITerminalBackend,
   type SessionClosedEvent,
   type SessionInfo,
+  lookupSession,
+  targetSinglePane,
+  type SessionTable,
 } from '@vth/core';
 import {
   commandEvents,
@@ -456,6 +456,8 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
           return this.endSession(s);
         }),
       );
+      // Containers the engine could not remove while it was away: one last try.
+      await Promise.all([...this.orphans].map((id) => this.removeContainer(id)));
     }
     this.engine?.close();
     void this.reportHealth();
@@ -472,8 +474,20 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     this.sessions.delete(session.id);
   }
 
+  /**
+   * Removes a container. One the engine could not remove (it stopped answering, or is shutting down) is
+   * kept as an orphan and removed once the engine answers again, or at shutdown.
+   */
   private async removeContainer(containerId: string): Promise<void> {
-    await this.engine?.json('DELETE', `/containers/${containerId}?force=1&v=1`);
+    if (!this.engine) return;
+    const removed = this.engineCall(
+      await this.engine.json('DELETE', `/containers/${containerId}?force=1&v=1`),
+    );
+    if (removed.ok || removed.error.code === 'SESSION_NOT_FOUND') {
+      this.orphans.delete(containerId);
+      return;
+    }
+    this.orphans.add(containerId);
   }
 
   /**
@@ -569,7 +583,6 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
       this.engineDown = null;
       void this.reportHealth();
       for (const id of this.orphans) void this.removeContainer(id);
-      this.orphans.clear();
     }
     return result;
   }
@@ -622,15 +635,7 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
   private lookup(sessionId: string): BackendResult<ContainerSession> {
     const ready = this.ready();
     if (!ready.ok) return ready;
-    const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
-    if (!id.ok) return id;
-    const session = this.sessions.get(id.value);
-    if (!session || session.closing) {
-      return fail('SESSION_NOT_FOUND', `no session "${id.value}" on backend ${this.id}`, {
-        backendId: this.id,
-      });
-    }
-    return ok(session);
+    return lookupSession(this.table(), sessionId);
   }
 
   private target(
@@ -638,24 +643,22 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     paneId: string | undefined,
     context?: ExecutionContext,
   ): BackendResult<ContainerSession> {
-    const session = this.lookup(sessionId);
-    if (!session.ok) return session;
-    if (paneId !== undefined) {
-      const pane = parseInput(paneIdSchema, paneId, 'paneId');
-      if (!pane.ok) return pane;
-      if (pane.value !== CONTAINER_PANE) {
-        return fail(
-          'PANE_NOT_FOUND',
-          `session "${sessionId}" has no pane "${pane.value}" (container sessions have one pane, "0")`,
-          { backendId: this.id },
-        );
-      }
-    }
-    if (context !== undefined) {
-      const ctx = parseExecutionContext(context);
-      if (!ctx.ok) return ctx;
-    }
-    return session;
+    const ready = this.ready();
+    if (!ready.ok) return ready;
+    return targetSinglePane(
+      { ...this.table(), pane: CONTAINER_PANE, kind: 'container' },
+      sessionId,
+      paneId,
+      context,
+    );
+  }
+
+  private table(): SessionTable<ContainerSession> {
+    return {
+      sessions: this.sessions,
+      backendId: this.id,
+      isClosing: (s) => s.closing !== null,
+    };
   }
 
   private error<T>(code: BackendError['code'], message: string): BackendResult<T> {

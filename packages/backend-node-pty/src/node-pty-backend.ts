@@ -9,14 +9,11 @@ import {
   createId,
   createSessionOptionsSchema,
   lastLines,
-  parseExecutionContext,
   fail,
   inputDataSchema,
   MetricsRecorder,
   ok,
-  paneIdSchema,
   parseInput,
-  sessionIdSchema,
   terminalSizeSchema,
   toBackendError,
   type BackendCapabilities,
@@ -32,6 +29,9 @@ import {
   type ITerminalBackend,
   type SessionClosedEvent,
   type SessionInfo,
+  lookupSession,
+  targetSinglePane,
+  type SessionTable,
 } from '@vth/core';
 import {
   dialectForShell,
@@ -464,15 +464,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   private lookup(sessionId: string): BackendResult<PtySession> {
     const ready = this.ready();
     if (!ready.ok) return ready;
-    const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
-    if (!id.ok) return id;
-    const session = this.sessions.get(id.value);
-    if (!session || session.closing) {
-      return fail('SESSION_NOT_FOUND', `no session "${id.value}" on backend ${this.id}`, {
-        backendId: this.id,
-      });
-    }
-    return ok(session);
+    return lookupSession(this.table(), sessionId);
   }
 
   private target(
@@ -480,26 +472,22 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     paneId: string | undefined,
     context?: ExecutionContext,
   ): BackendResult<PtySession> {
-    const session = this.lookup(sessionId);
-    if (!session.ok) return session;
-    if (paneId !== undefined) {
-      const pane = parseInput(paneIdSchema, paneId, 'paneId');
-      if (!pane.ok) return pane;
-      if (pane.value !== NODE_PTY_PANE) {
-        return fail(
-          'PANE_NOT_FOUND',
-          `session "${sessionId}" has no pane "${pane.value}" (node-pty sessions have one pane, "0")`,
-          {
-            backendId: this.id,
-          },
-        );
-      }
-    }
-    if (context !== undefined) {
-      const ctx = parseExecutionContext(context);
-      if (!ctx.ok) return ctx;
-    }
-    return session;
+    const ready = this.ready();
+    if (!ready.ok) return ready;
+    return targetSinglePane(
+      { ...this.table(), pane: NODE_PTY_PANE, kind: 'node-pty' },
+      sessionId,
+      paneId,
+      context,
+    );
+  }
+
+  private table(): SessionTable<PtySession> {
+    return {
+      sessions: this.sessions,
+      backendId: this.id,
+      isClosing: (s) => s.closing !== null,
+    };
   }
 
   private error<T>(code: BackendError['code'], message: string): BackendResult<T> {

@@ -43,6 +43,7 @@ export {
   capabilitiesSchema,
 } from './schemas';
 export { parseInput, parseExecutionContext, formatIssues, type SchemaIssue } from './validation';
+export { lookupSession, targetSinglePane, type SessionTable } from './session-lookup';
 export { LatencyHistogram, type LatencySummary } from './latency-histogram';
 export { BoundedOutputBuffer, lastLines, type BoundedOutputBufferOptions } from './output-buffer';
 export { MetricsRecorder } from './metrics-recorder';

@@ -1,0 +1,70 @@
+import { type ExecutionContext } from './execution';
+import { fail, ok, type BackendResult } from './result';
+import { paneIdSchema, sessionIdSchema } from './schemas';
+import { parseExecutionContext, parseInput } from './validation';
+
+/** Where a backend keeps its sessions, for {@link lookupSession} and {@link targetSinglePane}. */
+export interface SessionTable<S> {
+  sessions: ReadonlyMap<string, S>;
+  backendId: string;
+  /** A session being destroyed counts as gone. */
+  isClosing?: (session: S) => boolean;
+}
+
+/**
+ * The session a call names: `INVALID_INPUT` for a malformed id, `SESSION_NOT_FOUND` (dispatched: false)
+ * for one that does not exist or is closing.
+ *
+ * @example
+ * ```ts
+ * const found = lookupSession({ sessions: this.sessions, backendId: this.id }, sessionId);
+ * if (!found.ok) return this.record(found);
+ * ```
+ */
+export function lookupSession<S>(table: SessionTable<S>, sessionId: string): BackendResult<S> {
+  const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
+  if (!id.ok) return id;
+  const session = table.sessions.get(id.value);
+  if (session === undefined || table.isClosing?.(session)) {
+    return fail('SESSION_NOT_FOUND', `no session "${id.value}" on backend ${table.backendId}`, {
+      backendId: table.backendId,
+    });
+  }
+  return ok(session);
+}
+
+/**
+ * The checks of a session call on a backend whose sessions have one pane, in the order callers rely on:
+ * the session ({@link lookupSession}), then the pane id (`INVALID_INPUT` when malformed, `PANE_NOT_FOUND`
+ * when it is not `pane`), then the `ExecutionContext` (`INVALID_INPUT`).
+ *
+ * @example
+ * ```ts
+ * const target = targetSinglePane({ sessions, backendId: this.id, pane: '0', kind: 'node-pty' }, id, paneId, context);
+ * ```
+ */
+export function targetSinglePane<S>(
+  table: SessionTable<S> & { pane: string; kind: string },
+  sessionId: string,
+  paneId: string | undefined,
+  context?: ExecutionContext,
+): BackendResult<S> {
+  const session = lookupSession(table, sessionId);
+  if (!session.ok) return session;
+  if (paneId !== undefined) {
+    const pane = parseInput(paneIdSchema, paneId, 'paneId');
+    if (!pane.ok) return pane;
+    if (pane.value !== table.pane) {
+      return fail(
+        'PANE_NOT_FOUND',
+        `session "${sessionId}" has no pane "${pane.value}" (${table.kind} sessions have one pane, "${table.pane}")`,
+        { backendId: table.backendId },
+      );
+    }
+  }
+  if (context !== undefined) {
+    const ctx = parseExecutionContext(context);
+    if (!ctx.ok) return ctx;
+  }
+  return session;
+}
