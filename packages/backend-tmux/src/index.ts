@@ -5,3 +5,4 @@ export { ControlParser, decodeOutputValue, type ControlEvent } from './control-p
 export { quoteTmuxArg, quoteTmuxFormatArg } from './tmux-quote';
 export { checkTmuxVersion, parseTmuxVersion, MIN_TMUX_VERSION } from './tmux-version';
 export { plugin, createTmuxBackend } from './plugin';
+export { listTmuxProcesses } from './tmux-processes';

@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { BackendFactory } from '@vth/factory';
 import { ansiCQuote } from '@vth/shell-integration';
 import { describeBackendConformance, expectOk } from '@vth/testkit';
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { denyPatterns, MemoryAuditSink, type AuditRecord } from '@vth/security';
 import { type ITerminalBackend } from '@vth/core';
 import { createTmuxBackend, plugin } from './plugin';
 import { TmuxBackend } from './tmux-backend';
+import { listTmuxProcesses } from './tmux-processes';
 
 /** Every socket a backend of these tests used: what a leak would still hold on to. */
 const sockets = new Set<string>();
@@ -25,29 +25,9 @@ function track(backend: TmuxBackend): TmuxBackend {
   return backend;
 }
 
-/**
- * Processes left behind by any backend of these tests: the tmux server or client on one of their sockets,
- * and anything that runs inside one of their panes (tmux puts `TMUX=<socket>,...` in every pane's
- * environment, and children inherit it, nohup'd or not).
- */
+/** Processes left behind by any backend of these tests, on one of their sockets or in one of their panes. */
 async function listTmuxLeaks(): Promise<string[]> {
-  const leaks: string[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'latin1').replace(/\0/g, ' ');
-      const environ = readFileSync(`/proc/${name}/environ`, 'latin1');
-      for (const socket of sockets) {
-        if (cmdline.includes(socket) || environ.includes(`TMUX=${socket},`))
-          leaks.push(`${name} ${cmdline.trim()}`);
-      }
-    } catch {
-      // Gone meanwhile, or not ours to read.
-    }
-  }
-  return leaks;
+  return listTmuxProcesses(sockets);
 }
 
 describeBackendConformance({
@@ -292,6 +272,7 @@ describe('tmux backend specifics', () => {
       expect(tmux(shared, 'list-sessions', '-F', '#{session_name}').trim()).toBe('theirs');
     } finally {
       tmux(shared, 'kill-server');
+      rmSync(shared, { force: true });
     }
   });
 });

@@ -587,7 +587,7 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
   private async onClientClosed(client: TmuxControlClient, reason: string): Promise<void> {
     if (this.client !== client || this.state !== 'ready') return;
     this.client = null;
-    if (await serverAnswers(this.socketPath)) {
+    if (await serverStaysUp(this.socketPath)) {
       const restarted = await this.connect();
       if (restarted.ok && this.state === 'ready') {
         for (const pane of this.panes.values()) {
@@ -897,6 +897,22 @@ function serverAnswers(socketPath: string): Promise<boolean> {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/** Pauses between the checks of `serverStaysUp`: a dying server is seen within milliseconds. */
+const STAYS_UP_CHECKS_MS = [0, 5, 10, 20, 40];
+
+/**
+ * Does the server live on after its control client ended? A server being killed still accepts connections
+ * for a few milliseconds after it told its clients to exit (`kill-server` and a dying client look the same
+ * from the client: a bare `%exit`), so it has to answer every check over 75 ms.
+ */
+async function serverStaysUp(socketPath: string): Promise<boolean> {
+  for (const pause of STAYS_UP_CHECKS_MS) {
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    if (!(await serverAnswers(socketPath))) return false;
+  }
+  return true;
 }
 
 /** A socket file nobody answers on (a killed server's) would make a new server fail to start. */
