@@ -104,6 +104,20 @@ try {
       console.log(`  ${name} plugin platform check from the consumer: ${check}`);
     }
     console.log(`  ${name}: require ok (${cjs} exports), import ok`);
+    // Every other entry point of the exports map loads too (`@vth/manager/testing`, ...).
+    for (const subpath of Object.keys(pkg.exports ?? {})) {
+      if (subpath === '.' || subpath === './package.json' || subpath === './plugin') continue;
+      const entry = `${name}/${subpath.slice(2)}`;
+      const count = run(
+        'node',
+        ['-e', `console.log(Object.keys(require(${JSON.stringify(entry)})).length)`],
+        {
+          cwd: consumer,
+        },
+      ).trim();
+      if (!(Number(count) > 0)) failures.push(`${entry}: no exports when loaded from a consumer`);
+      else console.log(`  ${entry}: require ok (${count} exports)`);
+    }
   }
   // The smallest working setup: core + factory + one backend, from the consumer.
   const smoke = `

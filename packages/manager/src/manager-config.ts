@@ -1,0 +1,99 @@
+import { sessionIdSchema } from '@vth/core';
+import { z } from 'zod';
+import { healthThresholdsSchema } from './health-thresholds';
+
+/** One backend of the pool: which plugin, its own config, and how it is weighed. */
+export const backendSpecSchema = z.strictObject({
+  /** A plugin type registered in the factory (`tmux`, `node-pty`, `container`, ...). */
+  type: z.string({ error: 'must be a plugin type' }).min(1, 'must not be empty'),
+  /** Names the backend in events, metrics and `removeBackend` (default: the type, then `type-2`, ...). */
+  id: sessionIdSchema.optional(),
+  /** Handed to the plugin, which validates it with its own `configSchema`. */
+  config: z.record(z.string(), z.unknown()).default({}),
+  /** Share of new sessions for weighted strategies (> 0). */
+  weight: z.number().positive('must be greater than 0').max(1_000_000).default(1),
+});
+
+/** Active health checks: a real command in a probe session of each backend. */
+export const probeConfigSchema = z.strictObject({
+  /** Off: only passive signals (call results) judge a backend. */
+  enabled: z.boolean().default(true),
+  /** Between two probes of the same backend, ms. */
+  intervalMs: z.number().int().min(100, 'must be at least 100 ms').max(86_400_000).default(30_000),
+  /** A probe that has not completed after this long fails, ms. */
+  timeoutMs: z.number().int().min(10).max(600_000).default(5_000),
+  /** Runs in the probe session; it passes when it completes with exit code 0. */
+  command: z.string().min(1).max(4096).default('true'),
+});
+
+/** Retries of calls that certainly did not reach a shell (`dispatched: false`). */
+export const retryConfigSchema = z.strictObject({
+  /** Attempts after the first one (0: no retry). */
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  /** First backoff delay, ms; later delays grow exponentially with decorrelated jitter. */
+  initialDelayMs: z.number().int().min(0).max(60_000).default(20),
+  maxDelayMs: z.number().int().min(0).max(300_000).default(1_000),
+});
+
+/** Per-backend circuit breaker: fail fast (and fail over) after consecutive infrastructure failures. */
+export const circuitBreakerConfigSchema = z.strictObject({
+  /** Opens after this many infrastructure failures in a row. */
+  consecutiveFailures: z.number().int().min(1).max(1000).default(5),
+  /** A broken circuit lets one trial call through after this long, ms. */
+  halfOpenAfterMs: z.number().int().min(10).max(3_600_000).default(10_000),
+});
+
+/** What happens to a session whose backend died. */
+export const failoverConfigSchema = z.strictObject({
+  /** Re-create it on a healthy backend (same id, cwd and env). Off: calls answer the backend's error. */
+  enabled: z.boolean().default(true),
+  /** Gives up on a migration that has not produced a working session after this long, ms. */
+  timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+});
+
+/**
+ * The manager's configuration, handed to `initialize` (or to the constructor). Every field but
+ * `backends` has a default.
+ *
+ * @example
+ * ```ts
+ * await manager.initialize({
+ *   backends: [{ type: 'tmux' }, { type: 'node-pty', weight: 2 }],
+ *   strategy: 'least-connections',
+ *   probe: { intervalMs: 5000 },
+ * });
+ * ```
+ */
+export const managerConfigSchema = z
+  .strictObject({
+    /** Names the manager (its `id`): generated when absent. */
+    id: sessionIdSchema.optional(),
+    backends: z.array(backendSpecSchema).min(1, 'must name at least one backend').max(256),
+    /** A registered strategy name (see `StrategyRegistry`). */
+    strategy: z.string().min(1).default('primary-fallback'),
+    health: healthThresholdsSchema.default(healthThresholdsSchema.parse({})),
+    probe: probeConfigSchema.default(probeConfigSchema.parse({})),
+    retry: retryConfigSchema.default(retryConfigSchema.parse({})),
+    circuitBreaker: circuitBreakerConfigSchema.default(circuitBreakerConfigSchema.parse({})),
+    failover: failoverConfigSchema.default(failoverConfigSchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.backends.forEach((spec, index) => {
+      if (spec.id === undefined) return;
+      if (seen.has(spec.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['backends', index, 'id'],
+          message: `duplicate id "${spec.id}"`,
+        });
+      seen.add(spec.id);
+    });
+  });
+
+export type BackendSpec = z.output<typeof backendSpecSchema>;
+export type BackendSpecInput = z.input<typeof backendSpecSchema>;
+export type ManagerConfig = z.output<typeof managerConfigSchema>;
+export type ManagerConfigInput = z.input<typeof managerConfigSchema>;
+export type ProbeConfig = z.output<typeof probeConfigSchema>;
+export type RetryConfig = z.output<typeof retryConfigSchema>;

@@ -1,0 +1,70 @@
+import { type ITerminalBackend } from '@vth/core';
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhenResult,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { isInfrastructureFailure } from './failure-kinds';
+import { type BackendHealthTracker } from './health/backend-health';
+import { type ManagedSession } from './managed-session';
+import { type BackendSpec } from './manager-config';
+
+/** One backend of the manager's pool and everything the manager keeps about it. */
+export interface PoolMember {
+  readonly id: string;
+  readonly type: string;
+  spec: BackendSpec;
+  /** Position in the pool: what primary-fallback follows. */
+  order: number;
+  /** The running instance; `undefined` while it could not be created (probes keep trying). */
+  backend: ITerminalBackend | undefined;
+  /** Removes the manager's listeners from `backend`. */
+  detach: () => void;
+  breaker: CircuitBreakerPolicy;
+  readonly tracker: BackendHealthTracker;
+  /** Sessions pinned to it. */
+  readonly sessions: Set<ManagedSession>;
+  /** Its session ids -> the manager's sessions (they differ only after a move picked a new id). */
+  readonly byInnerId: Map<string, ManagedSession>;
+  /** Takes no new sessions (being drained or removed). */
+  draining: boolean;
+  /** Removed from the pool: nothing may start on it any more. */
+  retired: boolean;
+  probeTimer: NodeJS.Timeout | undefined;
+  /** The probe running now. */
+  probing: Promise<void> | undefined;
+  /** The session probes run in, created on the first probe. */
+  probeSession: string | undefined;
+  /** A replacement instance being created (one at a time). */
+  rebuilding: Promise<boolean> | undefined;
+  /** When it was last ejected (for the recovery event's duration). */
+  ejectedAt: number | undefined;
+  /** Last status reported to listeners of `backend-health-changed`. */
+  lastStatus: 'healthy' | 'degraded' | 'unhealthy';
+}
+
+/** A circuit breaker that opens after `failures` infrastructure failures in a row. */
+export function newBreaker(failures: number, halfOpenAfterMs: number): CircuitBreakerPolicy {
+  return circuitBreaker(
+    handleWhenResult((r) => {
+      const result = r as { ok?: boolean; error?: { code: string } };
+      return result.ok === false && result.error !== undefined && isInfrastructureFailure(result.error.code);
+    }),
+    { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(failures) },
+  );
+}
+
+export function breakerState(breaker: CircuitBreakerPolicy): 'closed' | 'open' | 'half-open' | 'isolated' {
+  switch (breaker.state) {
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half-open';
+    case CircuitState.Isolated:
+      return 'isolated';
+    default:
+      return 'closed';
+  }
+}
