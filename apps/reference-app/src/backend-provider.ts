@@ -1,13 +1,15 @@
 import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { type BackendFactory } from '@vth/factory';
+import { BackendManager } from '@vth/manager';
 import { inject, injectable } from 'tsyringe';
 import { type AppConfig } from './config';
 import { TOKENS } from './tokens';
 
 /**
  * Creates the one backend a CLI run uses and remembers it: the type asked for (`--backend`, else the
- * config's `defaultBackend`), else the first of `fallbackOrder` that works here. Each type gets its
- * config from `backends[type]`, validated by its plugin.
+ * config's `defaultBackend`), else the config's `manager` pool when there is one, else the first of
+ * `fallbackOrder` that works here. Each type gets its config from `backends[type]`, validated by its
+ * plugin; `manager` (asked for by name, or configured) is a `BackendManager` over the `manager` section.
  *
  * @example
  * ```ts
@@ -16,6 +18,9 @@ import { TOKENS } from './tokens';
  * try { ... } finally { await provider.shutdown(); }
  * ```
  */
+/** The backend name that selects the manager pool of the config. */
+export const MANAGER = 'manager';
+
 @injectable()
 export class BackendProvider {
   private creating: Promise<BackendResult<ITerminalBackend>> | null = null;
@@ -47,9 +52,26 @@ export class BackendProvider {
 
   private async create(requested: string | undefined): Promise<BackendResult<ITerminalBackend>> {
     const type = requested ?? this.config.defaultBackend;
+    if (type === MANAGER || (type === undefined && this.config.manager !== undefined))
+      return this.createManager();
     if (type !== undefined) return this.factory.create(type, this.configFor(type));
     const created = await this.factory.createWithFallback(this.config.fallbackOrder, this.config.backends);
     return created.ok ? ok(created.value.backend) : created;
+  }
+
+  private async createManager(): Promise<BackendResult<ITerminalBackend>> {
+    if (this.config.manager === undefined) {
+      return fail('INVALID_CONFIG', 'the "manager" backend needs a "manager" section in the config file', {
+        dispatched: false,
+      });
+    }
+    const manager = new BackendManager({ factory: this.factory, config: this.config.manager });
+    const started = await manager.initialize();
+    if (!started.ok) {
+      await manager.shutdown();
+      return started;
+    }
+    return ok(manager);
   }
 
   private configFor(type: string): unknown {

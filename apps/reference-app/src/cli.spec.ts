@@ -274,6 +274,50 @@ describe('tmux, and falling back when it cannot run', () => {
   });
 });
 
+describe('a pool of backends through the manager', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'vth-cli-manager-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs in tmux first and moves the session to node-pty, state and all, when the tmux server dies', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        manager: { backends: [{ type: 'tmux' }, { type: 'node-pty' }], strategy: 'primary-fallback' },
+      }),
+    );
+    const run = await cli(['--config', file, 'shell'], {
+      input: [
+        'export KEPT=yes; cd /tmp',
+        'echo "in:${TMUX:+tmux}"',
+        // Killed from inside: this command dies with the server (the manager says it may have run).
+        'tmux kill-server',
+        'echo "in:${TMUX:-node-pty} $KEPT $(pwd)"',
+        '',
+      ].join('\n'),
+    });
+    expect(run.stdout).toBe('in:tmux\nin:node-pty yes /tmp\n');
+    expect(run.stderr).toMatch(
+      /vth: BACKEND_CRASHED: .*may or may not have run|vth: BACKEND_CRASHED: .*lost/,
+    );
+    expect(run.stderr).toContain('[session moved from tmux to node-pty]');
+    expect(run.code).toBe(0);
+  });
+
+  it('names each bad path of an invalid manager section and exits 2', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ manager: { backends: [{ type: 'tmux', weight: 0 }], strategi: 'x' } }),
+    );
+    const run = await cli(['--config', file, 'exec', '--', 'true']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/manager\.backends\[0\]\.weight: must be greater than 0/);
+    expect(run.stderr).toMatch(/manager\.strategi: unknown key/);
+  });
+});
+
 describe('containers', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'vth-cli-container-'))));

@@ -1,4 +1,5 @@
 import { LIMITS } from '@vth/core';
+import { managerConfigSchema } from '@vth/manager';
 import { z } from 'zod';
 
 const timeoutMsSchema = z
@@ -31,6 +32,11 @@ export const configSchema = z.strictObject(
     backends: z
       .record(z.string(), z.unknown(), { error: 'must be an object keyed by backend type' })
       .default({}),
+    /**
+     * A pool of backends behind one `BackendManager` (see `@vth/manager`): used when the command line and
+     * `defaultBackend` name no backend, or name `manager`.
+     */
+    manager: managerConfigSchema.optional(),
     exec: z
       .strictObject(
         {

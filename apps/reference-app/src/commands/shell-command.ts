@@ -1,7 +1,8 @@
 import { type SessionClosedEvent } from '@vth/core';
 import * as readline from 'node:readline';
 import { inject, injectable } from 'tsyringe';
-import { BackendProvider } from '../backend-provider';
+import { type BackendManager, type SessionMigratedEvent } from '@vth/manager';
+import { BackendProvider, MANAGER } from '../backend-provider';
 import { EXIT, exitCodeOf } from '../exit-codes';
 import { formatBackendError } from '../format-error';
 import { promptFor } from '../prompt';
@@ -72,6 +73,14 @@ export class ShellCommand {
         if (event.sessionId === session.id) sessionEnded = true;
       };
       backend.on('session-closed', onClosed);
+      // Through a manager, the session may move to another backend when its own dies: say so.
+      const onMoved = (event: SessionMigratedEvent) => {
+        if (event.sessionId !== session.id) return;
+        const lost = event.untracked.length > 0 ? `; not carried over: ${event.untracked.join(', ')}` : '';
+        this.output.stderr.write(`[session moved from ${event.from} to ${event.to}${lost}]\n`);
+      };
+      const manager = backend.type === MANAGER ? (backend as BackendManager) : undefined;
+      manager?.on('session-migrated', onMoved);
 
       let cwd = session.cwd ?? options.cwd ?? this.cwd;
       const rl = readline.createInterface({
@@ -136,6 +145,7 @@ export class ShellCommand {
       } finally {
         rl.close();
         backend.off('session-closed', onClosed);
+        manager?.off('session-migrated', onMoved);
       }
       if (stopped !== undefined) return EXIT_FOR_SIGNAL[stopped];
       // Ctrl-D leaves the cursor after the prompt.
