@@ -33,6 +33,7 @@ import {
   type SessionInfo,
 } from '@vth/core';
 import { type BackendFactory } from '@vth/factory';
+import { z } from 'zod';
 import {
   BrokenCircuitError,
   ExponentialBackoff,
@@ -42,10 +43,17 @@ import {
   type RetryPolicy,
 } from 'cockatiel';
 import { type BackendView, type SelectionStrategy } from './backend-view';
+import {
+  experimentSpecSchema,
+  weightsSchema,
+  type ExperimentSpec,
+  type ExperimentSpecInput,
+} from './experiment-config';
+import { ExperimentSet, type Assignment, type ExperimentReport } from './experiment-set';
 import { isInfrastructureFailure, isRetryable } from './failure-kinds';
 import { type BackendHealthSnapshot } from './health/backend-health';
-import { HealthPool } from './health/health-pool';
 import { newManagedSession, type ManagedSession } from './managed-session';
+import { MAIN_GROUP, newGroup, variantGroupId, type MemberGroup } from './member-group';
 import {
   backendSpecSchema,
   managerConfigSchema,
@@ -55,7 +63,7 @@ import {
   type ManagerConfigInput,
 } from './manager-config';
 import { type ManagerEventMap } from './manager-events';
-import { breakerState, newBreaker, type PoolMember } from './pool-member';
+import { breakerState, newBreaker, type DrainReason, type PoolMember } from './pool-member';
 import { StrategyRegistry } from './strategies/strategy-registry';
 
 export interface BackendManagerOptions {
@@ -76,6 +84,7 @@ export interface BackendManagerOptions {
 export interface PoolBackendMetrics {
   id: string;
   type: string;
+  group: string;
   weight: number;
   /** The manager's sessions pinned to it. */
   activeSessions: number;
@@ -96,12 +105,60 @@ export interface ManagerMetrics extends BackendMetrics {
   ejections: number;
   /** Routing to every backend because too few are in rotation. */
   panic: boolean;
+  swaps: { succeeded: number; failed: number; lastDurationMs?: number };
 }
+
+export interface DrainOptions {
+  /** Sessions still pinned to the backend then move anyway. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** `move` (default): each session moves as soon as nothing runs in it. `finish`: sessions end by themselves. */
+  mode?: 'move' | 'finish';
+}
+
+export interface DrainReport {
+  backendId: string;
+  /** Sessions that moved to another backend. */
+  moved: number;
+  /** Sessions that ended by themselves meanwhile. */
+  ended: number;
+  /** Sessions still busy at the deadline, moved anyway (their running command was ended). */
+  forced: number;
+  /** Sessions that could not be re-created anywhere. */
+  lost: number;
+  durationMs: number;
+}
+
+export interface HotSwapOptions extends Pick<DrainOptions, 'mode'> {
+  /** Passing probes the replacement needs before it takes sessions. Default `health.recoveryProbes`. */
+  probes?: number;
+  /** See `DrainOptions.timeoutMs`. Default 30 000 ms. */
+  drainTimeoutMs?: number;
+}
+
+export interface HotSwapReport {
+  backendId: string;
+  /** The replacement's id now (the old id unless `spec.id` named another). */
+  replacement: string;
+  /** From the call to the old backend shut down. */
+  durationMs: number;
+  moved: number;
+  ended: number;
+  forced: number;
+  lost: number;
+}
+
+/** What `updateExperiment` accepts. */
+const experimentUpdateSchema = z.strictObject({
+  weights: weightsSchema.optional(),
+  traffic: z.number().min(0).max(1).optional(),
+});
 
 /** A backend of the pool as `backends()` lists it. */
 export interface PoolBackendSummary {
   id: string;
   type: string;
+  /** `main`, or `<experiment>.<variant>` for an experiment's backends. */
+  group: string;
   weight: number;
   order: number;
   running: boolean;
@@ -133,6 +190,13 @@ const MAX_FOLLOWED_MOVES = 3;
 const LOST_SESSIONS_KEPT = 1000;
 
 const now = (): number => Date.now();
+
+/** Where a new session may go: groups in order of preference, a backend to try first, backends to avoid. */
+interface Placement {
+  groups: MemberGroup[];
+  prefer?: PoolMember | undefined;
+  avoid?: ReadonlySet<PoolMember>;
+}
 
 /**
  * One `ITerminalBackend` over a pool of them. Sessions are pinned to the backend that created them; a
@@ -167,7 +231,11 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   private stopping: Promise<void> | undefined;
   private config: ManagerConfig | undefined;
   private strategy: SelectionStrategy | undefined;
-  private pool: HealthPool | undefined;
+  private readonly groups = new Map<string, MemberGroup>();
+  private readonly experiments = new ExperimentSet();
+  private swapsDone = 0;
+  private swapsFailed = 0;
+  private lastSwapMs: number | undefined;
   private retryPolicy: RetryPolicy | undefined;
   private readonly members = new Map<string, PoolMember>();
   private readonly sessions = new Map<string, ManagedSession>();
@@ -284,7 +352,8 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     if (config.id) this.managerId = config.id;
     this.config = config;
     this.strategy = strategy;
-    this.pool = new HealthPool(config.health);
+    const main = newGroup(MAIN_GROUP, config.health);
+    this.groups.set(MAIN_GROUP, main);
     this.retryPolicy = retry(
       handleWhenResult((r) => {
         const result = r as BackendResult<unknown>;
@@ -300,7 +369,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     );
 
     const ids = assignIds(config.backends);
-    const members = ids.map((id, i) => this.newMember(id, config.backends[i]!));
+    const members = ids.map((id, i) => this.newMember(id, config.backends[i]!, main));
     const created = await Promise.all(members.map((m) => this.startMember(m)));
     if (created.every((r) => !r.ok)) {
       for (const m of members) this.forgetMember(m);
@@ -316,6 +385,17 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     this.caps = undefined;
     this.state = 'ready';
     for (const m of members) this.scheduleProbe(m);
+    for (const spec of config.experiments) {
+      const launched = await this.launchExperiment(spec);
+      if (!launched.ok) {
+        // All or nothing: a configured experiment that cannot run fails the start.
+        this.state = 'starting';
+        await Promise.all([...this.members.values()].map((m) => this.retireMember(m)));
+        this.groups.clear();
+        this.config = undefined;
+        return fail(launched.error);
+      }
+    }
     this.reportHealth();
     return ok();
   }
@@ -358,23 +438,12 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   async addBackend(spec: BackendSpecInput): Promise<BackendResult<string>> {
     const ready = this.readyOrFail();
     if (!ready.ok) return this.track(ready);
-    const parsed = parseInput(backendSpecSchema, spec, 'spec');
+    const parsed = this.parseSpec(spec);
     if (!parsed.ok) return this.track(parsed);
-    if (!this.factory.has(parsed.value.type)) {
-      return this.track(
-        fail(
-          'INVALID_INPUT',
-          `unknown backend type "${parsed.value.type}" (registered: ${this.factory
-            .list()
-            .map((p) => p.type)
-            .join(', ')})`,
-        ),
-      );
-    }
     const id = parsed.value.id ?? assignIds([parsed.value], new Set(this.members.keys()))[0]!;
     if (this.members.has(id))
       return this.track(fail('INVALID_INPUT', `a backend with id "${id}" is already in the pool`));
-    const member = this.newMember(id, parsed.value);
+    const member = this.newMember(id, parsed.value, this.mainGroup());
     const started = await this.startMember(member);
     if (!started.ok) {
       this.forgetMember(member);
@@ -392,25 +461,20 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   }
 
   /**
-   * Takes a backend out of the pool: it gets no new sessions, its sessions move to other backends (with
-   * their working directory and environment; a command running in one of them is let finish first, up to
-   * `drainTimeoutMs`), then it shuts down. `SESSION_NOT_FOUND`-style `INVALID_INPUT` for an unknown id.
+   * Takes a backend out of the pool: it gets no new sessions, each of its sessions moves to another backend
+   * (with its working directory and environment) as soon as nothing runs in it, or at the deadline
+   * (`drainTimeoutMs`, default 30 s); then it shuts down. `INVALID_INPUT` for an unknown id, `BUSY` while
+   * it is being drained or swapped.
    */
   async removeBackend(id: string, options: { drainTimeoutMs?: number } = {}): Promise<BackendResult<void>> {
-    const ready = this.readyOrFail();
-    if (!ready.ok) return this.track(ready);
-    const member = typeof id === 'string' ? this.members.get(id) : undefined;
-    if (!member) return this.track(fail('INVALID_INPUT', `no backend "${String(id)}" in the pool`));
-    member.draining = true;
-    const deadline = now() + (options.drainTimeoutMs ?? 30_000);
-    await Promise.all(
-      [...member.sessions].map(async (s) => {
-        while (s.inFlight > 0 && now() < deadline && s.state === 'live') await delay(10);
-        if (s.member === member && s.state === 'live')
-          this.sessionLost(s, `backend ${id} is being removed`, 'backend-removed');
-        await s.move;
-      }),
-    );
+    const found = this.claim(id, 'removal');
+    if (!found.ok) return this.track(found);
+    const member = found.value;
+    await this.drainMember(member, {
+      timeoutMs: options.drainTimeoutMs ?? 30_000,
+      mode: 'move',
+      reason: 'backend-removed',
+    });
     await this.retireMember(member);
     this.caps = undefined;
     this.emit('backend-removed', { backendId: id, type: member.type });
@@ -418,20 +482,428 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     return ok();
   }
 
+  /**
+   * Empties a backend for maintenance: it takes no new sessions, and its sessions leave it, each as soon as
+   * nothing runs in it (`mode: 'move'`, the default: they move elsewhere with their working directory and
+   * environment) or when their users end them (`mode: 'finish'`); at `timeoutMs` (default 30 s) the rest
+   * move anyway. It stays in the pool, out of rotation, until `undrain`.
+   *
+   * @example
+   * ```ts
+   * const drained = await manager.drain('tmux', { timeoutMs: 60_000 });
+   * // ... upgrade tmux ...
+   * manager.undrain('tmux');
+   * ```
+   */
+  async drain(backendId: string, options: DrainOptions = {}): Promise<BackendResult<DrainReport>> {
+    const found = this.claim(backendId, 'drain');
+    if (!found.ok) return this.track(found);
+    const member = found.value;
+    try {
+      const report = await this.drainMember(member, {
+        timeoutMs: options.timeoutMs ?? 30_000,
+        mode: options.mode ?? 'move',
+        reason: 'drain',
+      });
+      this.emit('backend-drained', report);
+      this.reportHealth();
+      return ok(report);
+    } finally {
+      member.busy = undefined;
+    }
+  }
+
+  /** Puts a drained backend back in rotation. */
+  undrain(backendId: string): BackendResult<void> {
+    const member = typeof backendId === 'string' ? this.members.get(backendId) : undefined;
+    if (!member || member.retired) {
+      return this.track(fail('INVALID_INPUT', `no backend "${String(backendId)}" in the pool`));
+    }
+    if (member.busy) {
+      return this.track(
+        fail('BUSY', `backend ${backendId} is in a ${member.busy}; it cannot be undrained now`),
+      );
+    }
+    member.draining = false;
+    member.drainTarget = undefined;
+    this.reportHealth();
+    return ok();
+  }
+
+  /**
+   * Replaces a backend under load without failing a command: brings the replacement (`spec`) up, checks it
+   * with probes (`probes`, default `health.recoveryProbes`), routes new sessions to it, then drains the old
+   * one — each session moves to the replacement, with its working directory and environment, the moment
+   * nothing runs in it (or its users end it, `mode: 'finish'`), at the latest at `drainTimeoutMs` — and shuts
+   * it down. The replacement takes the old one's id, order and group (unless `spec.id` names another); during
+   * the swap it is `<id>~next`. A replacement that cannot start or fails a probe is shut down and the swap
+   * rolled back (`swap-failed`); the old backend never stopped serving.
+   *
+   * @example
+   * ```ts
+   * const swapped = await manager.hotSwap('tmux', { type: 'tmux', config: { historyLimit: 50_000 } });
+   * if (swapped.ok) console.log(`swapped in ${swapped.value.durationMs} ms, ${swapped.value.moved} sessions moved`);
+   * ```
+   */
+  async hotSwap(
+    backendId: string,
+    spec: BackendSpecInput,
+    options: HotSwapOptions = {},
+  ): Promise<BackendResult<HotSwapReport>> {
+    const parsed = this.parseSpec(spec);
+    if (!parsed.ok) return this.track(parsed);
+    const found = this.claim(backendId, 'swap');
+    if (!found.ok) return this.track(found);
+    const old = found.value;
+    const started = performance.now();
+    const tempId = parsed.value.id ?? `${backendId}~next`;
+    if (this.members.has(tempId)) {
+      old.busy = undefined;
+      return this.track(fail('INVALID_INPUT', `a backend with id "${tempId}" is already in the pool`));
+    }
+    this.emit('swap-started', { backendId, replacement: tempId, type: parsed.value.type });
+    const replacement = this.newMember(tempId, parsed.value, old.group, old.order);
+    // Out of rotation until it has proved itself.
+    replacement.draining = true;
+    const rollback = async (reason: string, error: BackendError): Promise<BackendResult<HotSwapReport>> => {
+      await this.retireMember(replacement);
+      old.busy = undefined;
+      this.swapsFailed++;
+      const failed = new BackendError('UNAVAILABLE', `hot swap of ${backendId} rolled back: ${reason}`, {
+        dispatched: false,
+        backendId,
+        cause: error,
+      });
+      this.emit('swap-failed', { backendId, replacement: tempId, reason, error: failed });
+      return this.track(fail(failed));
+    };
+    const up = await this.startMember(replacement);
+    if (!up.ok) return rollback(`the replacement could not be started: ${up.error.message}`, up.error);
+    const probes = options.probes ?? this.config!.health.recoveryProbes;
+    for (let i = 0; i < probes; i++) {
+      const probe = await this.withTimeout(this.runProbe(replacement), this.config!.probe.timeoutMs);
+      if (!probe.ok) {
+        return rollback(
+          `the replacement failed probe ${i + 1} of ${probes}: ${probe.error.message}`,
+          probe.error,
+        );
+      }
+    }
+    if (old.retired || this.state !== 'ready')
+      return rollback('the old backend went away meanwhile', this.notReadyError());
+    replacement.draining = false;
+    this.scheduleProbe(replacement);
+    this.caps = undefined;
+    const drained = await this.drainMember(old, {
+      timeoutMs: options.drainTimeoutMs ?? 30_000,
+      mode: options.mode ?? 'move',
+      prefer: replacement,
+      reason: 'hot-swap',
+    });
+    await this.retireMember(old);
+    if (parsed.value.id === undefined && !replacement.retired) this.renameMember(replacement, backendId);
+    const durationMs = performance.now() - started;
+    this.swapsDone++;
+    this.lastSwapMs = durationMs;
+    const report: HotSwapReport = {
+      backendId,
+      replacement: replacement.id,
+      durationMs,
+      moved: drained.moved,
+      ended: drained.ended,
+      forced: drained.forced,
+      lost: drained.lost,
+    };
+    this.emit('backend-swapped', report);
+    this.emit('backend-removed', { backendId: old.id === backendId ? backendId : old.id, type: old.type });
+    this.reportHealth();
+    return ok(report);
+  }
+
+  /** A backend spec given at run time: valid, and of a type the factory knows. */
+  private parseSpec(spec: BackendSpecInput): BackendResult<BackendSpec> {
+    const parsed = parseInput(backendSpecSchema, spec, 'spec');
+    if (!parsed.ok || this.factory.has(parsed.value.type)) return parsed;
+    const known = this.factory.list().map((p) => p.type);
+    return fail(
+      'INVALID_INPUT',
+      `unknown backend type "${parsed.value.type}" (registered: ${known.join(', ')})`,
+      {
+        dispatched: false,
+      },
+    );
+  }
+
+  /** The backend `id`, marked busy with `what`, if it exists and nothing else is being done to it. */
+  private claim(id: string, what: string): BackendResult<PoolMember> {
+    const ready = this.readyOrFail();
+    if (!ready.ok) return ready;
+    const member = typeof id === 'string' ? this.members.get(id) : undefined;
+    if (!member || member.retired)
+      return fail('INVALID_INPUT', `no backend "${String(id)}" in the pool`, { dispatched: false });
+    if (member.busy)
+      return fail('BUSY', `backend ${id} is already in a ${member.busy}`, { dispatched: false });
+    member.busy = what;
+    return ok(member);
+  }
+
+  /**
+   * Empties `member` (see `drain`); resolves once no session is pinned to it and every move has ended.
+   */
+  private async drainMember(
+    member: PoolMember,
+    options: { timeoutMs: number; mode: 'move' | 'finish'; prefer?: PoolMember; reason: DrainReason },
+  ): Promise<DrainReport> {
+    const started = performance.now();
+    member.draining = true;
+    member.drainMode = options.mode;
+    member.drainTarget = options.prefer;
+    member.drainReason = options.reason;
+    const initial = [...member.sessions];
+    const why = `backend ${member.id} is draining`;
+    if (options.mode === 'move') {
+      for (const s of initial) if (s.inFlight === 0) this.sessionLost(s, why, options.reason);
+    }
+    await this.waitUntilEmpty(member, options.timeoutMs);
+    const forced = [...member.sessions];
+    for (const s of forced) this.sessionLost(s, `${why}; its drain deadline passed`, options.reason);
+    await Promise.all(initial.map((s) => s.move));
+    let moved = 0;
+    let ended = 0;
+    let lost = 0;
+    for (const s of initial) {
+      if (s.member !== member && s.state !== 'closed') moved++;
+      else if (s.lostError) lost++;
+      else ended++;
+    }
+    return {
+      backendId: member.id,
+      moved,
+      ended,
+      forced: forced.length,
+      lost,
+      durationMs: performance.now() - started,
+    };
+  }
+
+  private waitUntilEmpty(member: PoolMember, timeoutMs: number): Promise<void> {
+    if (member.sessions.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        member.onSessionLeft = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      member.onSessionLeft = () => {
+        if (member.sessions.size === 0) done();
+      };
+    });
+  }
+
+  /** A swap's replacement takes the id of the backend it replaced. */
+  private renameMember(member: PoolMember, id: string): void {
+    this.members.delete(member.id);
+    member.group.pool.remove(member.id);
+    member.id = id;
+    member.tracker = member.group.pool.add(id);
+    this.members.set(id, member);
+  }
+
+  // ---- experiments ----
+
+  /**
+   * Starts an A/B experiment: creates each variant's backends through the factory (in groups of their
+   * own), then assigns new sessions of users in its `traffic` share to a variant by a stable hash of the
+   * experiment and the user (`ExecutionContext.userId`, else the session id). `INVALID_INPUT` for a bad spec
+   * or a name in use; `UNAVAILABLE` (nothing started) when a variant has no backend that could start.
+   *
+   * @example
+   * ```ts
+   * await manager.startExperiment({
+   *   name: 'pty-rollout',
+   *   variants: [
+   *     { name: 'tmux', weight: 95, backends: [{ type: 'tmux' }] },
+   *     { name: 'pty', weight: 5, backends: [{ type: 'node-pty' }] },
+   *   ],
+   * });
+   * manager.updateExperiment('pty-rollout', { weights: { tmux: 50, pty: 50 } }); // only users who must, move
+   * ```
+   */
+  async startExperiment(spec: ExperimentSpecInput): Promise<BackendResult<ExperimentReport>> {
+    const ready = this.readyOrFail();
+    if (!ready.ok) return this.track(ready);
+    const parsed = parseInput(experimentSpecSchema, spec, 'experiment');
+    if (!parsed.ok) return this.track(parsed);
+    const started = await this.launchExperiment(parsed.value);
+    if (!started.ok) return this.track(started);
+    return ok(this.experimentReportOf(parsed.value.name)!);
+  }
+
+  private async launchExperiment(spec: ExperimentSpec): Promise<BackendResult<void>> {
+    if (
+      this.experiments.has(spec.name) ||
+      [...this.groups.values()].some((g) => g.experiment === spec.name)
+    ) {
+      return fail('INVALID_INPUT', `an experiment named "${spec.name}" is already running`, {
+        dispatched: false,
+      });
+    }
+    const unknown = spec.variants.flatMap((v) => v.backends).filter((b) => !this.factory.has(b.type));
+    if (unknown.length > 0) {
+      return fail(
+        'INVALID_INPUT',
+        `experiment "${spec.name}": unknown backend type ${unknown.map((b) => `"${b.type}"`).join(', ')}`,
+        { dispatched: false },
+      );
+    }
+    const created: PoolMember[] = [];
+    for (const variant of spec.variants) {
+      const groupId = variantGroupId(spec.name, variant.name);
+      const group = newGroup(groupId, this.config!.health, { experiment: spec.name, variant: variant.name });
+      this.groups.set(groupId, group);
+      const ids = assignIds(variant.backends, new Set(this.members.keys()), `${groupId}.`);
+      variant.backends.forEach((b, i) => created.push(this.newMember(ids[i]!, b, group)));
+    }
+    const results = await Promise.all(created.map((m) => this.startMember(m)));
+    const dead = spec.variants.filter(
+      (v) => !created.some((m, i) => m.group.variant === v.name && results[i]!.ok),
+    );
+    if (dead.length > 0 || this.state !== 'ready') {
+      await Promise.all(created.map((m) => this.retireMember(m)));
+      for (const v of spec.variants) this.groups.delete(variantGroupId(spec.name, v.name));
+      const reasons = results.flatMap((r, i) => (r.ok ? [] : [`${created[i]!.id}: ${r.error.message}`]));
+      return fail(
+        'UNAVAILABLE',
+        `experiment "${spec.name}" could not start: no backend of variant ${dead.map((v) => `"${v.name}"`).join(', ')} came up (${reasons.join('; ')})`,
+        { dispatched: false },
+      );
+    }
+    this.experiments.start(spec, (variant) => variantGroupId(spec.name, variant));
+    for (const m of created) this.scheduleProbe(m);
+    this.caps = undefined;
+    this.emit('experiment-started', { name: spec.name, variants: spec.variants.map((v) => v.name) });
+    return ok();
+  }
+
+  /**
+   * Changes a running experiment at once: `weights` of some variants (a gradual rollout: raising a
+   * variant's weight only moves users into it, never between the others) and/or its `traffic` share.
+   * Sessions already placed stay where they are; the change applies to new sessions.
+   */
+  updateExperiment(
+    name: string,
+    change: { weights?: Record<string, number>; traffic?: number },
+  ): BackendResult<ExperimentReport> {
+    const ready = this.readyOrFail();
+    if (!ready.ok) return this.track(ready);
+    const checked = parseInput(experimentUpdateSchema, change, 'change');
+    if (!checked.ok) return this.track(checked);
+    if (!this.experiments.has(name)) {
+      return this.track(
+        fail('INVALID_INPUT', `no running experiment "${String(name)}"`, { dispatched: false }),
+      );
+    }
+    if (checked.value.weights) {
+      const set = this.experiments.setWeights(name, checked.value.weights);
+      if (!set.ok) return this.track(set);
+    }
+    if (checked.value.traffic !== undefined) this.experiments.setTraffic(name, checked.value.traffic);
+    const report = this.experimentReportOf(name)!;
+    this.emit('experiment-updated', {
+      name,
+      traffic: report.traffic,
+      weights: Object.fromEntries(report.variants.map((v) => [v.name, v.weight])),
+    });
+    return ok(report);
+  }
+
+  /**
+   * Stops assigning sessions to an experiment and returns its final report. Its variants' backends take no
+   * new sessions and shut down once their sessions are gone; with `moveSessions: true` those sessions move
+   * to the main pool now (each when nothing runs in it), as in a drain.
+   */
+  async stopExperiment(
+    name: string,
+    options: { moveSessions?: boolean; drainTimeoutMs?: number } = {},
+  ): Promise<BackendResult<ExperimentReport>> {
+    const ready = this.readyOrFail();
+    if (!ready.ok) return this.track(ready);
+    const experiment = this.experiments.stop(name);
+    if (!experiment) {
+      return this.track(
+        fail('INVALID_INPUT', `no running experiment "${String(name)}"`, { dispatched: false }),
+      );
+    }
+    const report = this.experimentReportOf(name)!;
+    const members = [...this.members.values()].filter((m) => m.group.experiment === name);
+    const retireWhenEmpty = (m: PoolMember): void => {
+      if (m.sessions.size === 0) {
+        void this.retireMember(m).then(() => this.dropEmptyGroup(m.group));
+        return;
+      }
+      m.onSessionLeft = () => retireWhenEmpty(m);
+    };
+    for (const m of members) m.draining = true;
+    if (options.moveSessions) {
+      await Promise.all(
+        members.map((m) =>
+          this.drainMember(m, {
+            timeoutMs: options.drainTimeoutMs ?? 30_000,
+            mode: 'move',
+            reason: 'experiment-stopped',
+          }).then(() => this.retireMember(m).then(() => this.dropEmptyGroup(m.group))),
+        ),
+      );
+    } else {
+      for (const m of members) retireWhenEmpty(m);
+    }
+    this.caps = undefined;
+    this.emit('experiment-stopped', report);
+    return ok(report);
+  }
+
+  /** An experiment's figures so far (running or stopped): per variant, and each against the control. */
+  experimentReport(name: string): BackendResult<ExperimentReport> {
+    const report = typeof name === 'string' ? this.experimentReportOf(name) : undefined;
+    if (!report) return fail('INVALID_INPUT', `no experiment "${String(name)}"`, { dispatched: false });
+    return ok(report);
+  }
+
+  /** The running experiments, in the order they are consulted. */
+  runningExperiments(): string[] {
+    return this.experiments.names();
+  }
+
+  private experimentReportOf(name: string): ExperimentReport | undefined {
+    return this.experiments.report(name, (group) =>
+      [...this.members.values()].filter((m) => m.group.id === group && !m.retired).map((m) => m.id),
+    );
+  }
+
+  private dropEmptyGroup(group: MemberGroup): void {
+    if (group.id === MAIN_GROUP) return;
+    if ([...this.members.values()].some((m) => m.group === group)) return;
+    this.groups.delete(group.id);
+  }
+
   /** The backends of the pool, in order. */
   backends(): PoolBackendSummary[] {
     const t = now();
-    return [...this.members.values()].map((m) => ({
-      id: m.id,
-      type: m.type,
-      weight: m.spec.weight,
-      order: m.order,
-      running: m.backend !== undefined,
-      ejected: m.tracker.ejected,
-      draining: m.draining,
-      activeSessions: m.sessions.size,
-      status: m.backend ? m.tracker.status(t) : 'unhealthy',
-    }));
+    return [...this.members.values()]
+      .sort((a, b) => a.order - b.order)
+      .map((m) => ({
+        id: m.id,
+        type: m.type,
+        group: m.group.id,
+        weight: m.spec.weight,
+        order: m.order,
+        running: m.backend !== undefined,
+        ejected: m.tracker.ejected,
+        draining: m.draining,
+        activeSessions: m.sessions.size,
+        status: m.backend ? m.tracker.status(t) : 'unhealthy',
+      }));
   }
 
   /**
@@ -447,14 +919,19 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     return this.sessions.get(sessionId)?.member.id;
   }
 
-  private newMember(id: string, spec: BackendSpec): PoolMember {
+  private mainGroup(): MemberGroup {
+    return this.groups.get(MAIN_GROUP)!;
+  }
+
+  private newMember(id: string, spec: BackendSpec, group: MemberGroup, order?: number): PoolMember {
     const config = this.config!;
-    const tracker = this.pool!.add(id);
+    const tracker = group.pool.add(id);
     const member: PoolMember = {
       id,
       type: spec.type,
+      group,
       spec,
-      order: this.nextOrder++,
+      order: order ?? this.nextOrder++,
       backend: undefined,
       detach: noop,
       breaker: newBreaker(config.circuitBreaker.consecutiveFailures, config.circuitBreaker.halfOpenAfterMs),
@@ -462,6 +939,11 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
       sessions: new Set(),
       byInnerId: new Map(),
       draining: false,
+      drainTarget: undefined,
+      drainMode: 'move',
+      drainReason: 'drain',
+      busy: undefined,
+      onSessionLeft: undefined,
       retired: false,
       probeTimer: undefined,
       probing: undefined,
@@ -572,7 +1054,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   private forgetMember(member: PoolMember): void {
     clearTimeout(member.probeTimer);
     if (this.members.get(member.id) === member) this.members.delete(member.id);
-    this.pool?.remove(member.id);
+    member.group.pool.remove(member.id);
   }
 
   /** Only a new instance helps a backend that is gone or calls itself unhealthy. */
@@ -635,10 +1117,30 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     };
   }
 
-  /** Picks a backend for a new session among those in rotation (all of them in panic), minus `exclude`. */
-  private select(exclude: ReadonlySet<PoolMember>, key: string): PoolMember | undefined {
+  /** Could a new session go to this backend now? */
+  private selectable(m: PoolMember): boolean {
+    return (
+      m.backend !== undefined &&
+      !m.retired &&
+      !m.draining &&
+      !m.tracker.ejected &&
+      breakerState(m.breaker) !== 'open'
+    );
+  }
+
+  /** A session's groups, in order: its variant's (when it is in an experiment), then the main pool. */
+  private groupsFor(s: { assignment: Assignment | undefined }): MemberGroup[] {
+    const variant = s.assignment ? this.groups.get(s.assignment.variant.group) : undefined;
+    return variant ? [variant, this.mainGroup()] : [this.mainGroup()];
+  }
+
+  /**
+   * Picks a backend of `group` for a new session among those in rotation (all of them in panic), minus
+   * `exclude`.
+   */
+  private select(group: MemberGroup, exclude: ReadonlySet<PoolMember>, key: string): PoolMember | undefined {
     const t = now();
-    const { ids } = this.pool!.eligible(t);
+    const { ids } = group.pool.eligible(t);
     const candidates: BackendView[] = [];
     for (const id of ids) {
       const m = this.members.get(id);
@@ -674,15 +1176,30 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     options: (member: PoolMember) => CreateSessionOptions,
     context: ExecutionContext | undefined,
     key: string,
-    avoid: ReadonlySet<PoolMember> = new Set(),
+    placement: Placement,
   ): Promise<BackendResult<{ member: PoolMember; info: SessionInfo }>> {
+    const avoid = placement.avoid ?? new Set<PoolMember>();
+    const pick = (tried: ReadonlySet<PoolMember>): PoolMember | undefined => {
+      const prefer = placement.prefer;
+      if (prefer && !tried.has(prefer) && this.selectable(prefer)) return prefer;
+      const excluded = new Set([...tried, ...avoid]);
+      for (const group of placement.groups) {
+        const m = this.select(group, excluded, key);
+        if (m) return m;
+      }
+      // Avoided backends (the one a session just died on) are a last resort, not excluded.
+      for (const group of placement.groups) {
+        const m = this.select(group, tried, key);
+        if (m) return m;
+      }
+      return undefined;
+    };
     const round = async (): Promise<BackendResult<{ member: PoolMember; info: SessionInfo }>> => {
       const reasons: string[] = [];
       const tried = new Set<PoolMember>();
       const rebuilt = new Set<PoolMember>();
       for (;;) {
-        // Avoided backends (the one a session just died on) are a last resort, not excluded.
-        const member = this.select(new Set([...tried, ...avoid]), key) ?? this.select(tried, key);
+        const member = pick(tried);
         if (!member) break;
         tried.add(member);
         const backend = member.backend!;
@@ -741,7 +1258,10 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     this.reserved.add(id);
     try {
       const key = ctx.value.userId ?? id;
-      const opened = await this.open(() => ({ ...rest, sessionId: id }), context, key);
+      const assignment = this.experiments.assign(key, ctx.value.source);
+      const opened = await this.open(() => ({ ...rest, sessionId: id }), context, key, {
+        groups: this.groupsFor({ assignment }),
+      });
       if (!opened.ok) return this.track(opened);
       const { member, info } = opened.value;
       if (this.state !== 'ready' || member.retired) {
@@ -755,6 +1275,8 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
         );
       }
       const s = newManagedSession(id, member, info.id, rest, key, info.panes, info.cwd);
+      s.assignment = assignment;
+      assignment?.variant.stats.sessionStarted();
       this.pin(s, member);
       this.sessions.set(id, s);
       this.metrics.sessionCreated();
@@ -817,8 +1339,9 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     const r = await this.route(sessionId, paneId, true, (b, id, pane) =>
       b.executeCommand(id, command, pane, context),
     );
-    if (!r.ok) return r;
     const s = this.sessions.get(sessionId);
+    if (s?.assignment) recordVariant(s.assignment, r.ok ? [r.value] : undefined);
+    if (!r.ok) return r;
     return ok(s ? this.outerExecution(s, r.value) : r.value);
   }
 
@@ -831,8 +1354,9 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     const r = await this.route(sessionId, paneId, true, (b, id, pane) =>
       b.executeBatch(id, commands, pane, context),
     );
-    if (!r.ok) return r;
     const s = this.sessions.get(sessionId);
+    if (s?.assignment) recordVariant(s.assignment, r.ok ? r.value : undefined);
+    if (!r.ok) return r;
     return ok(s ? r.value.map((e) => this.outerExecution(s, e)) : r.value);
   }
 
@@ -899,7 +1423,10 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
         return this.track(result);
       }
     } finally {
-      s.inFlight--;
+      // A draining backend's session moves the moment nothing runs in it: no command sees the move.
+      if (--s.inFlight === 0 && s.state === 'live' && s.member.draining && s.member.drainMode === 'move') {
+        this.sessionLost(s, `backend ${s.member.id} is draining`, s.member.drainReason);
+      }
     }
   }
 
@@ -1007,14 +1534,14 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
       sessionId: s.id,
     });
     let usedCwd = s.cwd;
-    let opened = await this.openWithin(full, s.key, from);
+    let opened = await this.openWithin(full, s, from);
     if (!opened.ok && !isInfrastructureFailure(opened.error.code) && this.state === 'ready') {
       // The other backend refused the old session's id, working directory or shell (a container's /workspace
       // on the host): start with its defaults rather than not at all.
       usedCwd = undefined;
       opened = await this.openWithin(
         () => ({ ...size, ...labels, env: snapshot.env, sessionId: createId('s') }),
-        s.key,
+        s,
         from,
       );
     }
@@ -1065,6 +1592,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     s.cwd = usedCwd ?? info.cwd;
     s.state = 'live';
     this.migrationsOk++;
+    if (reason === 'crashed') s.assignment?.variant.stats.failover();
     this.emit('session-migrated', {
       sessionId: s.id,
       from: from.id,
@@ -1083,10 +1611,14 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
    */
   private async openWithin(
     options: (member: PoolMember) => CreateSessionOptions,
-    key: string,
+    s: ManagedSession,
     from: PoolMember,
   ): Promise<BackendResult<{ member: PoolMember; info: SessionInfo }>> {
-    const opening = this.open(options, undefined, key, new Set([from]));
+    const opening = this.open(options, undefined, s.key, {
+      groups: this.groupsFor(s),
+      prefer: from.drainTarget,
+      avoid: new Set([from]),
+    });
     const ms = this.config!.failover.timeoutMs;
     const result = await this.withTimeout(opening, ms);
     if (!result.ok && result.error.code === 'TIMEOUT') {
@@ -1126,8 +1658,8 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
 
   /** Applies the pool's verdicts: ejections (within the cap) and recoveries, as events. */
   private evaluate(): void {
-    if (!this.pool) return;
-    for (const change of this.pool.evaluate(now())) {
+    const changes = [...this.groups.values()].flatMap((g) => g.pool.evaluate(now()));
+    for (const change of changes) {
       const member = this.members.get(change.id);
       if (!member) continue;
       // Recoveries happen in probes, which report them.
@@ -1277,11 +1809,13 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     const backends: Record<string, BackendHealthSnapshot & { type: string; running: boolean }> = {};
     let usable = 0;
     let allHealthy = true;
-    const { ids: eligible, panic } = this.pool!.eligible(t);
+    const eligible = new Set<string>();
+    for (const g of this.groups.values()) for (const id of g.pool.eligible(t).ids) eligible.add(id);
+    const panic = this.mainGroup().pool.eligible(t).panic;
     for (const m of this.members.values()) {
       const snapshot = m.tracker.snapshot(t);
       backends[m.id] = { ...snapshot, type: m.type, running: m.backend !== undefined };
-      if (m.backend && !m.draining && eligible.includes(m.id)) usable++;
+      if (m.backend && !m.draining && m.group.id === MAIN_GROUP && eligible.has(m.id)) usable++;
       if (!m.backend || snapshot.status !== 'healthy') allHealthy = false;
     }
     const status: HealthStatus = usable === 0 ? 'unhealthy' : allHealthy && !panic ? 'healthy' : 'degraded';
@@ -1331,6 +1865,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
       backends[m.id] = {
         id: m.id,
         type: m.type,
+        group: m.group.id,
         weight: m.spec.weight,
         activeSessions: m.sessions.size,
         health,
@@ -1345,7 +1880,12 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
       failovers: this.failovers,
       migrations: { succeeded: this.migrationsOk, failed: this.migrationsFailed },
       ejections,
-      panic: this.pool ? this.pool.eligible(t).panic : false,
+      panic: this.groups.has(MAIN_GROUP) ? this.mainGroup().pool.eligible(t).panic : false,
+      swaps: {
+        succeeded: this.swapsDone,
+        failed: this.swapsFailed,
+        ...(this.lastSwapMs === undefined ? {} : { lastDurationMs: this.lastSwapMs }),
+      },
     };
   }
 
@@ -1358,8 +1898,9 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   }
 
   private unpin(s: ManagedSession, member: PoolMember): void {
-    member.sessions.delete(s);
+    if (!member.sessions.delete(s)) return;
     if (member.byInnerId.get(s.innerId) === s) member.byInnerId.delete(s.innerId);
+    member.onSessionLeft?.();
   }
 
   private forgetSession(s: ManagedSession): void {
@@ -1369,6 +1910,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     if (this.sessions.get(s.id) === s) {
       this.sessions.delete(s.id);
       this.metrics.sessionClosed();
+      s.assignment?.variant.stats.sessionEnded();
     }
   }
 
@@ -1418,6 +1960,10 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     return this.state === 'ready' ? ok() : this.notReady();
   }
 
+  private notReadyError(): BackendError {
+    return new BackendError('NOT_INITIALIZED', 'the manager has been shut down', { dispatched: false });
+  }
+
   private notReady(): BackendResult<never> {
     return fail(
       'NOT_INITIALIZED',
@@ -1447,12 +1993,13 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
 }
 
 /** Ids for specs without one: the type, then `type-2`, `type-3`, ... avoiding ids already taken. */
-function assignIds(specs: readonly BackendSpec[], taken: Set<string> = new Set()): string[] {
-  for (const spec of specs) if (spec.id !== undefined) taken.add(spec.id);
+function assignIds(specs: readonly BackendSpec[], taken: Set<string> = new Set(), prefix = ''): string[] {
+  for (const spec of specs) if (spec.id !== undefined) taken.add(prefix + spec.id);
   return specs.map((spec) => {
-    if (spec.id !== undefined) return spec.id;
-    let id = spec.type.replace(/[^A-Za-z0-9_-]/g, '-');
-    for (let n = 2; taken.has(id); n++) id = `${spec.type}-${n}`;
+    if (spec.id !== undefined) return prefix + spec.id;
+    const base = prefix + spec.type.replace(/[^A-Za-z0-9_-]/g, '-');
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     taken.add(id);
     return id;
   });
@@ -1461,6 +2008,19 @@ function assignIds(specs: readonly BackendSpec[], taken: Set<string> = new Set()
 /** Errors after which only a new instance of the backend helps (when nothing is pinned to the old one). */
 function isDeadBackend(error: BackendError): boolean {
   return error.code === 'UNAVAILABLE' || error.code === 'NOT_INITIALIZED' || error.code === 'BACKEND_CRASHED';
+}
+
+/** A variant's figures for one call: its executions (`lost` counts as failed), or `undefined` for an error. */
+function recordVariant(assignment: Assignment, executions: CommandExecution[] | undefined): void {
+  const stats = assignment.variant.stats;
+  if (executions === undefined) {
+    stats.commandFailed();
+    return;
+  }
+  for (const e of executions) {
+    if (e.status === 'lost') stats.commandFailed();
+    else stats.commandSucceeded(e.durationMs);
+  }
 }
 
 function outerPane(s: ManagedSession, paneId: string): string {
@@ -1475,8 +2035,4 @@ function describeClose(e: SessionClosedEvent): string {
 
 function noop(): void {
   // Nothing attached yet.
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -4,7 +4,33 @@ export {
   type ManagerMetrics,
   type PoolBackendMetrics,
   type PoolBackendSummary,
+  type DrainOptions,
+  type DrainReport,
+  type HotSwapOptions,
+  type HotSwapReport,
 } from './backend-manager';
+export {
+  experimentSpecSchema,
+  variantSpecSchema,
+  type ExperimentSpec,
+  type ExperimentSpecInput,
+  type VariantSpec,
+} from './experiment-config';
+export { type ExperimentReport } from './experiment-set';
+export { assignVariant, inTraffic, stableUnit, type WeightedVariant } from './experiments/assignment';
+export {
+  compareVariant,
+  compareExperiment,
+  mannWhitney,
+  twoProportionTest,
+  type ArmData,
+  type CompareOptions,
+  type ProportionTest,
+  type RankTest,
+  type VariantComparison,
+  type Verdict,
+} from './experiments/compare';
+export { type VariantStatsSnapshot } from './experiments/variant-stats';
 export {
   managerConfigSchema,
   backendSpecSchema,
@@ -44,4 +70,8 @@ export {
   type SessionMigrationFailedEvent,
   type BackendAddedEvent,
   type BackendRemovedEvent,
+  type SwapStartedEvent,
+  type SwapFailedEvent,
+  type ExperimentStartedEvent,
+  type ExperimentUpdatedEvent,
 } from './manager-events';

@@ -1,4 +1,5 @@
 import { type BackendError, type BackendResult, type CreateSessionOptions } from '@vth/core';
+import { type Assignment } from './experiment-set';
 import { type PoolMember } from './pool-member';
 import { SessionEnvironment } from './session-environment';
 
@@ -37,6 +38,8 @@ export interface ManagedSession {
   moves: number;
   /** Why it ended, when a move failed: what later calls answer. */
   lostError: BackendError | undefined;
+  /** The experiment variant it was assigned to, if any. */
+  assignment: Assignment | undefined;
 }
 
 export function newManagedSession(
@@ -67,5 +70,6 @@ export function newManagedSession(
     inFlight: 0,
     moves: 0,
     lostError: undefined,
+    assignment: undefined,
   };
 }

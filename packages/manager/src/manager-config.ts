@@ -1,18 +1,10 @@
 import { sessionIdSchema } from '@vth/core';
 import { z } from 'zod';
+import { backendSpecSchema } from './backend-spec';
+import { experimentSpecSchema } from './experiment-config';
 import { healthThresholdsSchema } from './health-thresholds';
 
-/** One backend of the pool: which plugin, its own config, and how it is weighed. */
-export const backendSpecSchema = z.strictObject({
-  /** A plugin type registered in the factory (`tmux`, `node-pty`, `container`, ...). */
-  type: z.string({ error: 'must be a plugin type' }).min(1, 'must not be empty'),
-  /** Names the backend in events, metrics and `removeBackend` (default: the type, then `type-2`, ...). */
-  id: sessionIdSchema.optional(),
-  /** Handed to the plugin, which validates it with its own `configSchema`. */
-  config: z.record(z.string(), z.unknown()).default({}),
-  /** Share of new sessions for weighted strategies (> 0). */
-  weight: z.number().positive('must be greater than 0').max(1_000_000).default(1),
-});
+export { backendSpecSchema, type BackendSpec, type BackendSpecInput } from './backend-spec';
 
 /** Active health checks: a real command in a probe session of each backend. */
 export const probeConfigSchema = z.strictObject({
@@ -76,6 +68,8 @@ export const managerConfigSchema = z
     retry: retryConfigSchema.default(retryConfigSchema.parse({})),
     circuitBreaker: circuitBreakerConfigSchema.default(circuitBreakerConfigSchema.parse({})),
     failover: failoverConfigSchema.default(failoverConfigSchema.parse({})),
+    /** A/B experiments running from the start (more can start, change and stop at run time). */
+    experiments: z.array(experimentSpecSchema).max(64).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -89,10 +83,18 @@ export const managerConfigSchema = z
         });
       seen.add(spec.id);
     });
+    const experiments = new Set<string>();
+    config.experiments.forEach((spec, index) => {
+      if (experiments.has(spec.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['experiments', index, 'name'],
+          message: `duplicate experiment "${spec.name}"`,
+        });
+      experiments.add(spec.name);
+    });
   });
 
-export type BackendSpec = z.output<typeof backendSpecSchema>;
-export type BackendSpecInput = z.input<typeof backendSpecSchema>;
 export type ManagerConfig = z.output<typeof managerConfigSchema>;
 export type ManagerConfigInput = z.input<typeof managerConfigSchema>;
 export type ProbeConfig = z.output<typeof probeConfigSchema>;

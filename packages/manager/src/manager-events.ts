@@ -1,4 +1,6 @@
 import { type BackendError, type BackendEventMap, type BackendHealth } from '@vth/core';
+import { type DrainReport, type HotSwapReport } from './backend-manager';
+import { type ExperimentReport } from './experiment-set';
 
 export interface BackendEjectedEvent {
   backendId: string;
@@ -62,6 +64,31 @@ export interface BackendRemovedEvent {
   type: string;
 }
 
+export interface SwapStartedEvent {
+  backendId: string;
+  /** The replacement's id during the swap. */
+  replacement: string;
+  type: string;
+}
+
+export interface SwapFailedEvent {
+  backendId: string;
+  replacement: string;
+  reason: string;
+  error: BackendError;
+}
+
+export interface ExperimentStartedEvent {
+  name: string;
+  variants: string[];
+}
+
+export interface ExperimentUpdatedEvent {
+  name: string;
+  traffic: number;
+  weights: Record<string, number>;
+}
+
 /** A backend's events, plus what the manager adds about its pool. */
 export interface ManagerEventMap extends BackendEventMap {
   'backend-ejected': [BackendEjectedEvent];
@@ -73,4 +100,13 @@ export interface ManagerEventMap extends BackendEventMap {
   'session-migration-failed': [SessionMigrationFailedEvent];
   'backend-added': [BackendAddedEvent];
   'backend-removed': [BackendRemovedEvent];
+  'backend-drained': [DrainReport];
+  'swap-started': [SwapStartedEvent];
+  'backend-swapped': [HotSwapReport];
+  /** The replacement could not start or failed a probe: it is gone, the old backend still serves. */
+  'swap-failed': [SwapFailedEvent];
+  'experiment-started': [ExperimentStartedEvent];
+  'experiment-updated': [ExperimentUpdatedEvent];
+  /** With the experiment's final report. */
+  'experiment-stopped': [ExperimentReport];
 }

@@ -2,6 +2,7 @@ import { type BackendView } from '../backend-view';
 import { backendView } from '../testing/backend-view-fixture';
 import { seededRandom } from '../testing/seeded-random';
 import { createWeightedRandomStrategy } from './weighted-random';
+import { chiSquare } from '../testing/chi-square';
 
 /** Critical value of the chi-square distribution with 2 degrees of freedom at p = 0.001. */
 const CHI_SQUARE_2DF_P001 = 13.82;
@@ -15,15 +16,6 @@ function countPicks(candidates: BackendView[], picks: number, seed: number): num
     counts[candidates.indexOf(pick!)]! += 1;
   }
   return counts;
-}
-
-function chiSquare(observed: number[], expectedShares: number[]): number {
-  const total = observed.reduce((s, n) => s + n, 0);
-  const shareSum = expectedShares.reduce((s, n) => s + n, 0);
-  return observed.reduce((stat, o, i) => {
-    const expected = (total * expectedShares[i]!) / shareSum;
-    return stat + (o - expected) ** 2 / expected;
-  }, 0);
 }
 
 describe('weighted-random', () => {

@@ -16,3 +16,4 @@ export {
 export { createFakePlugin, type FakePlugin } from './fake-plugin';
 export { seededRandom } from './seeded-random';
 export { backendView } from './backend-view-fixture';
+export { chiSquare } from './chi-square';
