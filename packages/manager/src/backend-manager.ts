@@ -615,7 +615,6 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
       lost: drained.lost,
     };
     this.emit('backend-swapped', report);
-    this.emit('backend-removed', { backendId: old.id === backendId ? backendId : old.id, type: old.type });
     this.reportHealth();
     return ok(report);
   }
@@ -844,7 +843,12 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
       }
       m.onSessionLeft = () => retireWhenEmpty(m);
     };
-    for (const m of members) m.draining = true;
+    for (const m of members) {
+      m.draining = true;
+      // Left to end where they are, unless moved below.
+      m.drainMode = 'finish';
+      m.drainReason = 'experiment-stopped';
+    }
     if (options.moveSessions) {
       await Promise.all(
         members.map((m) =>

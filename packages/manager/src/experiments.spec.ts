@@ -144,12 +144,18 @@ describe('A/B experiments', () => {
     const { manager } = await start({ experiments: [twoArms([0, 1], 'gone')] }, fakes);
     const s = expectOk(await manager.createSession({}, { userId: 'u1' }));
     expect(manager.backendOf(s.id)).toMatch(/^gone\.treatment\./);
+    const moved: unknown[] = [];
+    manager.on('session-migrated', (e) => moved.push(e));
     const report = expectOk(await manager.stopExperiment('gone'));
     expect(report).toMatchObject({ name: 'gone', running: false });
     expect(manager.runningExperiments()).toEqual([]);
     expect(await variantOf(manager, 'u1')).toBe('main');
     // Its session goes on where it was; its backend leaves with it.
     expect(expectOk(await manager.executeCommand(s.id, 'echo on')).output).toBe('on\n');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(expectOk(await manager.executeCommand(s.id, 'echo still')).output).toBe('still\n');
+    expect(manager.backendOf(s.id)).toMatch(/^gone\.treatment\./);
+    expect(moved).toEqual([]);
     expectOk(await manager.destroySession(s.id));
     await new Promise((r) => setTimeout(r, 10));
     expect(manager.backends().map((b) => b.id)).toEqual(['main']);
