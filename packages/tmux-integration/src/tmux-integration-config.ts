@@ -1,21 +1,11 @@
 import { LIMITS, parseInput, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { type BackendFactory, PLUGIN_TYPE_PATTERN } from '@vth/factory';
+import { BUILT_IN_STRATEGIES } from '@vth/manager';
 import { z } from 'zod';
 import { PERFORMANCE_MODE_DEFAULTS, PERFORMANCE_MODES, type PerformanceMode } from './performance-modes';
 
-/**
- * How `@vth/manager` chooses a backend for each new session. Until the facade runs on the manager, only the
- * choice of the first backend that can be created (tmux, then `fallbackBackends`) is made, which is what
- * 'primary-fallback' means; the others are validated and kept for then.
- */
-export const BACKEND_SELECTION_STRATEGIES = [
-  'primary-fallback',
-  'performance-based',
-  'health-based',
-  'round-robin',
-  'weighted-random',
-  'least-connections',
-] as const;
+/** How the integration's `BackendManager` chooses a backend for each new session (see `@vth/manager`). */
+export const BACKEND_SELECTION_STRATEGIES = BUILT_IN_STRATEGIES;
 
 export type BackendSelectionStrategy = (typeof BACKEND_SELECTION_STRATEGIES)[number];
 
@@ -41,7 +31,10 @@ export interface TmuxIntegrationConfig {
   backendSelectionStrategy?: BackendSelectionStrategy;
   /** Backend types tried, in order, when tmux cannot be created (e.g. `['node-pty']`). Default none. */
   fallbackBackends?: string[];
-  /** Default false. `true` needs `@vth/manager`: `initialize()` refuses it (`UNSUPPORTED`) until then. */
+  /**
+   * Default false. `true`: an A/B experiment over tmux and the `fallbackBackends` (one variant each, equal
+   * weights, users by `createSession`'s `userId`); its report is in `getPerformanceMetrics().experiment`.
+   */
   enableABTesting?: boolean;
   /** Extra config per backend type, validated by that backend's plugin: `{ 'node-pty': { shell: 'zsh' } }`. */
   backendConfigs?: Record<string, Record<string, unknown>>;
@@ -103,12 +96,14 @@ const backendShape = z.custom<ITerminalBackend>(
   'must be an ITerminalBackend (an object with type, createSession, executeCommand, ..., shutdown)',
 );
 
+const FACTORY_METHODS = ['create', 'has', 'get', 'list'] as const;
+
 const factoryShape = z.custom<BackendFactory>(
   (v) =>
     typeof v === 'object' &&
     v !== null &&
-    typeof (v as { createWithFallback?: unknown }).createWithFallback === 'function',
-  'must be a BackendFactory (an object with createWithFallback)',
+    FACTORY_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+  'must be a BackendFactory (an object with create, has, get and list)',
 );
 
 const backendType = z
@@ -119,6 +114,7 @@ const NOT_WITH_BACKEND = [
   'socketPath',
   'backendSelectionStrategy',
   'fallbackBackends',
+  'enableABTesting',
   'backendConfigs',
   'factory',
 ] as const;

@@ -13,6 +13,7 @@ import {
   type SessionInfo,
 } from '@vth/core';
 import { BackendFactory } from '@vth/factory';
+import { type ManagerMetrics } from '@vth/manager';
 import { type BackendSelectedEvent, type OutputReceivedEvent } from './events';
 import { type CommandResult } from './command-result';
 import { TmuxIntegration } from './tmux-integration';
@@ -312,8 +313,13 @@ describe('TmuxIntegration: observability', () => {
     expect(after.latency.mean).toBeGreaterThan(0);
     expect(after.sessions).toEqual({ active: 1, created: 1 });
     expect(after.backendType).toBe('node-pty');
-    expect(after.backend.type).toBe('node-pty');
+    // The integration runs on its own BackendManager: its figures, broken down per backend.
+    expect(after.backend.type).toBe('manager');
     expect(after.backend.commands.started).toBeGreaterThanOrEqual(3);
+    expect((after.backend as ManagerMetrics).backends['node-pty']).toMatchObject({
+      type: 'node-pty',
+      activeSessions: 1,
+    });
     expect((await integration.getHealth()).status).toBe('healthy');
   });
 
@@ -452,11 +458,39 @@ describe('TmuxIntegration: configuration', () => {
     ).toMatchObject({ commandTimeout: 5, captureBufferSize: 7, recreateLostSessions: true });
   });
 
-  it('refuses A/B testing until @vth/manager exists', async () => {
+  it('runs an A/B experiment over the backend types with enableABTesting, stable per user', async () => {
+    // Two registered types: the plugin of node-pty under a second name stands in for another backend.
+    const factory = new BackendFactory({
+      plugins: [nodePtyPlugin, { ...nodePtyPlugin, type: 'node-pty-b' }],
+    });
+    const integration = make({
+      factory,
+      fallbackBackends: ['node-pty', 'node-pty-b'],
+      enableABTesting: true,
+    });
+    await integration.initialize();
+    const variantOf = async (name: string, userId: string) => {
+      const session = await integration.createSession(name, { userId });
+      const metrics = integration.getPerformanceMetrics();
+      await integration.killSession(session.id);
+      return metrics.experiment!.variants.filter((v) => v.activeSessions > 0).map((v) => v.name);
+    };
+    const first = await variantOf('ab-1', 'alice');
+    expect(first).toHaveLength(1);
+    expect(await variantOf('ab-2', 'alice')).toEqual(first);
+    const report = integration.getPerformanceMetrics().experiment!;
+    expect(report.variants.map((v) => v.name)).toEqual(['node-pty', 'node-pty-b']);
+    expect(report.variants.reduce((n, v) => n + v.sessions, 0)).toBe(2);
+    await integration.shutdown();
+  });
+
+  it('refuses enableABTesting with fewer than two backend types that can be created', async () => {
     const integration = make({ enableABTesting: true, backendSelectionStrategy: 'performance-based' });
     const error = await rejection(integration.initialize());
-    expect(error.code).toBe('UNSUPPORTED');
-    expect(error.message).toContain('@vth/manager');
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toMatch(
+      /enableABTesting compares backend types, and only node-pty can be created here/,
+    );
     expect(integration.backend).toBeNull();
   });
 

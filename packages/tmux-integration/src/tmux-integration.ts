@@ -5,7 +5,6 @@ import {
   LatencyHistogram,
   createSessionOptionsSchema,
   emitErrorSafely,
-  fail,
   ok,
   paneIdSchema,
   parseInput,
@@ -22,7 +21,8 @@ import {
   type SessionClosedEvent,
   type SessionInfo,
 } from '@vth/core';
-import { type FallbackSuccess } from '@vth/factory';
+import { type FallbackFailure, type FallbackSuccess } from '@vth/factory';
+import { BackendManager, type ExperimentReport } from '@vth/manager';
 import { z } from 'zod';
 import { CommandHistory } from './command-history';
 import { toCommandResult, type CommandResult } from './command-result';
@@ -105,9 +105,15 @@ interface KnownSession {
 const nameSchema = sessionIdSchema;
 
 const sessionOptionsSchema = z.strictObject(
-  createSessionOptionsSchema.pick({ cwd: true, env: true, cols: true, rows: true }).shape,
+  {
+    ...createSessionOptionsSchema.pick({ cwd: true, env: true, cols: true, rows: true }).shape,
+    userId: z.string({ error: 'must be a string' }).min(1).max(256).optional(),
+  },
   { error: 'must be an object' },
 );
+
+/** The experiment `enableABTesting` runs: one variant per backend type that can be created. */
+const AB_EXPERIMENT = 'backends';
 
 const audit = {
   userId: z.string({ error: 'must be a string' }).max(256).optional(),
@@ -264,10 +270,10 @@ export class TmuxIntegration extends EventEmitter<TmuxIntegrationEventMap> {
   }
 
   /**
-   * Gets a backend: the injected one, or the first of tmux and then `fallbackBackends` that the factory can
-   * create, and emits `backend-selected`. Safe to call again (and concurrently): later calls wait for the
-   * first. Throws `UNAVAILABLE` listing why each type failed, `UNSUPPORTED` for `enableABTesting: true`
-   * (it needs `@vth/manager`), `NOT_INITIALIZED` after `shutdown()`.
+   * Gets a backend: the injected one, or a `BackendManager` over tmux and `fallbackBackends` (those the
+   * factory knows), and emits `backend-selected`. Safe to call again (and concurrently): later calls wait for
+   * the first. Throws `UNAVAILABLE` listing why each type failed, `INVALID_CONFIG` for `enableABTesting` with
+   * fewer than two types that can be created, `NOT_INITIALIZED` after `shutdown()`.
    *
    * @example
    * ```ts
@@ -307,8 +313,12 @@ export class TmuxIntegration extends EventEmitter<TmuxIntegrationEventMap> {
     }
     this.pendingCreates++;
     let created: BackendResult<SessionInfo>;
+    const { userId, ...sessionOptions } = opts;
     try {
-      created = await backend.createSession({ sessionId: id, ...opts });
+      created = await backend.createSession(
+        { sessionId: id, ...sessionOptions },
+        userId === undefined ? undefined : { userId },
+      );
     } finally {
       this.pendingCreates--;
     }
@@ -567,7 +577,17 @@ export class TmuxIntegration extends EventEmitter<TmuxIntegrationEventMap> {
       sessions: { active: this.openOwnedSessions(), created: this.sessionsCreated },
       backend: backend.getMetrics(),
       backendType: this.selectedType ?? backend.type,
+      ...(this.abReport() ?? {}),
     };
+  }
+
+  /** The A/B experiment's report, when `enableABTesting` runs one on the integration's own manager. */
+  private abReport(): { experiment: ExperimentReport } | undefined {
+    const backend = this.backendRef;
+    if (!this.config.enableABTesting || this.config.backend !== undefined || backend === null)
+      return undefined;
+    const report = (backend as BackendManager).experimentReport(AB_EXPERIMENT);
+    return report.ok ? { experiment: report.value } : undefined;
   }
 
   /**
@@ -608,13 +628,6 @@ export class TmuxIntegration extends EventEmitter<TmuxIntegrationEventMap> {
   }
 
   private async start(): Promise<void> {
-    if (this.config.enableABTesting) {
-      throw this.error(
-        'UNSUPPORTED',
-        'A/B testing needs @vth/manager, which this integration does not run on yet; ' +
-          'set enableABTesting: false, or inject a BackendManager as config.backend once it is available',
-      );
-    }
     let selected: Omit<BackendSelectedEvent, 'backendId'> & { backend: ITerminalBackend };
     if (this.config.backend !== undefined) {
       selected = { backend: this.config.backend, type: this.config.backend.type, failures: [] };
@@ -633,23 +646,87 @@ export class TmuxIntegration extends EventEmitter<TmuxIntegrationEventMap> {
     this.emit('backend-selected', { ...event, backendId: backend.id });
   }
 
+  /**
+   * A `BackendManager` over tmux and the fallback backends (those the factory knows), with the configured
+   * strategy, and with `enableABTesting` an experiment comparing them. The selected type is the backend new
+   * sessions go to first; `failures` name the types that could not be created.
+   */
   private async createBackend(): Promise<FallbackSuccess & { discovery?: DiscoverySummary }> {
     let factory = this.config.factory;
     let discovery: DiscoverySummary | undefined;
     if (factory === undefined) ({ factory, discovery } = await createDefaultFactory(process.cwd()));
+    const why = discovery === undefined ? '' : ` (${describeDiscovery(discovery)})`;
     const { types, configs } = backendPlan(this.config);
-    let created: BackendResult<FallbackSuccess>;
-    try {
-      created = await factory.createWithFallback(types, configs);
-    } catch (e) {
-      // A look-alike factory may throw; ours never does.
-      created = fail(toBackendError(e, 'INTERNAL', { dispatched: false }));
+    const failures: FallbackFailure[] = [];
+    const reasons: string[] = [];
+    const known: string[] = [];
+    const registered = factory.list().map((p) => p.type);
+    const listed = registered.length > 0 ? registered.join(', ') : 'none';
+    for (const type of types) {
+      if (factory.has(type)) {
+        known.push(type);
+        continue;
+      }
+      failures.push({
+        type,
+        error: new BackendError('UNAVAILABLE', `unknown backend type "${type}" (registered: ${listed})`, {
+          dispatched: false,
+        }),
+      });
+      reasons.push(`${type}: not registered (registered: ${listed})`);
     }
-    if (!created.ok) {
-      const why = discovery === undefined ? '' : ` (${describeDiscovery(discovery)})`;
-      throw this.raise(created.error, `${created.error.message}${why}`);
+    if (known.length === 0) {
+      throw this.raise(
+        new BackendError('UNAVAILABLE', `no backend could be created: ${reasons.join('; ')}`, {
+          dispatched: false,
+          details: { attempts: failures },
+        }),
+        `no backend could be created: ${reasons.join('; ')}${why}`,
+      );
     }
-    return { ...created.value, ...(discovery === undefined ? {} : { discovery }) };
+    if (this.config.enableABTesting && known.length < 2) {
+      throw this.error(
+        'INVALID_CONFIG',
+        `enableABTesting compares backend types, and only ${known.join(', ')} can be created here; ` +
+          'name another in fallbackBackends (and install its plugin)',
+      );
+    }
+    const manager = new BackendManager({ factory });
+    manager.on('backend-ejected', (e) => {
+      if (!e.reason.startsWith('it could not be started')) return;
+      const type = manager.backends().find((b) => b.id === e.backendId)?.type ?? e.backendId;
+      failures.push({ type, error: new BackendError('UNAVAILABLE', e.reason, { dispatched: false }) });
+    });
+    const spec = (type: string) => ({ type, id: type, config: configs[type] ?? {} });
+    const started = await manager.initialize({
+      backends: known.map(spec),
+      strategy: this.config.backendSelectionStrategy,
+      experiments: this.config.enableABTesting
+        ? [{ name: AB_EXPERIMENT, variants: known.map((type) => ({ name: type, backends: [spec(type)] })) }]
+        : [],
+    });
+    if (!started.ok) {
+      await manager.shutdown();
+      const attempts = [
+        ...reasons,
+        started.error.message.replace(/^no backend of the pool could be started: /, ''),
+      ];
+      throw this.raise(
+        new BackendError('UNAVAILABLE', `no backend could be created: ${attempts.join('; ')}`, {
+          dispatched: false,
+          cause: started.error,
+          details: { attempts: [...failures, ...known.map((type) => ({ type, error: started.error }))] },
+        }),
+        `no backend could be created: ${attempts.join('; ')}${why}`,
+      );
+    }
+    const first = manager.backends().find((b) => b.group === 'main' && b.running && !b.ejected);
+    return {
+      backend: manager,
+      type: first?.type ?? known[0]!,
+      failures,
+      ...(discovery === undefined ? {} : { discovery }),
+    };
   }
 
   private async stop(): Promise<void> {
@@ -820,7 +897,11 @@ export class TmuxIntegration extends EventEmitter<TmuxIntegrationEventMap> {
     await backend.destroySession(sessionId);
     const cwd = known?.info.cwd ?? known?.options.cwd;
     const options: TmuxSessionOptions = { ...known?.options, ...(cwd === undefined ? {} : { cwd }) };
-    const created = await backend.createSession({ sessionId, ...options });
+    const { userId, ...sessionOptions } = options;
+    const created = await backend.createSession(
+      { sessionId, ...sessionOptions },
+      userId === undefined ? undefined : { userId },
+    );
     if (!created.ok) return created;
     const wasActive = this.activeId === sessionId;
     this.adoptCreated(created.value, known?.options ?? {}, known);

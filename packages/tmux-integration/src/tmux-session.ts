@@ -18,4 +18,6 @@ export interface TmuxSessionOptions {
   env?: Record<string, string>;
   cols?: number;
   rows?: number;
+  /** Who the session is for: with `enableABTesting`, the same user always gets the same backend variant. */
+  userId?: string;
 }
