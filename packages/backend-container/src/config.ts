@@ -1,4 +1,4 @@
-import { envSchema, LIMITS, terminalSizeSchema } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape } from '@vth/core';
 import { z } from 'zod';
 
 const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
@@ -56,18 +56,7 @@ export const containerConfigSchema = z.strictObject({
   cols: terminalSizeSchema.default(120),
   rows: terminalSizeSchema.default(30),
   maxSessions: z.number().int().min(1).max(10_000).default(64),
-  maxOutputBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(LIMITS.outputBytes)
-    .default(16 * 1024 * 1024),
-  maxCommandBytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(16 * 1024 * 1024)
-    .default(LIMITS.commandBytes),
+  ...commandLimitsShape,
   /** One Engine API call. */
   requestTimeoutMs: ms(30_000),
   /** Container start to the shell's first mark. */

@@ -7,12 +7,10 @@ import {
   type BackendError,
   BoundedOutputBuffer,
   captureOptionsSchema,
-  commandSchema,
   createId,
   createSessionOptionsSchema,
   fail,
   lastLines,
-  inputDataSchema,
   MetricsRecorder,
   ok,
   parseInput,
@@ -34,6 +32,9 @@ import {
   lookupSession,
   targetSinglePane,
   type SessionTable,
+  callSchemas,
+  claimSessionId,
+  type CallSchemas,
 } from '@vth/core';
 import {
   commandEvents,
@@ -42,7 +43,7 @@ import {
   ShellCommandRunner,
   signalForegroundGroup,
 } from '@vth/shell-integration';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { containerConfigSchema, type ContainerConfig, type ContainerConfigInput } from './config';
 import { containerCreateBody } from './container-spec';
 import { EngineClient } from './engine-client';
@@ -110,11 +111,7 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
   private backendId: string;
   private readonly initial: ContainerConfigInput | undefined;
   private config: ContainerConfig | null = null;
-  private schemas: {
-    command: z.ZodType<string>;
-    commands: z.ZodType<string[]>;
-    input: z.ZodType<string>;
-  } | null = null;
+  private schemas: CallSchemas | null = null;
   private state: 'new' | 'ready' | 'shut-down' = 'new';
   private engine: EngineClient | null = null;
   private endpoint: EngineEndpoint | null = null;
@@ -180,8 +177,7 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     this.config = cfg;
     this.engine = engine;
     this.endpoint = endpoint;
-    const command = commandSchema(cfg.maxCommandBytes);
-    this.schemas = { command, commands: z.array(command).max(10_000), input: inputDataSchema() };
+    this.schemas = callSchemas(cfg.maxCommandBytes);
     // A crashed earlier process of this instance (or any dead vth process on this host) left containers
     // behind: they go now.
     await removeLeftovers(engine, { instance: this.id, host: hostname() });
@@ -212,13 +208,14 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
         'invalid options.cwd: must be an absolute path inside the container',
       );
     }
-    const id = o.sessionId ?? createId('s');
-    if (this.sessions.has(id) || this.pending.has(id)) {
-      return this.error('INVALID_INPUT', `session "${id}" already exists`);
-    }
-    if (this.sessions.size + this.pending.size >= cfg.maxSessions) {
-      return this.error('BUSY', `the backend already runs its maximum of ${cfg.maxSessions} sessions`);
-    }
+    const claimed = claimSessionId(o.sessionId, {
+      sessions: this.sessions,
+      pending: this.pending,
+      maxSessions: cfg.maxSessions,
+      backendId: this.id,
+    });
+    if (!claimed.ok) return this.record(claimed);
+    const id = claimed.value;
     this.pending.add(id);
     try {
       return this.record(await this.openSession(id, o, cfg));

@@ -1,4 +1,4 @@
-import { envSchema, LIMITS, terminalSizeSchema } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape } from '@vth/core';
 import { z } from 'zod';
 
 const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
@@ -26,20 +26,7 @@ export const nodePtyConfigSchema = z.strictObject({
   rows: terminalSizeSchema.default(30),
   /** Sessions beyond this are refused with `BUSY`. */
   maxSessions: z.number().int().min(1).max(100_000).default(256),
-  /** Output kept per command unless the call's context says otherwise (head and tail kept). */
-  maxOutputBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(LIMITS.outputBytes)
-    .default(16 * 1024 * 1024),
-  /** Longest command accepted. */
-  maxCommandBytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(16 * 1024 * 1024)
-    .default(LIMITS.commandBytes),
+  ...commandLimitsShape,
   /** Recent output kept per session for `capture`. */
   scrollbackBytes: z
     .number()

@@ -5,12 +5,10 @@ import {
   type BackendError,
   BoundedOutputBuffer,
   captureOptionsSchema,
-  commandSchema,
   createId,
   createSessionOptionsSchema,
   lastLines,
   fail,
-  inputDataSchema,
   MetricsRecorder,
   ok,
   parseInput,
@@ -32,6 +30,9 @@ import {
   lookupSession,
   targetSinglePane,
   type SessionTable,
+  callSchemas,
+  claimSessionId,
+  type CallSchemas,
 } from '@vth/core';
 import {
   dialectForShell,
@@ -43,7 +44,7 @@ import {
   signalForegroundGroup,
 } from '@vth/shell-integration';
 import type * as NodePty from 'node-pty';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
 import { loadNodePty } from './load-node-pty';
 
@@ -78,10 +79,6 @@ interface PtySession {
 }
 
 /** Schemas that depend on the config, built once at initialize (building a zod schema costs more than using it). */
-function inputSchemas(config: NodePtyConfig) {
-  const command = commandSchema(config.maxCommandBytes);
-  return { command, commands: z.array(command).max(10_000), input: inputDataSchema() };
-}
 
 /**
  * A backend that runs each session in a local shell on a pseudo-terminal (node-pty): the lowest-latency
@@ -101,7 +98,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   readonly capabilities = NODE_PTY_CAPABILITIES;
   private backendId: string;
   private config: NodePtyConfig | null = null;
-  private schemas: ReturnType<typeof inputSchemas> | null = null;
+  private schemas: CallSchemas | null = null;
   private state: 'new' | 'ready' | 'shut-down' = 'new';
   private pty: typeof NodePty | null = null;
   private shellPath = '';
@@ -139,7 +136,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     }
     if (parsed.value.id) this.backendId = parsed.value.id;
     this.config = parsed.value;
-    this.schemas = inputSchemas(parsed.value);
+    this.schemas = callSchemas(parsed.value.maxCommandBytes);
     this.pty = loaded.value;
     this.shellPath = shell;
     this.state = 'ready';
@@ -156,13 +153,14 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     const opts = parseInput(createSessionOptionsSchema, options ?? {}, 'options');
     if (!opts.ok) return this.record(opts);
     const o = opts.value;
-    const id = o.sessionId ?? createId('s');
-    if (this.sessions.has(id) || this.pending.has(id)) {
-      return this.error('INVALID_INPUT', `session "${id}" already exists`);
-    }
-    if (this.sessions.size + this.pending.size >= config.maxSessions) {
-      return this.error('BUSY', `the backend already runs its maximum of ${config.maxSessions} sessions`);
-    }
+    const claimed = claimSessionId(o.sessionId, {
+      sessions: this.sessions,
+      pending: this.pending,
+      maxSessions: config.maxSessions,
+      backendId: this.id,
+    });
+    if (!claimed.ok) return this.record(claimed);
+    const id = claimed.value;
     this.pending.add(id);
     try {
       return await this.spawnSession(id, o, config);

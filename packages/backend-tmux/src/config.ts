@@ -1,4 +1,4 @@
-import { envSchema, LIMITS, terminalSizeSchema } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape } from '@vth/core';
 import {
   securityOptionsSchema,
   type AuditRedactor,
@@ -49,18 +49,7 @@ export const tmuxConfigSchema = z.strictObject({
   historyLimit: z.number().int().min(0).max(10_000_000).default(50_000),
   maxSessions: z.number().int().min(1).max(100_000).default(256),
   maxPanesPerSession: z.number().int().min(1).max(1000).default(32),
-  maxOutputBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(LIMITS.outputBytes)
-    .default(16 * 1024 * 1024),
-  maxCommandBytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(16 * 1024 * 1024)
-    .default(LIMITS.commandBytes),
+  ...commandLimitsShape,
   /** How long tmux may take to answer one command. */
   commandTimeoutMs: ms(10_000),
   readyTimeoutMs: ms(10_000),

@@ -8,13 +8,11 @@ import { StringDecoder } from 'node:string_decoder';
 import {
   BackendError,
   captureOptionsSchema,
-  commandSchema,
   createId,
   createSessionOptionsSchema,
   emitErrorSafely,
   parseExecutionContext,
   fail,
-  inputDataSchema,
   MetricsRecorder,
   ok,
   paneIdSchema,
@@ -35,6 +33,9 @@ import {
   type ITerminalBackend,
   type SessionClosedEvent,
   type SessionInfo,
+  callSchemas,
+  claimSessionId,
+  type CallSchemas,
 } from '@vth/core';
 import {
   dialectForShell,
@@ -133,11 +134,7 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
   private backendId: string;
   private readonly initial: TmuxConfigInput;
   private config: TmuxConfig | null = null;
-  private schemas: {
-    command: z.ZodType<string>;
-    commands: z.ZodType<string[]>;
-    input: z.ZodType<string>;
-  } | null = null;
+  private schemas: CallSchemas | null = null;
   private state: 'new' | 'ready' | 'crashed' | 'shut-down' = 'new';
   private crashReason = '';
   private client: TmuxControlClient | null = null;
@@ -188,8 +185,7 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     if (cfg.id) this.backendId = cfg.id;
     this.config = cfg;
     this.shellPath = shell;
-    const command = commandSchema(cfg.maxCommandBytes);
-    this.schemas = { command, commands: z.array(command).max(10_000), input: inputDataSchema() };
+    this.schemas = callSchemas(cfg.maxCommandBytes);
     const socket = this.prepareSocket(cfg);
     if (!socket.ok) return this.record(socket);
     this.socketPath = socket.value;
@@ -225,13 +221,14 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     const opts = parseInput(createSessionOptionsSchema, options ?? {}, 'options');
     if (!opts.ok) return this.record(opts);
     const o = opts.value;
-    const id = o.sessionId ?? createId('s');
-    if (this.sessions.has(id) || this.pending.has(id)) {
-      return this.error('INVALID_INPUT', `session "${id}" already exists`);
-    }
-    if (this.sessions.size + this.pending.size >= cfg.maxSessions) {
-      return this.error('BUSY', `the backend already runs its maximum of ${cfg.maxSessions} sessions`);
-    }
+    const claimed = claimSessionId(o.sessionId, {
+      sessions: this.sessions,
+      pending: this.pending,
+      maxSessions: cfg.maxSessions,
+      backendId: this.id,
+    });
+    if (!claimed.ok) return this.record(claimed);
+    const id = claimed.value;
     const cwd = o.cwd ?? cfg.cwd ?? process.cwd();
     if (!(await isDirectory(cwd))) {
       return this.error('INVALID_INPUT', `invalid options.cwd: "${cwd}" is not an existing directory`);

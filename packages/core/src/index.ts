@@ -41,9 +41,18 @@ export {
   executionContextSchema,
   captureOptionsSchema,
   capabilitiesSchema,
+  commandLimitsShape,
+  callSchemas,
+  type CallSchemas,
 } from './schemas';
 export { parseInput, parseExecutionContext, formatIssues, type SchemaIssue } from './validation';
-export { lookupSession, targetSinglePane, type SessionTable } from './session-lookup';
+export {
+  lookupSession,
+  targetSinglePane,
+  claimSessionId,
+  type SessionTable,
+  type SessionCapacity,
+} from './session-lookup';
 export { LatencyHistogram, type LatencySummary } from './latency-histogram';
 export { BoundedOutputBuffer, lastLines, type BoundedOutputBufferOptions } from './output-buffer';
 export { MetricsRecorder } from './metrics-recorder';

@@ -129,3 +129,41 @@ export const capabilitiesSchema: z.ZodType<BackendCapabilities> = z.object(
   },
   { error: 'must be an object' },
 ) as unknown as z.ZodType<BackendCapabilities>;
+
+/**
+ * The command limits every backend's config has, with the same defaults: spread into a plugin's
+ * `configSchema` (`z.strictObject({ ...commandLimitsShape, ... })`).
+ */
+export const commandLimitsShape = {
+  /** Output kept per command unless the call's context says otherwise (head and tail kept). */
+  maxOutputBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(LIMITS.outputBytes)
+    .default(16 * 1024 * 1024),
+  /** Longest command accepted (`INVALID_INPUT` beyond). */
+  maxCommandBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .default(LIMITS.commandBytes),
+};
+
+/**
+ * The schemas of a backend's command calls once its `maxCommandBytes` is known: one command, a batch (at
+ * most 10 000), and `sendInput` data.
+ *
+ * @example
+ * ```ts
+ * this.schemas = callSchemas(config.maxCommandBytes);
+ * const cmd = parseInput(this.schemas.command, command, 'command');
+ * ```
+ */
+export function callSchemas(maxCommandBytes: number) {
+  const command = commandSchema(maxCommandBytes);
+  return { command, commands: z.array(command).max(10_000), input: inputDataSchema() };
+}
+
+export type CallSchemas = ReturnType<typeof callSchemas>;

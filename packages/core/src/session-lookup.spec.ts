@@ -1,4 +1,4 @@
-import { lookupSession, targetSinglePane } from './session-lookup';
+import { claimSessionId, lookupSession, targetSinglePane } from './session-lookup';
 
 interface S {
   closing: boolean;
@@ -40,5 +40,34 @@ describe('lookupSession and targetSinglePane', () => {
     expect(!malformedPane.ok && malformedPane.error.code).toBe('INVALID_INPUT');
     const context = targetSinglePane(table, 'live', '0', { timeoutMs: -1 });
     expect(!context.ok && context.error.code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('claimSessionId', () => {
+  const capacity = (ids: string[], pending: string[], maxSessions: number) => ({
+    sessions: new Map(ids.map((id) => [id, {}])),
+    pending: new Set(pending),
+    maxSessions,
+    backendId: 'b1',
+  });
+
+  it('gives the id asked for, or a new one', () => {
+    expect(claimSessionId('mine', capacity([], [], 5))).toEqual({ ok: true, value: 'mine' });
+    const fresh = claimSessionId(undefined, capacity([], [], 5));
+    expect(fresh.ok && fresh.value).toMatch(/^s-[0-9a-z]{12}$/);
+  });
+
+  it('refuses an id in use or being created, and a backend at its limit', () => {
+    for (const [ids, pending] of [
+      [['a'], []],
+      [[], ['a']],
+    ] as const) {
+      const r = claimSessionId('a', capacity([...ids], [...pending], 5));
+      expect(!r.ok && r.error).toMatchObject({ code: 'INVALID_INPUT', dispatched: false, backendId: 'b1' });
+      expect(!r.ok && r.error.message).toBe('session "a" already exists');
+    }
+    const full = claimSessionId('c', capacity(['a'], ['b'], 2));
+    expect(!full.ok && full.error).toMatchObject({ code: 'BUSY', dispatched: false });
+    expect(!full.ok && full.error.message).toBe('the backend already runs its maximum of 2 sessions');
   });
 });

@@ -1,4 +1,5 @@
 import { type ExecutionContext } from './execution';
+import { createId } from './ids';
 import { fail, ok, type BackendResult } from './result';
 import { paneIdSchema, sessionIdSchema } from './schemas';
 import { parseExecutionContext, parseInput } from './validation';
@@ -67,4 +68,37 @@ export function targetSinglePane<S>(
     if (!ctx.ok) return ctx;
   }
   return session;
+}
+
+/** A backend's sessions as `claimSessionId` sees them: live ones, ones being created, the limit. */
+export interface SessionCapacity {
+  sessions: ReadonlyMap<string, unknown>;
+  pending: ReadonlySet<string>;
+  maxSessions: number;
+  backendId: string;
+}
+
+/**
+ * The id of a session about to be created: the one asked for (`INVALID_INPUT` when in use) or a new one;
+ * `BUSY` when the backend already holds `maxSessions`. The caller adds it to `pending` while it creates.
+ *
+ * @example
+ * ```ts
+ * const id = claimSessionId(o.sessionId, { sessions, pending, maxSessions: cfg.maxSessions, backendId: this.id });
+ * if (!id.ok) return this.record(id);
+ * ```
+ */
+export function claimSessionId(
+  requested: string | undefined,
+  capacity: SessionCapacity,
+): BackendResult<string> {
+  const id = requested ?? createId('s');
+  const { sessions, pending, maxSessions, backendId } = capacity;
+  if (sessions.has(id) || pending.has(id)) {
+    return fail('INVALID_INPUT', `session "${id}" already exists`, { backendId });
+  }
+  if (sessions.size + pending.size >= maxSessions) {
+    return fail('BUSY', `the backend already runs its maximum of ${maxSessions} sessions`, { backendId });
+  }
+  return ok(id);
 }
