@@ -1,6 +1,5 @@
 import http from 'node:http';
-
-const MARK = Buffer.from('\x1b]6973;R\x07', 'latin1');
+import { markShell } from './raw-mark-shell.mjs';
 
 /** One Engine API call over the default socket. */
 export function engine(method, path, body) {
@@ -62,27 +61,12 @@ export async function startRawExecShell(containerId) {
     Tty: true,
   });
   const stream = await hijack(`/exec/${exec.body.Id}/start`, { Detach: false, Tty: true });
-  let waiter = null;
-  let tail = Buffer.alloc(0);
-  stream.on('data', (chunk) => {
-    const hay = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-    if (waiter && hay.indexOf(MARK) !== -1) {
-      tail = Buffer.alloc(0);
-      const w = waiter;
-      waiter = null;
-      w();
-    } else tail = hay.subarray(Math.max(0, hay.length - MARK.length));
-  });
-  const untilMark = () => new Promise((r) => (waiter = r));
-  const ready = untilMark();
-  stream.write("stty -echo -onlcr; PS1= PS2=; printf '\\033]6973;R\\007'\n");
-  await ready;
+  const shell = await markShell(
+    (listener) => stream.on('data', listener),
+    (text) => stream.write(text),
+  );
   return {
-    run(command) {
-      const done = untilMark();
-      stream.write(`${command}; printf '\\033]6973;R\\007'\n`);
-      return done;
-    },
+    run: shell.run,
     close() {
       stream.destroy();
     },

@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
+import { markShell } from './raw-mark-shell.mjs';
 
 const require = createRequire(import.meta.url);
 const pty = require('node-pty');
-
-const MARK = Buffer.from('\x1b]6973;R\x07', 'latin1');
 
 /**
  * The raw baseline: a quiet bash on node-pty and a printf mark after each command, no abstraction. The
@@ -23,27 +22,12 @@ export async function startRawShell() {
     },
     encoding: null,
   });
-  let waiter = null;
-  let tail = Buffer.alloc(0);
-  term.onData((chunk) => {
-    const hay = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-    if (waiter && hay.indexOf(MARK) !== -1) {
-      tail = Buffer.alloc(0);
-      const w = waiter;
-      waiter = null;
-      w();
-    } else tail = hay.subarray(Math.max(0, hay.length - MARK.length));
-  });
-  const untilMark = () => new Promise((r) => (waiter = r));
-  const ready = untilMark();
-  term.write("stty -echo -onlcr; PS1= PS2=; printf '\\033]6973;R\\007'\n");
-  await ready;
+  const shell = await markShell(
+    (listener) => term.onData(listener),
+    (text) => term.write(text),
+  );
   return {
-    run(command) {
-      const done = untilMark();
-      term.write(`${command}; printf '\\033]6973;R\\007'\n`);
-      return done;
-    },
+    run: shell.run,
     kill() {
       term.kill('SIGKILL');
     },
