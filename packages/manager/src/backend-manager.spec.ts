@@ -405,6 +405,32 @@ describe('BackendManager health', () => {
     expect(manager.getMetrics().backends['a']!.health.ejections).toBe(1);
   });
 
+  it('probes on demand with probeNow, also with interval probes off', async () => {
+    let engineUp = true;
+    const fakes = createFakePlugin();
+    fakes.plugin.checkPlatform = async () => (engineUp ? { ok: true } : { ok: false, reason: 'engine down' });
+    const { manager } = await start(
+      {
+        backends: [
+          { type: 'fake', id: 'a' },
+          { type: 'fake', id: 'b' },
+        ],
+        health: { consecutiveFailures: 2 },
+      },
+      fakes,
+    );
+    engineUp = false;
+    fakes.byPoolId('a')!.setDown(true);
+    await manager.probeNow();
+    expect(manager.getMetrics().backends['a']!.health).toMatchObject({ ejected: false, lastProbeOk: false });
+    await manager.probeNow();
+    expect(manager.getMetrics().backends['a']!.health).toMatchObject({
+      ejected: true,
+      consecutiveFailures: 2,
+    });
+    expect(manager.getMetrics().backends['b']!.health).toMatchObject({ lastProbeOk: true });
+  });
+
   it('routes to every backend in panic rather than to none', async () => {
     const { manager, fakes } = await start({
       backends: [
