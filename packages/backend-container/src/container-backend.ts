@@ -42,6 +42,7 @@ import {
   readProcStat,
   ShellCommandRunner,
   signalForegroundGroup,
+  shellOwnsTerminal,
 } from '@vth/shell-integration';
 import { type z } from 'zod';
 import { containerConfigSchema, type ContainerConfig, type ContainerConfigInput } from './config';
@@ -283,6 +284,16 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
         signalForeground: async (signal) => {
           hostPid ??= await this.shellHostPid(containerId);
           return hostPid ? signalForegroundGroup(hostPid, signal) : false;
+        },
+        shellInForeground: async () => {
+          hostPid ??= await this.shellHostPid(containerId);
+          return hostPid ? shellOwnsTerminal(hostPid) : false;
+        },
+        terminate: () => {
+          // The shell no longer answers vth (replaced by `exec`): end the session, not a dead container.
+          if (session.closing) return;
+          session.closing = 'crashed';
+          void this.endSession(session);
         },
       },
       dialect,

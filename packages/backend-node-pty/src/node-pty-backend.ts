@@ -42,6 +42,7 @@ import {
   ShellCommandRunner,
   shellEnvironment,
   signalForegroundGroup,
+  shellOwnsTerminal,
 } from '@vth/shell-integration';
 import type * as NodePty from 'node-pty';
 import { type z } from 'zod';
@@ -211,6 +212,12 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
       transport: {
         write: (data) => pty.write(data),
         signalForeground: (signal) => signalForegroundGroup(pid, signal),
+        shellInForeground: () => shellOwnsTerminal(pid),
+        terminate: () => {
+          // The shell no longer answers vth (replaced by `exec`): end it rather than keep a dead session.
+          session.closing ??= 'crashed';
+          void this.terminate(session);
+        },
       },
       dialect,
       sessionId: id,

@@ -46,6 +46,7 @@ import {
   ShellCommandRunner,
   shellEnvironment,
   signalForegroundGroup,
+  shellOwnsTerminal,
 } from '@vth/shell-integration';
 import { z } from 'zod';
 import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './config';
@@ -646,6 +647,13 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
       transport: {
         write: (data) => this.client?.sendKeys(paneId, data),
         signalForeground: (signal) => signalForegroundGroup(pid, signal),
+        shellInForeground: () => shellOwnsTerminal(pid),
+        terminate: () => {
+          // The pane's shell no longer answers vth (replaced by `exec`): end the session, not a dead pane.
+          if (session.closing) return;
+          session.closing = 'crashed';
+          void this.endSession(session, 'crashed');
+        },
       },
       dialect: dialectForShell(session.shell),
       sessionId: session.id,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import {
   BackendError,
@@ -12,6 +11,7 @@ import {
 } from '@vth/core';
 import { MarkParser, type ShellEvent } from './mark-parser';
 import { OnlcrDecoder } from './onlcr-decoder';
+import { randomHex, randomToken } from './random-token';
 import { type ShellDialect } from './shell-dialect';
 
 /** How the runner reaches the shell: a pty, a tmux pane, a container's attached stream... */
@@ -24,6 +24,19 @@ export interface ShellTransport {
    * it, escalation stops at Ctrl-C.
    */
   signalForeground?(signal: ForegroundSignal): boolean | Promise<boolean>;
+  /**
+   * Is the shell process itself the terminal's foreground (no job of its own holds the terminal), so that
+   * only the shell reads what is typed next? The runner asks before it types a fresh secret into a shell
+   * that replaced vth's (`exec bash`). Optional: without it such a shell is never re-armed.
+   */
+  shellInForeground?(): boolean | Promise<boolean>;
+  /**
+   * Ends the shell: the runner found that it no longer answers vth's marks (it was replaced by `exec`, or
+   * its hooks were removed) even after an interrupt and a probe. The backend kills the session's processes
+   * and reports the session closed (its transport then calls `close`). Optional: without it the runner
+   * answers `BUSY` until the shell shows a mark again.
+   */
+  terminate?(reason: string): void;
 }
 
 export interface ShellCommandRunnerOptions {
@@ -32,7 +45,7 @@ export interface ShellCommandRunnerOptions {
   sessionId: string;
   paneId: string;
   backendId: string;
-  /** Per-session secret carried by every mark (letters and digits: it also names shell functions); random by default. */
+  /** Per-session secret carried by every mark (4-64 letters and digits); random (96 bits) by default. */
   nonce?: string;
   /** Output kept per command when the context sets no `maxOutputBytes`. Default 16 MiB. */
   maxOutputBytes?: number;
@@ -81,13 +94,13 @@ type Phase =
   | 'incomplete' // the shell answered that the text is incomplete; waiting for its prompt to type it raw
   | 'raw' // typed raw: output belongs to the command until the prompt mark
   | 'wedged' // a command was abandoned and the shell has not shown a prompt since
+  | 'rearming' // a shell that replaced ours (`exec bash`) is being given fresh hooks
   | 'exiting' // the shell reported its exit (EXIT trap); its transport will close
   | 'closed';
 
 interface Job {
-  /** Public id, unique across sessions. */
+  /** Public id: the id in marks, random (72 bits), so no process in the session can predict it. */
   id: string;
-  /** The id in marks: short, unique within the session (the nonce already names the session). */
   wireId: string;
   command: string;
   context: ExecutionContext;
@@ -101,6 +114,10 @@ interface Job {
   escalating: boolean;
   timers: NodeJS.Timeout[];
   idleTimer: NodeJS.Timeout | null;
+  /** The shell printed its start mark (or it was typed raw): the command's text has run or is running. */
+  started: boolean;
+  /** Output that arrived while a re-arm request was answered: the command's only if it ends on its own. */
+  heldDuringRearm: Buffer[];
   /** sendInput data that arrived before the command started reading; see sendInput. */
   pendingInput: string[];
   abortListener: (() => void) | null;
@@ -129,7 +146,7 @@ const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
  * ```
  */
 export class ShellCommandRunner {
-  readonly nonce: string;
+  private nonce: string;
   private readonly opts: ShellCommandRunnerOptions;
   private readonly parser: MarkParser;
   private phase: Phase = 'booting';
@@ -142,13 +159,14 @@ export class ShellCommandRunner {
   private readyWaiters: Array<(r: BackendResult<void>) => void> = [];
   private closedError: BackendError | null = null;
   private readonly handleEvent = (event: ShellEvent) => this.onEvent(event);
-  /** Command ids: a per-runner random prefix and a counter (cheaper than randomness per command). */
-  private readonly idPrefix = `c${randomBytes(3).toString('hex')}`;
-  private commandCount = 0;
+  /** The shell's last mark said it is exiting while no command of ours had started: nothing ran since. */
+  private exitedIdle = false;
+  /** A `shellInForeground` check for a re-arm request is under way. */
+  private checkingRearm = false;
 
   constructor(options: ShellCommandRunnerOptions) {
     this.opts = options;
-    this.nonce = options.nonce ?? randomBytes(6).toString('hex');
+    this.nonce = options.nonce ?? randomHex(12);
     if (!/^[A-Za-z0-9]{4,64}$/.test(this.nonce)) throw new TypeError('nonce must be 4-64 letters and digits');
     this.parser = new MarkParser(this.nonce);
   }
@@ -237,10 +255,7 @@ export class ShellCommandRunner {
     }
     const text =
       jobs.length > 1
-        ? this.opts.dialect.commandBatch(
-            this.nonce,
-            jobs.map((j) => ({ id: j.wireId, command: j.command })),
-          )
+        ? this.opts.dialect.commandBatch(jobs.map((j) => ({ id: j.wireId, command: j.command })))
         : null;
     if (text === null) return this.runSequentially(commands, context);
     if (context.signal?.aborted) {
@@ -310,9 +325,9 @@ export class ShellCommandRunner {
     context: ExecutionContext,
     resolve: (result: BackendResult<CommandExecution>) => void,
   ): Job {
-    const wireId = (++this.commandCount).toString(36);
+    const wireId = randomToken(9);
     return {
-      id: this.idPrefix + wireId,
+      id: wireId,
       wireId,
       command,
       context,
@@ -328,6 +343,8 @@ export class ShellCommandRunner {
       escalating: false,
       timers: [],
       idleTimer: null,
+      started: false,
+      heldDuringRearm: [],
       pendingInput: [],
       abortListener: null,
       batch: null,
@@ -357,9 +374,7 @@ export class ShellCommandRunner {
       this.stop(this.current, 'interrupted');
       return;
     }
-    if (this.phase === 'wedged') {
-      this.write('\x03' + this.opts.dialect.probe(this.nonce, (++this.commandCount).toString(36)));
-    }
+    if (this.phase === 'wedged') this.write('\x03' + this.opts.dialect.probe(randomToken(9)));
     // Nothing runs: nothing to interrupt. (A Ctrl-C at the prompt would only race with the next command's
     // line and could discard it.)
   }
@@ -370,8 +385,7 @@ export class ShellCommandRunner {
    * command still running.
    */
   resync(): void {
-    if (this.phase === 'wedged')
-      this.write(this.opts.dialect.probe(this.nonce, (++this.commandCount).toString(36)));
+    if (this.phase === 'wedged') this.write(this.opts.dialect.probe(randomToken(9)));
   }
 
   /**
@@ -468,7 +482,11 @@ export class ShellCommandRunner {
     if (job) {
       if (exit.intentional) {
         this.finish(job, null, undefined, 'interrupted');
-      } else if (!exit.signal && exit.exitCode !== null) {
+      } else if (!job.started && this.exitedIdle) {
+        // The shell said it was exiting before the command started (Ctrl-D at the prompt): it never ran.
+        unstarted.unshift(job);
+      } else if (job.started && !exit.signal && exit.exitCode !== null) {
+        // The command ended the shell (`exit 3`) and its exit mark was lost on the way: the shell's status.
         this.finish(job, exit.exitCode, undefined);
       } else {
         const execution = this.snapshot(job, null, undefined, 'lost');
@@ -535,7 +553,7 @@ export class ShellCommandRunner {
       this.groupRest = job.batch.rest;
       this.write(job.batch.text);
     } else {
-      this.write(this.opts.dialect.command(this.nonce, job.wireId, job.command));
+      this.write(this.opts.dialect.command(job.wireId, job.command));
     }
   }
 
@@ -571,51 +589,113 @@ export class ShellCommandRunner {
       case 'output': {
         const mine = job !== null && (this.phase === 'running' || this.phase === 'raw');
         this.opts.onOutput?.(event.data, mine ? job.id : undefined);
-        if (mine) {
-          const data = job.onlcr ? job.onlcr.push(event.data) : event.data;
-          job.output.append(data);
-          if (job.decoder) {
-            const text = job.decoder.write(data);
-            if (text) this.callOnOutput(job, text);
-          }
-          this.resetIdleTimer(job);
-        }
+        if (mine) this.collect(job, event.data);
+        else if (job && this.phase === 'rearming') job.heldDuringRearm.push(event.data);
         return;
       }
       case 'start':
         if (job && job.wireId === event.id && (this.phase === 'dispatched' || this.phase === 'raw')) {
           this.phase = 'running';
+          job.started = true;
           this.flushPendingInput(job);
         }
         return;
       case 'incomplete':
-        if (job && job.wireId === event.id) {
+        if (job && job.wireId === event.id && this.phase === 'dispatched') {
           job.output.clear();
           this.phase = 'incomplete';
         }
         return;
       case 'end':
         if (event.cwd !== undefined) this.lastCwd = event.cwd;
-        if (job && job.wireId === event.id && this.phase === 'running')
+        if (job && job.wireId === event.id && (this.phase === 'running' || this.phase === 'rearming')) {
+          this.releaseHeld(job);
           this.finish(job, event.exitCode, event.cwd, undefined, true);
-        else if (this.phase === 'wedged' && event.id === this.wedgedBy?.wireId) this.unwedge();
+        } else if (this.phase === 'wedged' && event.id === this.wedgedBy?.wireId) this.unwedge();
         return;
       case 'prompt':
         this.onPrompt(event);
         return;
       case 'exit':
-        // `exit 3`, or a failure under `set -e`: the command ends with the shell's exit status.
-        if (
-          job &&
-          (event.id === job.wireId || event.id === '') &&
-          (this.phase === 'running' || this.phase === 'raw' || this.phase === 'dispatched')
-        ) {
+        // `exit 3`, or a failure under `set -e`: the command ends with the shell's exit status. An exit mark
+        // while no command of ours has started (Ctrl-D at the prompt, say) completes nothing: the command
+        // typed meanwhile never ran, which `close` reports. One for another id while ours runs is not ours.
+        if (job?.started && this.phase !== 'incomplete') {
+          if (event.id !== job.wireId) return;
+          this.releaseHeld(job);
           this.finish(job, event.exitCode, undefined);
+        } else {
+          this.exitedIdle = true;
         }
         // Nothing more can run in this shell; queued commands fail undispatched when the transport closes.
         this.phase = 'exiting';
         return;
+      case 'rearm-request':
+        this.onRearmRequest();
+        return;
+      case 'rearmed':
+        // The fresh hooks answered: the shell that replaced ours (`exec bash`) is ours now. What it printed
+        // since the request was our bootstrap's echo, not the command's.
+        if (job && this.phase === 'rearming') {
+          job.heldDuringRearm = [];
+          this.finish(job, null, undefined);
+        }
+        return;
     }
+  }
+
+  /** Adds bytes to the running command's output. */
+  private collect(job: Job, bytes: Buffer): void {
+    const data = job.onlcr ? job.onlcr.push(bytes) : bytes;
+    job.output.append(data);
+    if (job.decoder) {
+      const text = job.decoder.write(data);
+      if (text) this.callOnOutput(job, text);
+    }
+    this.resetIdleTimer(job);
+  }
+
+  /**
+   * A re-arm request turned out not to come from a replaced shell (the command ended with its own mark):
+   * the output held back meanwhile is the command's.
+   */
+  private releaseHeld(job: Job): void {
+    if (job.heldDuringRearm.length === 0) return;
+    const held = job.heldDuringRearm;
+    job.heldDuringRearm = [];
+    for (const bytes of held) this.collect(job, bytes);
+  }
+
+  /**
+   * `ESC ] 6973 ; R BEL`: a shell without our hooks asks for them — the shell that replaced ours (`exec
+   * bash`), or any process printing the same bytes. A fresh bootstrap (with a new nonce) is typed only when
+   * the transport confirms that the shell itself holds the terminal, so what is typed reaches the shell and
+   * no job of the session; anything else is ignored.
+   */
+  private onRearmRequest(): void {
+    const job = this.current;
+    const check = this.opts.transport.shellInForeground;
+    if (!job || !check || this.checkingRearm || (this.phase !== 'running' && this.phase !== 'raw')) return;
+    this.checkingRearm = true;
+    void (async () => {
+      let foreground = false;
+      try {
+        foreground = await check.call(this.opts.transport);
+      } catch {
+        foreground = false;
+      }
+      this.checkingRearm = false;
+      if (!foreground || this.current !== job || (this.phase !== 'running' && this.phase !== 'raw')) return;
+      const nonce = randomHex(12);
+      this.parser.expect(nonce);
+      this.phase = 'rearming';
+      this.write(
+        this.opts.dialect.bootstrap(nonce, {
+          keepOnlcr: this.opts.onlcr === true,
+          exitLingerMs: this.opts.exitLingerMs ?? 0,
+        }),
+      );
+    })();
   }
 
   private onPrompt(event: Extract<ShellEvent, { type: 'prompt' }>): void {
@@ -637,7 +717,7 @@ export class ShellCommandRunner {
           this.finish(job, null, undefined);
           return;
         }
-        const raw = this.opts.dialect.rawCommand(this.nonce, job.wireId, job.command);
+        const raw = this.opts.dialect.rawCommand(job.wireId, job.command);
         if (raw === null) {
           this.current = null;
           this.phase = 'idle';
@@ -654,6 +734,7 @@ export class ShellCommandRunner {
           return;
         }
         this.phase = 'raw';
+        job.started = true;
         this.write(raw);
         this.flushPendingInput(job);
         return;
@@ -665,9 +746,10 @@ export class ShellCommandRunner {
         return;
       case 'running':
       case 'raw':
-        // A prompt for this command ends it, as does one from a fresh shell that knows no id (after `exec
-        // bash`); after Ctrl-C any prompt does.
-        if (job && (event.id === job.wireId || event.id === '' || job.escalating)) {
+      case 'rearming':
+        // A prompt for this command ends it; after Ctrl-C any prompt of our shell does.
+        if (job && (event.id === job.wireId || (job.escalating && event.id !== ''))) {
+          this.releaseHeld(job);
           this.finish(job, event.exitCode, event.cwd);
         }
         return;
@@ -733,27 +815,53 @@ export class ShellCommandRunner {
     const retry = Math.min(200, grace / 4);
     await wait(retry);
     if (done()) return;
-    await this.signal('SIGINT');
+    const jobHeldTerminal = await this.signal('SIGINT');
     await wait(grace - retry);
     if (done()) return;
-    await this.signal('SIGTERM');
+    if (jobHeldTerminal) {
+      await this.signal('SIGTERM');
+      await wait(killGrace);
+      if (done()) return;
+      await this.signal('SIGKILL');
+      await wait(killGrace);
+      if (done()) return;
+    }
+    // The shell holds the terminal and does not answer. A builtin waiting for input (`read` with SIGINT
+    // ignored) takes a probe line as its input and ends; a shell with our hooks answers it with a mark.
+    this.write(this.opts.dialect.probe(randomToken(9)));
     await wait(killGrace);
     if (done()) return;
-    await this.signal('SIGKILL');
-    await wait(killGrace);
-    if (done()) return;
-    // The shell itself does not come back (it ignores Ctrl-C while a builtin waits, say). Give the caller
-    // what there is and refuse new commands until a prompt shows.
+    const why =
+      "the shell no longer answers vth's marks (it was replaced by `exec`, or vth's hooks were removed)";
+    if (this.opts.transport.terminate) {
+      // A shell vth cannot drive is not left behind as a live session that answers nothing.
+      const execution = this.snapshot(job, null, undefined, job.endReason ?? 'interrupted');
+      this.current = null;
+      this.phase = 'exiting';
+      this.settle(
+        job,
+        fail('BACKEND_CRASHED', `command ${job.id}: ${why}; vth ended the session`, {
+          dispatched: true,
+          backendId: this.opts.backendId,
+          details: { execution },
+        }),
+        execution,
+      );
+      this.opts.transport.terminate(why);
+      return;
+    }
+    // No way to end it: give the caller what there is and refuse new commands until a prompt shows.
     this.wedgedBy = job;
     this.finish(job, null, undefined);
     if (this.phase === 'idle') this.phase = 'wedged';
   }
 
-  private async signal(sig: ForegroundSignal): Promise<void> {
+  /** Signals the terminal's foreground job; true when there was one (not the shell itself). */
+  private async signal(sig: ForegroundSignal): Promise<boolean> {
     try {
-      await this.opts.transport.signalForeground?.(sig);
+      return (await this.opts.transport.signalForeground?.(sig)) === true;
     } catch {
-      // The process group may be gone already.
+      return false; // The process group may be gone already.
     }
   }
 

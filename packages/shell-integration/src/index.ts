@@ -16,6 +16,7 @@ export {
   readProcStat,
   listSessionMembers,
   signalForegroundGroup,
+  shellOwnsTerminal,
   killSessionMembers,
   type ProcStat,
 } from './terminal-processes';

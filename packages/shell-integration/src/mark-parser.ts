@@ -1,4 +1,4 @@
-import { MARK_OSC } from './marks';
+import { MARK_OSC, REARM_REQUEST } from './marks';
 import { unquoteShellWord } from './shell-quote';
 
 export type ShellEvent =
@@ -7,7 +7,11 @@ export type ShellEvent =
   | { type: 'end'; id: string; exitCode: number | null; cwd?: string }
   | { type: 'incomplete'; id: string }
   | { type: 'prompt'; id: string; exitCode: number | null; cwd?: string }
-  | { type: 'exit'; id: string; exitCode: number | null };
+  | { type: 'exit'; id: string; exitCode: number | null }
+  /** `ESC ] 6973 ; R BEL`: a shell without vth's hooks asks to be re-armed (anyone can print this). */
+  | { type: 'rearm-request' }
+  /** The first mark carrying the nonce given to `expect()`: the new hooks are in; the old nonce is dropped. */
+  | { type: 'rearmed' };
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -47,13 +51,23 @@ function parseCwd(field: string | undefined): string | undefined {
  * ```
  */
 export class MarkParser {
-  private readonly nonce: string;
+  private nonce: string;
+  /** A nonce typed into the shell in a fresh bootstrap, not yet seen in a mark (see `expect`). */
+  private nextNonce: string | null = null;
   private readonly maxMarkBytes: number;
   private pending: Buffer | null = null;
 
   constructor(nonce: string, options: MarkParserOptions = {}) {
     this.nonce = nonce;
     this.maxMarkBytes = options.maxMarkBytes ?? 64 * 1024;
+  }
+
+  /**
+   * A bootstrap with `nonce` was typed into the shell: marks with either nonce count until the first one
+   * with the new nonce arrives, which is announced by a `rearmed` event; from then on only the new one does.
+   */
+  expect(nonce: string): void {
+    this.nextNonce = nonce;
   }
 
   push(chunk: Buffer, emit: (event: ShellEvent) => void): void {
@@ -98,6 +112,10 @@ export class MarkParser {
         continue;
       }
       if (esc > outStart) emit({ type: 'output', data: data.subarray(outStart, esc) });
+      if (this.rotated) {
+        this.rotated = false;
+        emit({ type: 'rearmed' });
+      }
       emit(event);
       outStart = pos = bel + 1;
     }
@@ -116,42 +134,59 @@ export class MarkParser {
     this.pending = Buffer.from(data.subarray(from));
   }
 
+  /** Set by `decode` when a mark carried the expected nonce: `push` announces it before the mark. */
+  private rotated = false;
+
   private decode(body: string): Exclude<ShellEvent, { type: 'output' }> | null {
+    if (body === REARM_REQUEST) return { type: 'rearm-request' };
     // body: <kind>;<nonce>;<fields...>; the cwd is last and may itself contain ';' (quoted as '\;').
-    const kind = body[0];
     if (body[1] !== ';') return null;
     const nonceEnd = body.indexOf(';', 2);
     const nonce = nonceEnd === -1 ? body.slice(2) : body.slice(2, nonceEnd);
-    if (nonce !== this.nonce) return null;
-    const rest = nonceEnd === -1 ? '' : body.slice(nonceEnd + 1);
-    switch (kind) {
-      case 'S':
-        return rest ? { type: 'start', id: rest } : null;
-      case 'I':
-        return rest ? { type: 'incomplete', id: rest } : null;
-      case 'E': {
-        const [id, status, cwd] = splitFields(rest, 3);
-        if (!id) return null;
-        const c = parseCwd(cwd);
-        return { type: 'end', id, exitCode: parseStatus(status), ...(c === undefined ? {} : { cwd: c }) };
-      }
-      case 'P': {
-        const [id, status, cwd] = splitFields(rest, 3);
-        const c = parseCwd(cwd);
-        return {
-          type: 'prompt',
-          id: id ?? '',
-          exitCode: parseStatus(status),
-          ...(c === undefined ? {} : { cwd: c }),
-        };
-      }
-      case 'X': {
-        const [id, status] = splitFields(rest, 2);
-        return { type: 'exit', id: id ?? '', exitCode: parseStatus(status) };
-      }
-      default:
-        return null;
+    const fresh = nonce !== this.nonce;
+    if (fresh && nonce !== this.nextNonce) return null;
+    const event = decodeFields(body[0], nonceEnd === -1 ? '' : body.slice(nonceEnd + 1));
+    if (event && fresh) {
+      this.nonce = nonce;
+      this.nextNonce = null;
+      this.rotated = true;
     }
+    return event;
+  }
+}
+
+/** The event of a mark of `kind` whose fields after the nonce are `rest`; `null` when malformed. */
+function decodeFields(
+  kind: string | undefined,
+  rest: string,
+): Exclude<ShellEvent, { type: 'output' }> | null {
+  switch (kind) {
+    case 'S':
+      return rest ? { type: 'start', id: rest } : null;
+    case 'I':
+      return rest ? { type: 'incomplete', id: rest } : null;
+    case 'E': {
+      const [id, status, cwd] = splitFields(rest, 3);
+      if (!id) return null;
+      const c = parseCwd(cwd);
+      return { type: 'end', id, exitCode: parseStatus(status), ...(c === undefined ? {} : { cwd: c }) };
+    }
+    case 'P': {
+      const [id, status, cwd] = splitFields(rest, 3);
+      const c = parseCwd(cwd);
+      return {
+        type: 'prompt',
+        id: id ?? '',
+        exitCode: parseStatus(status),
+        ...(c === undefined ? {} : { cwd: c }),
+      };
+    }
+    case 'X': {
+      const [id, status] = splitFields(rest, 2);
+      return { type: 'exit', id: id ?? '', exitCode: parseStatus(status) };
+    }
+    default:
+      return null;
   }
 }
 

@@ -7,8 +7,11 @@
  *   ESC ] 6973 ; I ; <nonce> ; <id> BEL                      command <id> is incomplete text; nothing ran
  *   ESC ] 6973 ; P ; <nonce> ; <id> ; <status> ; <cwd> BEL   the shell shows a prompt (last $?, $PWD);
  *                                                            <id> is the last command the shell started, empty
- *                                                            in a fresh shell (after `exec bash`, say)
+ *                                                            in a shell that has run nothing yet
  *   ESC ] 6973 ; X ; <nonce> ; <id> ; <status> BEL          the shell is exiting with <status> (`exit 3`)
+ *   ESC ] 6973 ; R BEL                                        a shell without vth's hooks (one that replaced
+ *                                                            vth's shell: `exec bash`) asks to be re-armed;
+ *                                                            it carries no nonce, so it proves nothing by itself
  *
  * `<cwd>` is shell-quoted (bash `printf %q`) so it can hold any byte but NUL. Terminals ignore OSC
  * sequences they do not know, so marks are invisible if they ever reach a screen.
@@ -18,6 +21,9 @@ export const MARK_PREFIX = `\x1b]${MARK_OSC};`;
 export const MARK_TERMINATOR = '\x07';
 
 export type MarkKind = 'S' | 'E' | 'I' | 'P' | 'X';
+
+/** The body of the re-arm request (`ESC ] 6973 ; R BEL`). */
+export const REARM_REQUEST = 'R';
 
 /** The printf format (for the shell) of a mark; the shell fills its `%s`/`%q` fields. */
 export function markFormat(kind: MarkKind, nonce: string, fields: readonly string[]): string {

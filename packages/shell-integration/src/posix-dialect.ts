@@ -5,9 +5,11 @@ import { posixPieces } from './shell-quote';
 /*
  * The fallback for shells other than bash (dash, busybox ash, ...): POSIX has no PROMPT_COMMAND, `$'...'`,
  * `[[` or `printf %q`. The prompt mark lives in PS1, which POSIX shells parameter-expand at each prompt
- * (`$?`, `$PWD`); the command travels single-quoted and runs with `eval`.
+ * (`$?`, `$PWD`); the command travels single-quoted and runs with `eval`. As in bash, the nonce is typed
+ * once (bootstrap) and kept in the hook functions and PS1, none of them exported.
  * Limits, documented in the README: no completeness check (an incomplete command reports the shell's syntax
- * error instead of waiting for more input), the cwd is reported unquoted, and `exec sh` loses the hooks.
+ * error instead of waiting for more input), the cwd is reported unquoted, `set -x` traces the wrapper, job
+ * notices are the shell's, and `exec sh` loses the hooks.
  */
 
 export const posixDialect: ShellDialect = {
@@ -18,15 +20,24 @@ export const posixDialect: ShellDialect = {
     // The escape bytes are produced by printf so the typed text itself stays printable.
     const ps1 = `"$(printf '\\033]${MARK_OSC};P;${nonce};')"'\${__vth_id-};$?;$PWD'"$(printf '\\007')"`;
     const stty = options.keepOnlcr ? 'stty -echo' : 'stty -echo -onlcr';
-    return `${stty} 2>/dev/null; PS2=''; PS1=${ps1}\n`;
+    return (
+      [
+        `${stty} 2>/dev/null`,
+        "PS2=''",
+        'unset __vth_id __vth_c',
+        '__vth_id=',
+        `__vth_b(){ __vth_id=$1; printf '${markFormat('S', nonce, ['%s'])}' "$1"; }`,
+        `__vth_e(){ printf '${markFormat('E', nonce, ['%s', '%s', '%s'])}' "$__vth_id" "$1" "$PWD"; __vth_id=; }`,
+        '__vth_i(){ __vth_id=$1; }',
+        `PS1=${ps1}`,
+      ].join('; ') + '\n'
+    );
   },
 
-  command(nonce, id, command) {
+  command(id, command) {
     const words = packPieces(posixPieces(Buffer.from(command, 'utf8')), MAX_TYPED_LINE);
     const lines = words.map((w, i) => (i === 0 ? `__vth_c='${w}'` : `__vth_c="$__vth_c"'${w}'`));
-    const run =
-      `__vth_id=${id}; printf '${markFormat('S', nonce, [id])}'; eval "$__vth_c"; __vth_s=$?; unset __vth_c; ` +
-      `printf '${markFormat('E', nonce, [id, '%s', '%s'])}' "$__vth_s" "$PWD"`;
+    const run = `__vth_b ${id} && eval "$__vth_c"; { __vth_e $?; unset __vth_c; } 2>&-`;
     return [...lines, run].join('\n') + '\n';
   },
 
@@ -38,7 +49,7 @@ export const posixDialect: ShellDialect = {
     return null;
   },
 
-  probe(_nonce, id) {
-    return `__vth_id=${id}\n`;
+  probe(id) {
+    return `__vth_i ${id}\n`;
   },
 };

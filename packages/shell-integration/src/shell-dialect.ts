@@ -8,28 +8,29 @@ export interface ShellDialect {
   readonly spawnArgs: readonly string[];
   /**
    * Typed once into a fresh shell: turns off echo (and CR/LF translation unless `keepOnlcr`), empties the
-   * prompts, installs the hooks. The first prompt mark after it means the shell is ready.
+   * prompts, installs the hooks. The first prompt mark after it means the shell is ready. The only text
+   * that carries the nonce: the hooks keep it to themselves, so the lines below never do.
    */
   bootstrap(nonce: string, options?: BootstrapOptions): string;
   /**
    * Input that runs `command` and reports it with start/end marks. The bash dialect first checks that the
    * text is complete and answers with an `I` mark (nothing ran) when it is not; see `rawCommand`.
    */
-  command(nonce: string, id: string, command: string): string;
+  command(id: string, command: string): string;
   /**
    * Input that types an incomplete command (an open heredoc or quote) into the shell as a terminal user
    * would, so text sent later with `sendInput` completes it; the prompt mark ends it. `null` when the
    * dialect cannot (then the command is run through `command` and reports the shell's syntax error).
    */
-  rawCommand(nonce: string, id: string, command: string): string | null;
+  rawCommand(id: string, command: string): string | null;
   /**
    * Input that runs several commands from one line, so the whole batch reaches the shell in one write and
    * a command reading stdin cannot swallow the next one; each command still has its own start and end
    * marks. `null` when the batch does not fit that form (a command that may be incomplete, a long one).
    */
-  commandBatch(nonce: string, items: ReadonlyArray<{ id: string; command: string }>): string | null;
+  commandBatch(items: ReadonlyArray<{ id: string; command: string }>): string | null;
   /** A line that runs nothing but makes the shell show a prompt mark carrying `id` (to resynchronise). */
-  probe(nonce: string, id: string): string;
+  probe(id: string): string;
 }
 
 export interface BootstrapOptions {

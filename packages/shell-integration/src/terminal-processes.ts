@@ -67,6 +67,16 @@ export function signalForegroundGroup(shellPid: number, signal: ForegroundSignal
   }
 }
 
+/**
+ * Does the shell itself hold its terminal (the terminal's foreground process group is the shell's own), so
+ * that it, and no job of the session, reads what is typed next? A shell with job control puts every job in
+ * a process group of its own, so this is true only at its prompt or while it runs a builtin.
+ */
+export function shellOwnsTerminal(shellPid: number): boolean {
+  const stat = readProcStat(shellPid);
+  return stat !== null && stat.tpgid > 0 && stat.tpgid === stat.pgrp && stat.pgrp === shellPid;
+}
+
 /** SIGKILL to every process of the terminal session `sessionLeader` leads: nothing it started outlives it. */
 export function killSessionMembers(sessionLeader: number): void {
   for (const pid of listSessionMembers(sessionLeader)) {
