@@ -1,4 +1,4 @@
-import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape, sessionProfileSchema } from '@vth/core';
 import { z } from 'zod';
 
 const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
@@ -20,6 +20,11 @@ export const nodePtyConfigSchema = z.strictObject({
   env: envSchema.default({}),
   /** Start sessions from this process's environment (minus vth's own hook variables). */
   inheritEnv: z.boolean().default(true),
+  /**
+   * The environment profile of sessions that do not choose one (`createSession({ profile })`): `program`
+   * (pagers off, no prompts: see @vth/shell-integration's `PROGRAM_PROFILE_ENV`) or `terminal` (plain).
+   */
+  profile: sessionProfileSchema.default('program'),
   /** TERM of the sessions. */
   term: z.string().min(1).default('xterm-256color'),
   cols: terminalSizeSchema.default(120),

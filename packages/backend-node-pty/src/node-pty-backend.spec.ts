@@ -51,6 +51,20 @@ describe('node-pty backend specifics', () => {
     expect(await until(() => !pids.some(alive))).toBe(true);
   });
 
+  it('`git log` of 80 commits prints through, without waiting in a pager, in a default session', async () => {
+    const s = expectOk(await backend.createSession({ cwd: '/tmp' }));
+    const setup =
+      'd=$(mktemp -d) && cd "$d" && git init -q && git config user.email t@t && git config user.name t && ' +
+      'for i in $(seq 80); do git commit -q --allow-empty -m "c$i"; done';
+    expect(expectOk(await backend.executeCommand(s.id, setup)).exitCode).toBe(0);
+    const log = expectOk(
+      await backend.executeCommand(s.id, 'git log --oneline', undefined, { timeoutMs: 10_000 }),
+    );
+    expect(log.status).toBe('completed');
+    expect(log.output.trim().split('\n')).toHaveLength(80);
+    expectOk(await backend.executeCommand(s.id, 'cd /tmp && rm -rf "$d"'));
+  });
+
   it('escalates from Ctrl-C to SIGTERM for a job that ignores SIGINT', async () => {
     const s = expectOk(await backend.createSession());
     const run = expectOk(

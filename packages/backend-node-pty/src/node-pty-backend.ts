@@ -41,6 +41,7 @@ import {
   commandEvents,
   ShellCommandRunner,
   shellEnvironment,
+  execLimitProblem,
   signalForegroundGroup,
   shellOwnsTerminal,
 } from '@vth/shell-integration';
@@ -191,12 +192,16 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     const dialect = dialectForShell(shell);
     const env = shellEnvironment({
       inherit: config.inheritEnv,
+      profile: o.profile ?? config.profile,
       layers: [config.env, o.env],
       term: config.term,
     });
+    const args = config.shellArgs ?? [...dialect.spawnArgs];
+    const tooBig = execLimitProblem(env, [shell, ...args]);
+    if (tooBig) return this.error('INVALID_INPUT', `invalid options.env: ${tooBig}`);
     let pty: NodePty.IPty;
     try {
-      pty = this.pty!.spawn(shell, config.shellArgs ?? [...dialect.spawnArgs], {
+      pty = this.pty!.spawn(shell, args, {
         name: config.term,
         cols: o.cols ?? config.cols,
         rows: o.rows ?? config.rows,

@@ -14,7 +14,7 @@ export {
   type BackendCapabilities,
   type BackendCapabilityFlag,
 } from './capabilities';
-export { type CreateSessionOptions, type SessionInfo } from './session';
+export { type CreateSessionOptions, type SessionInfo, type SessionProfile } from './session';
 export { type ExecutionContext, type CommandExecution, type CommandStatus } from './execution';
 export { type BackendHealth, type BackendMetrics, type HealthStatus } from './health';
 export {
@@ -36,6 +36,8 @@ export {
   commandSchema,
   inputDataSchema,
   envSchema,
+  environmentBytes,
+  sessionProfileSchema,
   terminalSizeSchema,
   createSessionOptionsSchema,
   executionContextSchema,

@@ -8,8 +8,14 @@ export const LIMITS = {
   commandBytes: 1024 * 1024,
   inputBytes: 1024 * 1024,
   pathLength: 4096,
-  envEntries: 1024,
-  envBytes: 256 * 1024,
+  envEntries: 4096,
+  /**
+   * What Linux's execve takes for the environment and arguments together (ARG_MAX with the usual 8 MiB
+   * stack) and for one `NAME=value` string (MAX_ARG_STRLEN, 128 KiB with its NUL). Backends check the
+   * environment a shell actually gets (inherited and added) against the running system's limit.
+   */
+  envBytes: 2 * 1024 * 1024,
+  envEntryBytes: 128 * 1024 - 1,
   labelEntries: 64,
   terminalSize: 4096,
   /** setTimeout cannot wait longer than this. */
@@ -56,18 +62,45 @@ const pathSchema = z
   .max(LIMITS.pathLength)
   .refine((s) => !NUL.test(s), 'must not contain NUL bytes');
 
+/** Bytes an environment takes in execve: each `NAME=value` with its NUL. */
+export function environmentBytes(env: Record<string, string>): number {
+  let n = 0;
+  for (const k in env) n += k.length + Buffer.byteLength(env[k]!) + 2;
+  return n;
+}
+
 export const envSchema = z
   .record(
     z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names use letters, digits and "_"'),
     z.string().refine((s) => !NUL.test(s), 'must not contain NUL bytes'),
   )
-  .refine((env) => Object.keys(env).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} variables`)
-  .refine(
-    (env) =>
-      Object.entries(env).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v) + 2, 0) <=
-      LIMITS.envBytes,
-    `at most ${LIMITS.envBytes} bytes of environment`,
-  );
+  .superRefine((env, ctx) => {
+    const names = Object.keys(env);
+    if (names.length > LIMITS.envEntries) {
+      ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.envEntries} variables` });
+      return;
+    }
+    for (const name of names) {
+      const bytes = name.length + 1 + Buffer.byteLength(env[name]!);
+      if (bytes > LIMITS.envEntryBytes)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `"${name}=..." is ${bytes} bytes; one variable can hold at most ${LIMITS.envEntryBytes} (Linux's MAX_ARG_STRLEN)`,
+        });
+    }
+    const total = environmentBytes(env);
+    if (total > LIMITS.envBytes)
+      ctx.addIssue({
+        code: 'custom',
+        message: `is ${total} bytes; an environment can hold at most ${LIMITS.envBytes} bytes (Linux's ARG_MAX)`,
+      });
+  });
+
+/** How a session's environment is tuned: see `CreateSessionOptions.profile`. */
+export const sessionProfileSchema = z.enum(['program', 'terminal'], {
+  error: 'must be "program" or "terminal"',
+});
 
 export const terminalSizeSchema = z
   .number({ error: 'must be a number' })
@@ -80,6 +113,7 @@ export const createSessionOptionsSchema = z.object({
   cwd: pathSchema.optional(),
   env: envSchema.optional(),
   shell: pathSchema.optional(),
+  profile: sessionProfileSchema.optional(),
   cols: terminalSizeSchema.optional(),
   rows: terminalSizeSchema.optional(),
   labels: z

@@ -1,3 +1,6 @@
+/** How a session's environment is tuned (see `CreateSessionOptions.profile`). */
+export type SessionProfile = 'program' | 'terminal';
+
 /** Options for `createSession`. Every field is optional; backends document their defaults. */
 export interface CreateSessionOptions {
   /** Choose the id instead of letting the backend generate one (letters, digits, `_`, `-`, `.`). */
@@ -8,6 +11,12 @@ export interface CreateSessionOptions {
   env?: Record<string, string>;
   /** The shell to run (`bash` by default on most backends). */
   shell?: string;
+  /**
+   * `program` (the default of vth's backends): an environment for programs driving the session — pagers
+   * print straight through (`PAGER=cat`, `GIT_PAGER=cat`, ...), git and apt never stop to ask. `terminal`:
+   * the plain environment, for a person attached through a terminal. Backends document the exact list.
+   */
+  profile?: SessionProfile;
   cols?: number;
   rows?: number;
   /** Free-form tags, echoed back in `SessionInfo` (owner, purpose, experiment, ...). */

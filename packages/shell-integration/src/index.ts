@@ -22,4 +22,6 @@ export {
 } from './terminal-processes';
 export { resolveExecutable } from './resolve-executable';
 export { shellEnvironment, type ShellEnvironmentOptions } from './shell-environment';
+export { profileEnvironment, PROGRAM_PROFILE_ENV } from './session-profile';
+export { execLimitProblem } from './exec-limits';
 export { commandEvents } from './command-events';

@@ -103,6 +103,49 @@ export function describeSessions(ctx: SuiteContext): void {
     });
 
     ctx.test(
+      'createSession takes an environment as large as Linux takes: 300 variables of 1,000 bytes',
+      async () => {
+        const env: Record<string, string> = {};
+        for (let i = 0; i < 300; i++) env[`CONF_BIG_${i}`] = String(i % 10).repeat(1000);
+        const id = await h.newSession({ env });
+        await ctx.expectRun(
+          h.backend(),
+          id,
+          'echo "${#CONF_BIG_0} ${#CONF_BIG_299} ${CONF_BIG_299:0:3}"',
+          '1000 1000 999\n',
+        );
+      },
+    );
+
+    ctx.test(
+      'createSession refuses one variable over 128 KiB (MAX_ARG_STRLEN) with INVALID_INPUT naming it',
+      async () => {
+        const error = expectFailure(
+          await h.backend().createSession({ env: { CONF_HUGE: 'x'.repeat(140_000) } }),
+          'INVALID_INPUT',
+          { what: 'createSession with a 140 KB variable' },
+        );
+        expect(error.message).toContain('CONF_HUGE');
+      },
+    );
+
+    ctx.test(
+      'sessions are for programs by default (pagers print through, no prompts, no history expansion); profile "terminal" is plain',
+      async () => {
+        const backend = h.backend();
+        const show =
+          'printf "%s|%s|%s|%s\\n" "${PAGER-}" "${GIT_PAGER-}" "${MANPAGER-}" "${GIT_TERMINAL_PROMPT-}"';
+        const program = await h.newSession();
+        await ctx.expectRun(backend, program, show, 'cat|cat|cat|0\n');
+        await ctx.expectRun(backend, program, 'echo "a!b" \'!!\'', 'a!b !!\n');
+        const own = await h.newSession({ env: { PAGER: 'more' } });
+        await ctx.expectRun(backend, own, 'echo "$PAGER"', 'more\n');
+        const terminal = await h.newSession({ profile: 'terminal', env: { PAGER: 'less' } });
+        await ctx.expectRun(backend, terminal, show, 'less|||\n');
+      },
+    );
+
+    ctx.test(
       'createSession echoes labels back in SessionInfo, from createSession and listSessions',
       async () => {
         const labels = { owner: 'conformance', purpose: 'labels test', 'team/area': 'a=b' };
