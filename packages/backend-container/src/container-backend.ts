@@ -50,6 +50,8 @@ import { type EngineClient } from './engine-client';
 import { connectEngine } from './engine-connection';
 import { type EngineLocation } from './engine-discovery';
 import { type EngineEndpoint } from './engine-endpoint';
+import { checkEngineLimits } from './engine-limits';
+import { inspectImage } from './image-facts';
 import { ownerTag, removeLeftovers } from './leftovers';
 
 export const CONTAINER_CAPABILITIES: BackendCapabilities = {
@@ -155,14 +157,11 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     );
     if (!connected.ok) return this.record(connected);
     const { engine, endpoint } = connected.value;
-    const image = await engine.json('GET', `/images/${encodeURIComponent(cfg.image)}/json`);
+    const checked = await checkEngineLimits(engine, cfg, this.id);
+    const image = checked.ok ? await inspectImage(engine, cfg.image) : checked;
     if (!image.ok) {
       engine.close();
-      if (image.error.code !== 'SESSION_NOT_FOUND') return this.record(image);
-      return this.error(
-        'UNAVAILABLE',
-        `image "${cfg.image}" is not on the engine (${image.error.message}); pull or build it first`,
-      );
+      return this.record(fail(image.error.withBackendId(this.id)));
     }
     this.config = cfg;
     this.engine = engine;
@@ -223,10 +222,13 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     const engine = this.engine!;
     const shell = o.shell ?? cfg.shell;
     const dialect = dialectForShell(shell);
+    const image = this.engineCall(await inspectImage(engine, cfg.image));
+    if (!image.ok) return image;
     const body = containerCreateBody(
       { ...cfg, shell },
       {
         sessionId: id,
+        image: image.value,
         ...(o.cwd ? { cwd: o.cwd } : {}),
         ...(o.env ? { env: o.env } : {}),
         ...(o.labels ? { labels: o.labels } : {}),
@@ -428,6 +430,7 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
       details: {
         sessions: this.sessions.size,
         image: this.config!.image,
+        unsafe: [...new Set(this.config!.unsafe)].sort(),
         engine: {
           host: this.location!.host,
           source: this.location!.source,

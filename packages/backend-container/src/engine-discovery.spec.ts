@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackendFactory } from '@vth/factory';
 import { expectOk } from '@vth/testkit';
+import { IMAGE } from '../test/docker-cli';
 import { FakeEngine, SocketRelay } from '../test/fake-engine';
 import { ContainerBackend } from './container-backend';
 import { locateEngine } from './engine-discovery';
 import { plugin } from './plugin';
-
-const IMAGE = process.env['VTH_TEST_IMAGE'] ?? 'local/vth-sandbox:1';
 
 jest.setTimeout(60_000);
 

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackendFactory } from '@vth/factory';
 import { expectOk } from '@vth/testkit';
+import { IMAGE } from '../test/docker-cli';
 import { FakeEngine } from '../test/fake-engine';
 import { ContainerBackend } from './container-backend';
 import { EngineClient } from './engine-client';
 import { parseDockerHost } from './engine-endpoint';
 import { plugin } from './plugin';
-
-const IMAGE = process.env['VTH_TEST_IMAGE'] ?? 'local/vth-sandbox:1';
 
 jest.setTimeout(60_000);
 
