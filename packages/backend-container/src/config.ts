@@ -52,6 +52,11 @@ export const containerConfigSchema = z
     shellArgs: z.array(z.string()).optional(),
     /** Working directory, a writable tmpfs (the root filesystem is read-only by default). */
     workdir: mountPath.default('/workspace'),
+    /**
+     * The session's home (`HOME`), a writable tmpfs owned by the session's `uid:gid` (open to all, sticky, when
+     * the image decides the user): tools that write there (git, npm, pip) work with a read-only root.
+     */
+    home: mountPath.default('/home/vth'),
     env: envSchema.default({}),
     /**
      * User to run as, `uid:gid`: non-root by default (nobody). Root (`unsafe: ['root-user']`), and `""`, a
@@ -116,6 +121,13 @@ export const containerConfigSchema = z
     killGraceMs: ms(500),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.home === cfg.workdir || cfg.home === '/tmp') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['home'],
+        message: 'must be a directory of its own (not the work dir or /tmp)',
+      });
+    }
     for (const w of sandboxWeakenings(cfg)) {
       if (cfg.unsafe.includes(w.optIn)) continue;
       ctx.addIssue({

@@ -32,13 +32,18 @@ export function containerCreateBody(
   owner: { instance: string; host: string; owner: string },
   shellArgs: readonly string[],
 ): Record<string, unknown> {
-  const env = { TERM: config.term, LANG: 'C.UTF-8', ...config.env, ...spec.env };
-  const tmpfs = `rw,exec,nosuid,nodev,size=${config.tmpfsBytes},mode=1777`;
+  const env = { TERM: config.term, LANG: 'C.UTF-8', HOME: config.home, ...config.env, ...spec.env };
+  const base = `rw,exec,nosuid,nodev,size=${config.tmpfsBytes}`;
+  const tmpfs = `${base},mode=1777`;
   const mounts: Record<string, string> = {};
   // Docker makes an image VOLUME an anonymous volume on its own disk, unbounded and writable even with a
   // read-only root; a tmpfs at the same path takes its place.
   if (!config.unsafe.includes('image-volumes')) for (const v of spec.image?.volumes ?? []) mounts[v] = tmpfs;
-  Object.assign(mounts, { [config.workdir]: tmpfs, '/tmp': tmpfs });
+  Object.assign(mounts, {
+    [config.workdir]: tmpfs,
+    '/tmp': tmpfs,
+    [config.home]: `${base},${homeOwner(config.user)}`,
+  });
   return {
     Image: spec.image?.id ?? config.image,
     Cmd: [config.shell, ...shellArgs],
@@ -85,4 +90,13 @@ export function containerCreateBody(
       RestartPolicy: { Name: 'no' },
     },
   };
+}
+
+/**
+ * The home belongs to the session's user: `uid:gid` known here gets a private home; a user the image
+ * resolves (a name, a uid alone, the image's own) gets one open to all and sticky, as /tmp is.
+ */
+function homeOwner(user: string): string {
+  const ids = /^([0-9]+):([0-9]+)$/.exec(user);
+  return ids ? `uid=${ids[1]},gid=${ids[2]},mode=0700` : 'mode=1777';
 }
