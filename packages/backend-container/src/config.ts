@@ -36,7 +36,10 @@ export const containerConfigSchema = z
   .strictObject({
     /** Instance id; containers left behind by an earlier process with the same id are removed at start. */
     id: z.string().min(1).max(128).optional(),
-    /** The engine, as DOCKER_HOST: unix:///path (default /var/run/docker.sock or $DOCKER_HOST), tcp://, ssh://. */
+    /**
+     * The engine, as DOCKER_HOST: unix:///path, tcp://, ssh://. Default: found as the docker CLI finds it,
+     * then the usual sockets (see `locateEngine`).
+     */
     host: z.string().min(1).optional(),
     /** TLS for tcp:// (DOCKER_TLS_VERIFY / DOCKER_CERT_PATH when not given). */
     tlsVerify: z.boolean().optional(),
