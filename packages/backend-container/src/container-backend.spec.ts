@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -6,16 +5,13 @@ import { join } from 'node:path';
 import { type ITerminalBackend } from '@vth/core';
 import { BackendFactory } from '@vth/factory';
 import { describeBackendConformance, expectOk } from '@vth/testkit';
+import { docker, IMAGE, until } from '../test/docker-cli';
 import { ContainerBackend } from './container-backend';
 import { LABELS } from './container-spec';
 import { EngineClient } from './engine-client';
 import { parseDockerHost } from './engine-endpoint';
 import { ownerTag } from './leftovers';
 import { plugin } from './plugin';
-
-/** Built by tools/scripts/ensure-docker.sh (static bash + busybox): no registry is reachable here. */
-const IMAGE = process.env['VTH_TEST_IMAGE'] ?? 'local/vth-sandbox:1';
-const docker = (...args: string[]) => execFileSync('/usr/bin/docker', args, { encoding: 'utf8' }).trim();
 
 /** Containers this test process made that still exist: what a shutdown must leave behind is nothing. */
 async function listContainerLeaks(): Promise<string[]> {
@@ -37,15 +33,6 @@ describeBackendConformance({
   listLeaks: listContainerLeaks,
   timeoutScale: 3,
 });
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
-}
 
 jest.setTimeout(60_000);
 

@@ -47,8 +47,12 @@ import {
 import { type z } from 'zod';
 import { containerConfigSchema, type ContainerConfig, type ContainerConfigInput } from './config';
 import { containerCreateBody } from './container-spec';
-import { EngineClient } from './engine-client';
-import { DEFAULT_DOCKER_HOST, parseDockerHost, type EngineEndpoint } from './engine-endpoint';
+import { type EngineClient } from './engine-client';
+import { connectEngine } from './engine-connection';
+import { type EngineLocation } from './engine-discovery';
+import { type EngineEndpoint } from './engine-endpoint';
+import { checkEngineLimits } from './engine-limits';
+import { inspectImage } from './image-facts';
 import { ownerTag, removeLeftovers } from './leftovers';
 
 export const CONTAINER_CAPABILITIES: BackendCapabilities = {
@@ -116,6 +120,7 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
   private state: 'new' | 'ready' | 'shut-down' = 'new';
   private engine: EngineClient | null = null;
   private endpoint: EngineEndpoint | null = null;
+  private location: EngineLocation | null = null;
   /** Set when the engine stopped answering; cleared by the next call it answers. */
   private engineDown: string | null = null;
   /** Containers of sessions lost while the engine did not answer: removed once it answers again. */
@@ -146,38 +151,23 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     );
     if (!parsed.ok) return this.record(parsed);
     const cfg = parsed.value;
-    const host = cfg.host ?? process.env['DOCKER_HOST'] ?? DEFAULT_DOCKER_HOST;
-    let endpoint: EngineEndpoint | null;
-    try {
-      endpoint = parseDockerHost(host, {
-        ...((cfg.tlsVerify ?? process.env['DOCKER_TLS_VERIFY']) ? { verify: true } : {}),
-        ...((cfg.certPath ?? process.env['DOCKER_CERT_PATH'])
-          ? { certPath: (cfg.certPath ?? process.env['DOCKER_CERT_PATH'])! }
-          : {}),
-      });
-    } catch (e) {
-      return this.error('INVALID_CONFIG', `cannot read the TLS files for ${host}: ${(e as Error).message}`);
-    }
-    if (!endpoint)
-      return this.error('INVALID_CONFIG', `invalid config.host: "${host}" is not a DOCKER_HOST value`);
     if (cfg.id) this.backendId = cfg.id;
-    const engine = new EngineClient({ endpoint, timeoutMs: cfg.requestTimeoutMs, backendId: this.id });
-    const ping = await engine.json('GET', '/_ping');
-    if (!ping.ok) {
-      engine.close();
-      return this.record(ping);
-    }
-    const image = await engine.json('GET', `/images/${encodeURIComponent(cfg.image)}/json`);
+    const connected = await connectEngine(
+      { host: cfg.host, tlsVerify: cfg.tlsVerify, certPath: cfg.certPath },
+      { timeoutMs: cfg.requestTimeoutMs, backendId: this.id },
+    );
+    if (!connected.ok) return this.record(connected);
+    const { engine, endpoint } = connected.value;
+    const checked = await checkEngineLimits(engine, cfg, this.id);
+    const image = checked.ok ? await inspectImage(engine, cfg.image) : checked;
     if (!image.ok) {
       engine.close();
-      return this.error(
-        'UNAVAILABLE',
-        `image "${cfg.image}" is not on the engine (${image.error.message}); pull or build it first`,
-      );
+      return this.record(fail(image.error.withBackendId(this.id)));
     }
     this.config = cfg;
     this.engine = engine;
     this.endpoint = endpoint;
+    this.location = connected.value.location;
     this.schemas = callSchemas(cfg.maxCommandBytes);
     // A crashed earlier process of this instance (or any dead vth process on this host) left containers
     // behind: they go now.
@@ -233,10 +223,13 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     const engine = this.engine!;
     const shell = o.shell ?? cfg.shell;
     const dialect = dialectForShell(shell);
+    const image = this.engineCall(await inspectImage(engine, cfg.image));
+    if (!image.ok) return image;
     const body = containerCreateBody(
       { ...cfg, shell },
       {
         sessionId: id,
+        image: image.value,
         ...(o.cwd ? { cwd: o.cwd } : {}),
         ...(o.env ? { env: o.env } : {}),
         ...(o.labels ? { labels: o.labels } : {}),
@@ -433,9 +426,9 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
         checkedAt,
       };
     }
-    // A real round trip to the engine.
+    // A real round trip to the engine, which also follows an engine upgraded meanwhile to its API version.
     const t0 = performance.now();
-    const ping = this.engineCall(await this.engine.json('GET', '/_ping'));
+    const ping = this.engineCall(await this.engine.negotiate());
     const latencyMs = performance.now() - t0;
     if (!ping.ok) return { status: 'unhealthy', message: ping.error.message, checkedAt, latencyMs };
     const max = this.config!.maxSessions;
@@ -445,7 +438,16 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
       ...(full ? { message: `at its maximum of ${max} sessions` } : {}),
       checkedAt,
       latencyMs,
-      details: { sessions: this.sessions.size, image: this.config!.image },
+      details: {
+        sessions: this.sessions.size,
+        image: this.config!.image,
+        unsafe: [...new Set(this.config!.unsafe)].sort(),
+        engine: {
+          host: this.location!.host,
+          source: this.location!.source,
+          apiVersion: ping.value,
+        },
+      },
     };
   }
 

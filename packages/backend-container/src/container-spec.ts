@@ -14,13 +14,17 @@ export interface SessionSpec {
   cwd?: string;
   env?: Record<string, string>;
   labels?: Record<string, string>;
+  /** The image as inspected for this session: its id (what runs is what was inspected) and VOLUME paths. */
+  image?: { id: string; volumes: readonly string[] };
 }
 
 /**
  * The `POST /containers/create` body of a session: a tty and an open stdin for the interactive shell,
  * `--init` (tini as PID 1 reaps zombies and forwards signals), and the sandbox: no network, no capabilities,
  * no new privileges, a read-only root with tmpfs work and temp dirs, memory (no extra swap), CPU and process
- * limits, a non-root user.
+ * limits, a non-root user; private IPC and cgroup namespaces, no core dumps, no engine-side log of the
+ * session's output (the engine's disk), the image's VOLUMEs as bounded tmpfs mounts and its healthcheck off.
+ * Whatever the config does not set is set here anyway, so an engine's own defaults cannot loosen it.
  */
 export function containerCreateBody(
   config: ContainerConfig,
@@ -28,10 +32,20 @@ export function containerCreateBody(
   owner: { instance: string; host: string; owner: string },
   shellArgs: readonly string[],
 ): Record<string, unknown> {
-  const env = { TERM: config.term, LANG: 'C.UTF-8', ...config.env, ...spec.env };
-  const tmpfs = `rw,exec,nosuid,nodev,size=${config.tmpfsBytes},mode=1777`;
+  const env = { TERM: config.term, LANG: 'C.UTF-8', HOME: config.home, ...config.env, ...spec.env };
+  const base = `rw,exec,nosuid,nodev,size=${config.tmpfsBytes}`;
+  const tmpfs = `${base},mode=1777`;
+  const mounts: Record<string, string> = {};
+  // Docker makes an image VOLUME an anonymous volume on its own disk, unbounded and writable even with a
+  // read-only root; a tmpfs at the same path takes its place.
+  if (!config.unsafe.includes('image-volumes')) for (const v of spec.image?.volumes ?? []) mounts[v] = tmpfs;
+  Object.assign(mounts, {
+    [config.workdir]: tmpfs,
+    '/tmp': tmpfs,
+    [config.home]: `${base},${homeOwner(config.user)}`,
+  });
   return {
-    Image: config.image,
+    Image: spec.image?.id ?? config.image,
     Cmd: [config.shell, ...shellArgs],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     WorkingDir: spec.cwd ?? config.workdir,
@@ -42,6 +56,8 @@ export function containerCreateBody(
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
+    // An image's healthcheck would run its own commands in the session's container, on its own schedule.
+    Healthcheck: { Test: ['NONE'] },
     Labels: {
       ...config.labels,
       ...spec.labels,
@@ -53,16 +69,34 @@ export function containerCreateBody(
     },
     HostConfig: {
       Init: true,
+      Privileged: false,
       NetworkMode: config.network,
+      IpcMode: 'private',
+      CgroupnsMode: 'private',
       CapDrop: ['ALL'],
       CapAdd: config.capAdd,
       SecurityOpt: config.noNewPrivileges ? ['no-new-privileges'] : [],
       ReadonlyRootfs: config.readOnlyRootfs,
-      Tmpfs: { [config.workdir]: tmpfs, '/tmp': tmpfs },
+      Tmpfs: mounts,
+      ShmSize: config.shmBytes,
       Memory: config.memoryBytes,
       MemorySwap: config.memoryBytes,
       NanoCpus: Math.round(config.cpus * 1e9),
       PidsLimit: config.pidsLimit,
+      // No core files: a crash must not copy the session's memory into a file.
+      Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
+      // The output is read over attach; a log driver would copy all of it to the engine's disk, unbounded.
+      LogConfig: { Type: 'none', Config: {} },
+      RestartPolicy: { Name: 'no' },
     },
   };
+}
+
+/**
+ * The home belongs to the session's user: `uid:gid` known here gets a private home; a user the image
+ * resolves (a name, a uid alone, the image's own) gets one open to all and sticky, as /tmp is.
+ */
+function homeOwner(user: string): string {
+  const ids = /^([0-9]+):([0-9]+)$/.exec(user);
+  return ids ? `uid=${ids[1]},gid=${ids[2]},mode=0700` : 'mode=1777';
 }

@@ -15,10 +15,24 @@ export interface EngineClientOptions {
 export interface EngineResponse {
   status: number;
   body: unknown;
+  headers: http.IncomingHttpHeaders;
 }
 
-/** Engine API version we speak: 1.41 is Docker Engine 20.10 (Debian 12) and what Podman 4 answers. */
-const API = '/v1.41';
+/**
+ * The Engine API versions vth speaks. 1.41 is Docker Engine 20.10 (Debian 12) and what Podman answers;
+ * 1.52 is Docker Engine 29, which refuses anything below 1.44. The calls vth makes (ping, version, info,
+ * image inspect, container list/create/attach/start/resize/inspect/remove) are the same across that range.
+ */
+export const ENGINE_API = { min: '1.41', max: '1.52' } as const;
+
+/** `a` compared with `b`, as `major.minor` API versions: negative, 0 or positive. */
+export function compareApiVersions(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+const UPGRADE_ENGINE = 'upgrade the Docker Engine (20.10 or later) or Podman (4 or later)';
 
 /**
  * A small client for the Docker Engine API (also Podman's compatible API): JSON requests and the hijacked
@@ -34,6 +48,8 @@ const API = '/v1.41';
 export class EngineClient {
   private readonly opts: EngineClientOptions;
   private readonly agent: http.Agent | undefined;
+  private version: string | null = null;
+  private negotiating: Promise<BackendResult<string>> | null = null;
 
   constructor(options: EngineClientOptions) {
     this.opts = options;
@@ -44,9 +60,27 @@ export class EngineClient {
         : undefined;
   }
 
+  /** The API version every call uses: `null` until negotiated (the first call negotiates). */
+  get apiVersion(): string | null {
+    return this.version;
+  }
+
+  /**
+   * Pings the engine (`GET /_ping`, unversioned: every engine answers it) and settles the API version of
+   * every later call: the lower of the engine's (its `API-Version` header) and ours. An engine below
+   * {@link ENGINE_API}.min is `UNAVAILABLE`, with a hint in `details.hint`. Called again (a health probe),
+   * it follows an engine that was upgraded or downgraded meanwhile.
+   */
+  negotiate(): Promise<BackendResult<string>> {
+    this.negotiating ??= this.ping().finally(() => (this.negotiating = null));
+    return this.negotiating;
+  }
+
   /** A JSON call. Non-2xx answers are errors carrying the engine's message. */
   async json<T = unknown>(method: string, path: string, body?: unknown): Promise<BackendResult<T>> {
-    const res = await this.call(method, path, body);
+    const version = await this.ensureVersion();
+    if (!version.ok) return version;
+    const res = await this.call(method, `/v${version.value}${path}`, body);
     if (!res.ok) return res;
     const { status, body: payload } = res.value;
     if (status >= 200 && status < 300) return ok(payload as T);
@@ -57,10 +91,12 @@ export class EngineClient {
    * Opens a hijacked stream (`attach`, `exec start`): the raw bidirectional stream of the container's
    * terminal once the engine has switched protocols.
    */
-  hijack(path: string, body?: unknown): Promise<BackendResult<Duplex>> {
+  async hijack(path: string, body?: unknown): Promise<BackendResult<Duplex>> {
+    const version = await this.ensureVersion();
+    if (!version.ok) return version;
     return new Promise((resolve) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const req = this.request('POST', path, {
+      const req = this.request('POST', `/v${version.value}${path}`, {
         Connection: 'Upgrade',
         Upgrade: 'tcp',
         ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
@@ -93,6 +129,33 @@ export class EngineClient {
     this.agent?.destroy();
   }
 
+  private ensureVersion(): Promise<BackendResult<string>> {
+    return this.version ? Promise.resolve(ok(this.version)) : this.negotiate();
+  }
+
+  private async ping(): Promise<BackendResult<string>> {
+    const res = await this.call('GET', '/_ping');
+    if (!res.ok) return res;
+    const { status, body, headers } = res.value;
+    if (status < 200 || status >= 300) return this.engineError(status, body, 'GET /_ping');
+    const header = headers['api-version'];
+    const engine = typeof header === 'string' && /^\d+\.\d+$/.test(header) ? header : null;
+    const where = describe(this.opts.endpoint);
+    if (engine === null || compareApiVersions(engine, ENGINE_API.min) < 0) {
+      return fail(
+        'UNAVAILABLE',
+        `the engine at ${where} speaks Engine API ${engine ?? '(it did not say which)'}; vth needs ${ENGINE_API.min} or later`,
+        {
+          backendId: this.opts.backendId,
+          dispatched: false,
+          details: { hint: UPGRADE_ENGINE, engineApi: engine },
+        },
+      );
+    }
+    this.version = compareApiVersions(engine, ENGINE_API.max) < 0 ? engine : ENGINE_API.max;
+    return ok(this.version);
+  }
+
   private call(method: string, path: string, body?: unknown): Promise<BackendResult<EngineResponse>> {
     return new Promise((resolve) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -109,7 +172,7 @@ export class EngineClient {
         collect(res).then(
           (text) => {
             clearTimeout(timer);
-            resolve(ok({ status: res.statusCode ?? 0, body: parseJson(text) }));
+            resolve(ok({ status: res.statusCode ?? 0, body: parseJson(text), headers: res.headers }));
           },
           (e: Error) => {
             clearTimeout(timer);
@@ -127,7 +190,7 @@ export class EngineClient {
 
   private request(method: string, path: string, headers: Record<string, string>): http.ClientRequest {
     const { endpoint } = this.opts;
-    const common = { method, path: API + path, headers: { Host: 'docker', ...headers } };
+    const common = { method, path, headers: { Host: 'docker', ...headers } };
     switch (endpoint.kind) {
       case 'unix':
         return http.request({ ...common, socketPath: endpoint.socketPath });
@@ -168,6 +231,17 @@ export class EngineClient {
       typeof (payload as { message?: unknown }).message === 'string'
         ? (payload as { message: string }).message
         : `HTTP ${status}`;
+    // An engine whose oldest API is newer than ours (a future Docker) refuses every versioned call.
+    if (status === 400 && /client version \S+ is too (old|new)/.test(message)) {
+      return fail('UNAVAILABLE', `the Docker Engine refused ${what}: ${message}`, {
+        backendId: this.opts.backendId,
+        dispatched: false,
+        details: {
+          status,
+          hint: `vth speaks Engine API ${ENGINE_API.min} to ${ENGINE_API.max}; use a newer @vth/backend-container`,
+        },
+      });
+    }
     const code: BackendError['code'] =
       status === 404
         ? 'SESSION_NOT_FOUND'
