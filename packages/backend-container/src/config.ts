@@ -1,4 +1,4 @@
-import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape, sessionProfileSchema } from '@vth/core';
 import { z } from 'zod';
 import {
   NETWORK_MODE,
@@ -61,6 +61,11 @@ export const containerConfigSchema = z
      */
     home: mountPath.default('/home/vth'),
     env: envSchema.default({}),
+    /**
+     * The environment profile of sessions that do not choose one (`createSession({ profile })`): `program`
+     * (pagers off, no prompts: see @vth/shell-integration's `PROGRAM_PROFILE_ENV`) or `terminal` (plain).
+     */
+    profile: sessionProfileSchema.default('program'),
     /**
      * User to run as, `uid:gid`: non-root by default (nobody). Root (`unsafe: ['root-user']`), and `""`, a
      * name or a uid alone, whose uid or group the image decides (`unsafe: ['image-user']`), need an opt-in.

@@ -43,10 +43,11 @@ import {
   ShellCommandRunner,
   signalForegroundGroup,
   shellOwnsTerminal,
+  execLimitProblem,
 } from '@vth/shell-integration';
 import { type z } from 'zod';
 import { containerConfigSchema, type ContainerConfig, type ContainerConfigInput } from './config';
-import { containerCreateBody } from './container-spec';
+import { containerCreateBody, sessionEnvironment } from './container-spec';
 import { type EngineClient } from './engine-client';
 import { connectEngine } from './engine-connection';
 import { type EngineLocation } from './engine-discovery';
@@ -225,17 +226,22 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     const dialect = dialectForShell(shell);
     const image = this.engineCall(await inspectImage(engine, cfg.image));
     if (!image.ok) return image;
+    const spec = {
+      sessionId: id,
+      image: image.value,
+      ...(o.cwd ? { cwd: o.cwd } : {}),
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.profile ? { profile: o.profile } : {}),
+      ...(o.labels ? { labels: o.labels } : {}),
+    };
+    const args = cfg.shellArgs ?? dialect.spawnArgs;
+    const tooBig = execLimitProblem(sessionEnvironment(cfg, spec), [shell, ...args]);
+    if (tooBig) return fail('INVALID_INPUT', `invalid options.env: ${tooBig}`, { backendId: this.id });
     const body = containerCreateBody(
       { ...cfg, shell },
-      {
-        sessionId: id,
-        image: image.value,
-        ...(o.cwd ? { cwd: o.cwd } : {}),
-        ...(o.env ? { env: o.env } : {}),
-        ...(o.labels ? { labels: o.labels } : {}),
-      },
+      spec,
       { instance: this.id, host: hostname(), owner: ownerTag() },
-      cfg.shellArgs ?? dialect.spawnArgs,
+      args,
     );
     const name = `vth-${this.id}-${id}`.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 200);
     const created = this.engineCall(

@@ -1,3 +1,5 @@
+import { type SessionProfile } from '@vth/core';
+import { profileEnvironment } from '@vth/shell-integration';
 import { type ContainerConfig } from './config';
 
 /** Labels that mark what vth created, so nothing it leaves behind is ever lost track of. */
@@ -13,6 +15,8 @@ export interface SessionSpec {
   sessionId: string;
   cwd?: string;
   env?: Record<string, string>;
+  /** The environment profile; the config's when absent. */
+  profile?: SessionProfile;
   labels?: Record<string, string>;
   /** The image as inspected for this session: its id (what runs is what was inspected) and VOLUME paths. */
   image?: { id: string; volumes: readonly string[] };
@@ -26,13 +30,25 @@ export interface SessionSpec {
  * session's output (the engine's disk), the image's VOLUMEs as bounded tmpfs mounts and its healthcheck off.
  * Whatever the config does not set is set here anyway, so an engine's own defaults cannot loosen it.
  */
+/** The shell's environment: the container's basics, the profile's variables, then the config's and the session's own. */
+export function sessionEnvironment(config: ContainerConfig, spec: SessionSpec): Record<string, string> {
+  return {
+    TERM: config.term,
+    LANG: 'C.UTF-8',
+    HOME: config.home,
+    ...profileEnvironment(spec.profile ?? config.profile),
+    ...config.env,
+    ...spec.env,
+  };
+}
+
 export function containerCreateBody(
   config: ContainerConfig,
   spec: SessionSpec,
   owner: { instance: string; host: string; owner: string },
   shellArgs: readonly string[],
 ): Record<string, unknown> {
-  const env = { TERM: config.term, LANG: 'C.UTF-8', HOME: config.home, ...config.env, ...spec.env };
+  const env = sessionEnvironment(config, spec);
   const base = `rw,exec,nosuid,nodev,size=${config.tmpfsBytes}`;
   const tmpfs = `${base},mode=1777`;
   const mounts: Record<string, string> = {};
