@@ -26,7 +26,7 @@ import { isPlainlyComplete } from './plain-command';
 
 /** The names of vth's hook functions and variables in the shell. */
 const FUNCTIONS = ['__vth_r', '__vth_b', '__vth_k', '__vth_e', '__vth_p', '__vth_x', '__vth_i'];
-const VARIABLES = ['__vth_id', '__vth_X', '__vth_t', '__vth_h', '__vth_pid', '__vth_z'];
+const VARIABLES = ['__vth_id', '__vth_X', '__vth_t', '__vth_h', '__vth_pid', '__vth_z', '__vth_R'];
 
 /**
  * PROMPT_COMMAND, exported so that a shell which replaced ours (`exec bash`) runs it too: in our shell
@@ -34,7 +34,13 @@ const VARIABLES = ['__vth_id', '__vth_X', '__vth_t', '__vth_h', '__vth_pid', '__
  * (Ctrl-C, raw input), with stderr closed so that under `set -x` its trace stays out of the output; in a
  * shell without our hooks it prints the re-arm request `ESC ] 6973 ; R BEL`. Neither part holds a secret.
  */
-const PROMPT = `{ \${__vth_id:+__vth_p}; } 2>&-;\${__vth_h-printf \\\\033]${MARK_OSC}\\;R\\\\007}`;
+const PROMPT = `{ \${__vth_id:+__vth_p}; } 2>&\${__vth_R[k\${-//[!x]/}]:-2};\${__vth_h-printf \\\\033]${MARK_OSC}\\;R\\\\007}`;
+
+/**
+ * stderr for a hook call that must not be traced: closed (`-`) while `set -x` is on, which hides the
+ * trace line bash writes for the call itself; `2` otherwise, which bash skips without a system call.
+ */
+const QUIET = `2>&\${__vth_R[k\${-//[!x]/}]:-2}`;
 
 /** Turns `set -x` off for the hooks, remembering in `__vth_X` the text that turns it back on for the user. */
 const TRACE_OFF = `__vth_X=;[[ $- != *x* ]]||{ \\builtin set +x;__vth_X=$'\\\\builtin set -x\\n';};`;
@@ -72,7 +78,7 @@ function hooks(nonce: string, exitLingerMs: number): string {
 
 /** The form of a command whose text is known complete and fits one line (see hooks). */
 const plain = (id: string, word: string) =>
-  `__vth_b ${id}&&\\builtin eval "\${__vth_X-}"$'${word}';{ __vth_e $?; } 2>&-`;
+  `__vth_b ${id}&&\\builtin eval "\${__vth_X-}"$'${word}';{ __vth_e $?; } ${QUIET}`;
 
 export const bashDialect: ShellDialect = {
   name: 'bash',
@@ -89,6 +95,7 @@ export const bashDialect: ShellDialect = {
         '__vth_pid=$BASHPID',
         '__vth_id=',
         '__vth_h=',
+        'declare -A __vth_R=([k]=2 [kx]=-)',
         hooks(nonce, options.exitLingerMs ?? 0),
         '__vth_r',
         'trap __vth_x EXIT',
@@ -105,7 +112,7 @@ export const bashDialect: ShellDialect = {
     const assign = words.map((w, i) => `__vth_t${i === 0 ? '' : '+'}=$'${w}'`);
     const run =
       `__vth_k ${id}&&{ \\builtin eval "\${__vth_X-}$__vth_t";` +
-      `{ __vth_e $?;\\builtin unset __vth_t; } 2>&-;}`;
+      `{ __vth_e $?;\\builtin unset __vth_t; } ${QUIET};}`;
     return words.length === 1 ? `${assign[0]};${run}\n` : [...assign, run, ''].join('\n');
   },
 
