@@ -1,6 +1,7 @@
 /** What the tmux specs share: the tmux CLI on a socket, waiting on a condition, and leak bookkeeping. */
 import { execFileSync } from 'node:child_process';
 import { pollUntil } from '@vth/testkit';
+import { processRef } from '../src/process-exit';
 import { type TmuxBackend } from '../src/tmux-backend';
 import { listTmuxProcesses } from '../src/tmux-processes';
 
@@ -41,3 +42,6 @@ export function track(backend: TmuxBackend): TmuxBackend {
 export async function listTmuxLeaks(): Promise<string[]> {
   return listTmuxProcesses(sockets);
 }
+
+/** Is this pid a live (not zombie) process? */
+export const running = (pid: number): boolean => processRef(pid) !== null;
