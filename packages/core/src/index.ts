@@ -45,7 +45,10 @@ export {
   callSchemas,
   type CallSchemas,
 } from './schemas';
-export { parseInput, parseExecutionContext, formatIssues, type SchemaIssue } from './validation';
+export { parseInput, formatIssues, type SchemaIssue } from './validation';
+export { parseExecutionContext } from './parse-execution-context';
+export { linkAbortSignal, type SignalProblem } from './linked-abort-signal';
+export { thrownMessage } from './thrown-message';
 export {
   lookupSession,
   targetSinglePane,
