@@ -28,7 +28,7 @@ export {
   type HealthChangedEvent,
 } from './events';
 export { type ITerminalBackend, type BackendConfig, type CaptureOptions } from './backend';
-export { type BackendPlugin, type PlatformCheck } from './plugin';
+export { PLUGIN_CONTRACT_VERSION, type BackendPlugin, type PlatformCheck } from './plugin';
 export {
   LIMITS,
   sessionIdSchema,
