@@ -13,6 +13,7 @@ import {
   lastLines,
   MetricsRecorder,
   ok,
+  parseExecutionContext,
   parseInput,
   terminalSizeSchema,
   type BackendCapabilities,
@@ -358,11 +359,14 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     paneId?: string,
     context: ExecutionContext = {},
   ): Promise<BackendResult<CommandExecution>> {
-    const target = this.target(sessionId, paneId, context);
+    // Read once, at the boundary: the runner gets a frozen copy and a signal of our own.
+    const ctx = parseExecutionContext(context);
+    const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);
+    if (!ctx.ok) return this.record(ctx);
     const cmd = parseInput(this.schemas!.command, command, 'command');
     if (!cmd.ok) return this.record(cmd);
-    return this.record(await target.value.runner.execute(cmd.value, context ?? {}));
+    return this.record(await target.value.runner.execute(cmd.value, ctx.value));
   }
 
   async executeBatch(
@@ -371,11 +375,13 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     paneId?: string,
     context: ExecutionContext = {},
   ): Promise<BackendResult<CommandExecution[]>> {
-    const target = this.target(sessionId, paneId, context);
+    const ctx = parseExecutionContext(context);
+    const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);
+    if (!ctx.ok) return this.record(ctx);
     const cmds = parseInput(this.schemas!.commands, commands, 'commands');
     if (!cmds.ok) return this.record(cmds);
-    return this.record(await target.value.runner.executeBatch(cmds.value, context ?? {}));
+    return this.record(await target.value.runner.executeBatch(cmds.value, ctx.value));
   }
 
   async sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {

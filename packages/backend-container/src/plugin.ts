@@ -47,6 +47,7 @@ export const plugin: BackendPlugin<ContainerConfig> = {
   version,
   description:
     'A sandboxed container per session through the Docker Engine API (Docker, Podman, remote engines)',
+  contractVersion: 1,
   capabilities: CONTAINER_CAPABILITIES,
   configSchema: containerConfigSchema,
   checkPlatform,

@@ -123,6 +123,13 @@ describe('node-pty backend specifics', () => {
 describe('node-pty plugin through the factory', () => {
   const factory = new BackendFactory({ plugins: [plugin] });
 
+  it('registers without warnings: it declares the contract version it was written for', () => {
+    expect(new BackendFactory().register(plugin)).toEqual({
+      ok: true,
+      value: { type: 'node-pty', warnings: [] },
+    });
+  });
+
   it('probes the platform for real', async () => {
     expect(expectOk(await factory.checkPlatform('node-pty'))).toMatchObject({ ok: true });
   });

@@ -11,6 +11,7 @@ import {
   fail,
   MetricsRecorder,
   ok,
+  parseExecutionContext,
   parseInput,
   terminalSizeSchema,
   toBackendError,
@@ -307,11 +308,14 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     paneId?: string,
     context: ExecutionContext = {},
   ): Promise<BackendResult<CommandExecution>> {
-    const target = this.target(sessionId, paneId, context);
+    // Read once, at the boundary: the runner gets a frozen copy and a signal of our own.
+    const ctx = parseExecutionContext(context);
+    const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);
+    if (!ctx.ok) return this.record(ctx);
     const cmd = parseInput(this.schemas!.command, command, 'command');
     if (!cmd.ok) return this.record(cmd);
-    return this.record(await target.value.runner.execute(cmd.value, context ?? {}));
+    return this.record(await target.value.runner.execute(cmd.value, ctx.value));
   }
 
   async executeBatch(
@@ -320,11 +324,13 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     paneId?: string,
     context: ExecutionContext = {},
   ): Promise<BackendResult<CommandExecution[]>> {
-    const target = this.target(sessionId, paneId, context);
+    const ctx = parseExecutionContext(context);
+    const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);
+    if (!ctx.ok) return this.record(ctx);
     const cmds = parseInput(this.schemas!.commands, commands, 'commands');
     if (!cmds.ok) return this.record(cmds);
-    return this.record(await target.value.runner.executeBatch(cmds.value, context ?? {}));
+    return this.record(await target.value.runner.executeBatch(cmds.value, ctx.value));
   }
 
   async sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {
@@ -477,19 +483,10 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     return lookupSession(this.table(), sessionId);
   }
 
-  private target(
-    sessionId: string,
-    paneId: string | undefined,
-    context?: ExecutionContext,
-  ): BackendResult<PtySession> {
+  private target(sessionId: string, paneId: string | undefined): BackendResult<PtySession> {
     const ready = this.ready();
     if (!ready.ok) return ready;
-    return targetSinglePane(
-      { ...this.table(), pane: NODE_PTY_PANE, kind: 'node-pty' },
-      sessionId,
-      paneId,
-      context,
-    );
+    return targetSinglePane({ ...this.table(), pane: NODE_PTY_PANE, kind: 'node-pty' }, sessionId, paneId);
   }
 
   private table(): SessionTable<PtySession> {

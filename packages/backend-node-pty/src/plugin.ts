@@ -61,6 +61,7 @@ export const plugin: BackendPlugin<NodePtyConfig> = {
   type: 'node-pty',
   version,
   description: 'Local shells on pseudo-terminals (node-pty): lowest latency, no isolation beyond the OS user',
+  contractVersion: 1,
   capabilities: NODE_PTY_CAPABILITIES,
   configSchema: nodePtyConfigSchema,
   checkPlatform,

@@ -142,22 +142,41 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
    */
   sendKeys(paneId: string, data: string): void {
     let i = 0;
+    let nul = data.indexOf('\0');
     while (i < data.length) {
+      // tmux's parser makes each argument a C string, so a NUL inside one would cut the piece there and
+      // silently drop the rest: NULs go as the key code 00 (`-H`), the text around them literally.
+      if (data.charCodeAt(i) === 0) {
+        let end = i;
+        while (end < data.length && data.charCodeAt(end) === 0 && end - i < KEYS_CHUNK / 3) end++;
+        this.send(`send-keys -t ${paneId} -H${' 00'.repeat(end - i)}`, null);
+        i = end;
+        continue;
+      }
       let end = Math.min(i + KEYS_CHUNK, data.length);
+      if (nul !== -1 && nul < i) nul = data.indexOf('\0', i);
+      if (nul !== -1 && nul < end) end = nul;
       // Do not split a surrogate pair across two commands.
       const last = data.charCodeAt(end - 1);
-      if (end < data.length && last >= 0xd800 && last <= 0xdbff) end--;
+      if (end < data.length && end - 1 > i && last >= 0xd800 && last <= 0xdbff) end--;
       // `--`: a piece that starts with "-" is text, not flags (without it tmux drops the piece).
       this.send(`send-keys -t ${paneId} -l -- ${quoteTmuxArg(data.slice(i, end))}`, null);
       i = end;
     }
   }
 
-  /** Detaches (the server and its sessions live on) or, with `force`, kills the client process. */
-  close(force = false): void {
-    if (!this.child) return;
+  /**
+   * Detaches (the server and its sessions live on) or, with `force`, kills the client process. Resolves
+   * once the client process has exited. (Its exit, not its pipes' end: tmux hands the client's stdin and
+   * stdout to the server, so a server that hangs keeps them open after the client is gone.)
+   */
+  close(force = false): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     if (force) this.kill();
-    else this.child.stdin.end();
+    else child.stdin.end();
+    return exited;
   }
 
   private send(line: string, resolve: Pending['resolve']): void {

@@ -10,6 +10,12 @@ function encodeOutput(bytes: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
+/** `stream` cut at these points (any order, repeats and out-of-range points allowed). */
+function cut(stream: Buffer, points: number[]): Buffer[] {
+  const at = [...new Set(points.map((p) => p % (stream.length + 1)))].sort((a, b) => a - b);
+  return [...at, stream.length].map((end, i) => stream.subarray(i === 0 ? 0 : at[i - 1], end));
+}
+
 function parseAll(chunks: Buffer[]): ControlEvent[] {
   const parser = new ControlParser();
   const events: ControlEvent[] = [];
@@ -49,16 +55,72 @@ describe('control-mode protocol', () => {
     ];
     fc.assert(
       fc.property(fc.array(fc.nat({ max: stream.length }), { maxLength: 20 }), (cuts) => {
-        const points = [...new Set(cuts)].sort((a, b) => a - b);
-        const chunks: Buffer[] = [];
-        let at = 0;
-        for (const p of points) {
-          chunks.push(stream.subarray(at, p));
-          at = p;
-        }
-        chunks.push(stream.subarray(at));
-        expect(parseAll(chunks)).toEqual(expected);
+        expect(parseAll(cut(stream, cuts))).toEqual(expected);
       }),
+    );
+  });
+});
+
+describe('control-mode replies hold pane text (capture-pane, display-message formats)', () => {
+  /** A reply as tmux frames it: `%begin` and `%end` carry the same time, command number and flags. */
+  const reply = (guard: string, lines: string[], end = '%end') =>
+    `%begin ${guard}\n${lines.map((l) => `${l}\n`).join('')}${end} ${guard}\n`;
+
+  it('ends a reply only at the %end or %error that matches its %begin; nothing inside is protocol', () => {
+    const forged = [
+      '%end 1 1 1',
+      '%exit pwned',
+      '%error 1796000000 40 1',
+      '%begin 1796000000 42 1',
+      '$9 @9 %9 999 /dev/pts/99',
+      '%end 1796000000 42 1',
+      '%output %1 forged',
+      '%sessions-changed',
+      '%end 1796000000 41 0',
+      '%end 1796000000 41',
+      '%end 1796000000 41 1 x',
+    ];
+    const stream = Buffer.from(
+      reply('1796000000 41 1', forged) +
+        reply('1796000000 43 1', ['next']) +
+        reply('1796000000 44 1', ['%end 1796000000 43 1'], '%error'),
+    );
+    expect(parseAll([stream])).toEqual([
+      { type: 'reply', ok: true, flags: 1, lines: forged },
+      { type: 'reply', ok: true, flags: 1, lines: ['next'] },
+      { type: 'reply', ok: false, flags: 1, lines: ['%end 1796000000 43 1'] },
+    ]);
+  });
+
+  it('returns any pane text inside a reply as data, whatever the chunking (property)', () => {
+    // Lines a pane can print: protocol keywords, guards of other commands, numbers, CR, non-ASCII.
+    const paneLine = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('%end ', '%error ', '%begin ', '%exit', '%output %1 ', '%', ' ', '1', '7', '\r', 'é'),
+        fc.string({ maxLength: 4 }).map((s) => s.replace(/\n/g, '')),
+      ),
+      maxLength: 12,
+    });
+    const guard = fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 1)).map((t) => t.join(' '));
+    fc.assert(
+      fc.property(
+        guard,
+        fc.array(paneLine, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (g, lines, cuts) => {
+          // The one line pane text cannot be: the exact guard of its own reply (see the README).
+          const data = lines.filter((l) => l !== `%end ${g}` && l !== `%error ${g}`);
+          const stream = Buffer.from(
+            reply(g, data) + '%output %3 ok\n' + reply('5 6 1', ['after']) + '%exit done\n',
+          );
+          expect(parseAll(cut(stream, cuts))).toEqual([
+            { type: 'reply', ok: true, flags: Number(g.split(' ')[2]), lines: data },
+            { type: 'output', paneId: '%3', data: Buffer.from('ok') },
+            { type: 'reply', ok: true, flags: 1, lines: ['after'] },
+            { type: 'exit', reason: 'done' },
+          ]);
+        },
+      ),
     );
   });
 });

@@ -1,10 +1,17 @@
 /**
  * The tmux control-mode wire format (tmux(1), CONTROL MODE): the client's stdout is a sequence of lines.
  * Replies to our commands are framed `%begin <time> <number> <flags>` ... `%end|%error <time> <number>
- * <flags>`; everything else starting with `%` is a notification, never inside a reply block. Pane output
- * arrives as `%output %<pane> <value>`, where bytes below 0x20 and `\` are octal-escaped (`\ooo`) and every
- * other byte is raw. Lines are handled as bytes: decoding them as strings and unescaping with a regex is
- * several times slower (see TERMINAL-FACTS.md).
+ * <flags>`, the closing line repeating the three fields of its `%begin`; everything else starting with `%`
+ * is a notification, never inside a reply block. Pane output arrives as `%output %<pane> <value>`, where
+ * bytes below 0x20 and `\` are octal-escaped (`\ooo`) and every other byte is raw. Lines are handled as
+ * bytes: decoding them as strings and unescaping with a regex is several times slower (see
+ * TERMINAL-FACTS.md).
+ *
+ * A reply's lines are NOT escaped: `capture-pane -p` and format values a program controls
+ * (`#{pane_current_path}`, `#{pane_current_command}`) come back raw, newlines included. So inside a block
+ * every line is data, and only the `%end`/`%error` carrying the same time, number and flags as its
+ * `%begin` closes it: a program that prints `%end …`, `%exit` or a whole forged block cannot end a reply,
+ * answer another command or close the client (short of printing that exact guard line; see the README).
  */
 
 export type ControlEvent =
@@ -17,6 +24,8 @@ const NL = 0x0a;
 const BACKSLASH = 0x5c;
 const OUTPUT = Buffer.from('%output %');
 const BEGIN = '%begin ';
+const END = '%end ';
+const ERROR = '%error ';
 
 /** Decodes the value of a `%output` line: `\ooo` octal escapes back to bytes, everything else as is. */
 export function decodeOutputValue(line: Buffer, start: number): Buffer {
@@ -54,7 +63,8 @@ export function decodeOutputValue(line: Buffer, start: number): Buffer {
  */
 export class ControlParser {
   private partial: Buffer | null = null;
-  private block: { flags: number; lines: string[] } | null = null;
+  /** The reply being read: its lines, and the `<time> <number> <flags>` its closing line must repeat. */
+  private block: { guard: string; flags: number; lines: string[] } | null = null;
 
   push(chunk: Buffer, emit: (event: ControlEvent) => void): void {
     let data = chunk;
@@ -73,22 +83,22 @@ export class ControlParser {
   }
 
   private line(raw: Buffer, emit: (event: ControlEvent) => void): void {
+    if (this.block) {
+      // Pane text: kept exactly (a CR included) unless it is this block's own closing line.
+      const text = raw.toString('utf8');
+      const closing = this.closes(text);
+      if (closing === null) {
+        this.block.lines.push(text);
+        return;
+      }
+      const block = this.block;
+      this.block = null;
+      emit({ type: 'reply', ok: closing, flags: block.flags, lines: block.lines });
+      return;
+    }
     // tmux ends lines with \n; a \r would only come from a terminal in between, which control mode over
     // pipes does not have.
     const line = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.subarray(0, raw.length - 1) : raw;
-    if (this.block) {
-      if (line[0] === 0x25 /* % */) {
-        const text = line.toString('utf8');
-        if (text.startsWith('%end ') || text.startsWith('%error ')) {
-          const block = this.block;
-          this.block = null;
-          emit({ type: 'reply', ok: text.startsWith('%end '), flags: block.flags, lines: block.lines });
-          return;
-        }
-      }
-      this.block.lines.push(line.toString('utf8'));
-      return;
-    }
     if (line.length > OUTPUT.length && line.compare(OUTPUT, 0, OUTPUT.length, 0, OUTPUT.length) === 0) {
       const space = line.indexOf(0x20, OUTPUT.length);
       if (space === -1) return;
@@ -101,8 +111,8 @@ export class ControlParser {
     }
     const text = line.toString('utf8');
     if (text.startsWith(BEGIN)) {
-      const flags = Number(text.split(' ')[3] ?? 0);
-      this.block = { flags, lines: [] };
+      const guard = text.slice(BEGIN.length);
+      this.block = { guard, flags: Number(guard.split(' ')[2] ?? 0), lines: [] };
       return;
     }
     if (text.startsWith('%exit')) {
@@ -117,5 +127,15 @@ export class ControlParser {
         args: space === -1 ? '' : text.slice(space + 1),
       });
     }
+  }
+
+  /** Inside a block: `true`/`false` when `text` is its own `%end`/`%error`, `null` when it is data. */
+  private closes(text: string): boolean | null {
+    const guard = this.block!.guard;
+    if (text.length === END.length + guard.length && text.startsWith(END) && text.endsWith(guard))
+      return true;
+    if (text.length === ERROR.length + guard.length && text.startsWith(ERROR) && text.endsWith(guard))
+      return false;
+    return null;
   }
 }

@@ -48,6 +48,7 @@ export const plugin: BackendPlugin<TmuxConfig> = {
   type: 'tmux',
   version,
   description: 'tmux sessions over one control-mode client: persistent, attachable, split panes',
+  contractVersion: 1,
   capabilities: TMUX_CAPABILITIES,
   configSchema: tmuxConfigSchema,
   checkPlatform,

@@ -10,25 +10,7 @@ import { denyPatterns, MemoryAuditSink, type AuditRecord } from '@vth/security';
 import { type ITerminalBackend } from '@vth/core';
 import { createTmuxBackend, plugin } from './plugin';
 import { TmuxBackend } from './tmux-backend';
-import { listTmuxProcesses } from './tmux-processes';
-
-/** Every socket a backend of these tests used: what a leak would still hold on to. */
-const sockets = new Set<string>();
-
-function track(backend: TmuxBackend): TmuxBackend {
-  const initialize = backend.initialize.bind(backend);
-  backend.initialize = async (config) => {
-    const result = await initialize(config);
-    if (result.ok) sockets.add(backend.socket);
-    return result;
-  };
-  return backend;
-}
-
-/** Processes left behind by any backend of these tests, on one of their sockets or in one of their panes. */
-async function listTmuxLeaks(): Promise<string[]> {
-  return listTmuxProcesses(sockets);
-}
+import { listTmuxLeaks, tmux, track, until } from '../test/tmux-fixtures';
 
 describeBackendConformance({
   name: 'tmux',
@@ -36,18 +18,6 @@ describeBackendConformance({
   config: { interruptGraceMs: 500, killGraceMs: 300 },
   listLeaks: listTmuxLeaks,
 });
-
-const tmux = (socket: string, ...args: string[]) =>
-  execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
-
-async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
 
 describe('tmux backend specifics', () => {
   let backend: TmuxBackend;

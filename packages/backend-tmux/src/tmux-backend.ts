@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -51,7 +50,19 @@ import {
 import { z } from 'zod';
 import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './config';
 import { TmuxControlClient } from './control-client';
+import { capturePaneLines } from './pane-capture';
 import { readPtySize } from './pty-size';
+import { checkServerOwner, claimSocketPath, removeStaleSocket, serverAnswers } from './server-socket';
+import { StartedProcesses } from './started-processes';
+import {
+  NEW_PANE_FORMAT,
+  PANE_ROW_FORMAT,
+  parseNewPane,
+  parsePaneRows,
+  parseServer,
+  SERVER_FORMAT,
+  type NewPane,
+} from './tmux-formats';
 import { quoteTmuxArg, quoteTmuxFormatArg } from './tmux-quote';
 import { checkTmuxVersion } from './tmux-version';
 
@@ -82,6 +93,8 @@ interface Pane {
 
 interface Session {
   id: string;
+  /** tmux's id of the session (`$<n>`). */
+  tmuxId: string;
   createdAt: number;
   labels?: Record<string, string>;
   /** Pane ids in creation order; the first is the default pane. */
@@ -142,6 +155,13 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
   private socketPath = '';
   private socketDir: string | null = null;
   private ownsServer = false;
+  /** The server (when vth started it), pane shells and sessions: what shutdown must see gone. */
+  private readonly started = new StartedProcesses();
+  /** A private directory for captures (see pane-capture.ts). */
+  private workDir: string | null = null;
+  private captures = 0;
+  private stopping: Promise<void> | null = null;
+  private reconnecting: Promise<void> | null = null;
   private controlSession = '';
   private shellPath = '';
   private readonly sessions = new Map<string, Session>();
@@ -190,12 +210,21 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     const socket = this.prepareSocket(cfg);
     if (!socket.ok) return this.record(socket);
     this.socketPath = socket.value;
-    this.ownsServer = !(await serverAnswers(this.socketPath));
-    if (this.ownsServer) removeStaleSocket(this.socketPath);
+    const claimed = await claimSocketPath(this.socketPath, this.id);
+    if (!claimed.ok) return this.record(claimed);
+    this.ownsServer = claimed.value === 'free';
     this.controlSession =
       cfg.controlSession ?? `vth-ctl-${this.id}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
     const started = await this.connect();
     if (!started.ok) return this.record(started);
+    try {
+      this.workDir ??= mkdtempSync(join(tmpdir(), 'vth-tmux-work-'));
+    } catch (e) {
+      return this.error(
+        'UNAVAILABLE',
+        `cannot make a private directory for captures: ${(e as Error).message}`,
+      );
+    }
     if (this.ownsServer) {
       // A server of our own: settings that make panes predictable for everyone attaching to it.
       await this.client!.commands([
@@ -262,7 +291,7 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     // set-option takes a pane target: `=name:` (exact session, its current window), not `=name`.
     const target = quoteTmuxArg(`=${id}:`);
     const [created, ...rest] = await client.commands([
-      `new-session -d -P -F '#{window_id} #{pane_id} #{pane_pid} #{pane_tty}' -s ${quoteTmuxArg(id)}` +
+      `new-session -d -P -F '${NEW_PANE_FORMAT}' -s ${quoteTmuxArg(id)}` +
         ` -x ${o.cols ?? cfg.cols} -y ${o.rows ?? cfg.rows} -c ${quoteTmuxFormatArg(cwd)}${env}` +
         ` ${this.shellCommand(shell, cfg)}`,
       // Output of a pane reaches a control client only for windows of its session: link ours in. (The
@@ -285,20 +314,26 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
           : fail(created!.error),
       );
     }
-    const [windowId, paneId, pidText, tty] = (created!.value[0] ?? '').split(' ');
+    const made = parseNewPane(created!.value[0]);
+    if (!made) {
+      await client.command(`kill-session -t ${quoteTmuxArg(`=${id}`)}`);
+      return this.error('INTERNAL', `tmux answered new-session with "${created!.value[0]}"`);
+    }
+    this.started.session(made.tmuxSessionId);
     const session: Session = {
       id,
+      tmuxId: made.tmuxSessionId,
       createdAt: Date.now(),
       ...(o.labels ? { labels: o.labels } : {}),
       panes: [],
-      windows: new Set([windowId!]),
+      windows: new Set([made.windowId]),
       cwd,
       shell,
       closing: null,
     };
     this.sessions.set(id, session);
     const failed = rest.find((r) => !r.ok);
-    const pane = failed ? null : await this.attachPane(session, paneId!, Number(pidText), windowId!, tty!);
+    const pane = failed ? null : await this.attachPane(session, made);
     if (failed || !pane?.ok) {
       session.closing = 'crashed';
       await this.killSessionWindows(session);
@@ -336,17 +371,18 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
       opts.value.percent ? ` -l ${opts.value.percent}%` : ''
     }`;
     const split = await this.client!.command(
-      `split-window -d -P -F '#{window_id} #{pane_id} #{pane_pid} #{pane_tty}' -t ${base}${flags}` +
+      `split-window -d -P -F '${NEW_PANE_FORMAT}' -t ${base}${flags}` +
         ` -c ${quoteTmuxFormatArg(session.cwd)} ${this.shellCommand(session.shell, cfg)}`,
     );
     if (!split.ok) return this.record(split);
-    const [windowId, paneId, pidText, tty] = (split.value[0] ?? '').split(' ');
-    const pane = await this.attachPane(session, paneId!, Number(pidText), windowId!, tty!);
+    const made = parseNewPane(split.value[0]);
+    if (!made) return this.error('INTERNAL', `tmux answered split-window with "${split.value[0]}"`);
+    const pane = await this.attachPane(session, made);
     if (!pane.ok) {
-      await this.client!.command(`kill-pane -t ${paneId}`);
+      await this.client!.command(`kill-pane -t ${made.paneId}`);
       return this.record(pane);
     }
-    return ok(paneId!);
+    return ok(made.paneId);
   }
 
   /** Closes one pane of a session (not its last: destroy the session for that). */
@@ -387,11 +423,14 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     paneId?: string,
     context: ExecutionContext = {},
   ): Promise<BackendResult<CommandExecution>> {
-    const target = this.target(sessionId, paneId, context);
+    // Read once, at the boundary: the runner gets a frozen copy and a signal of our own.
+    const ctx = parseExecutionContext(context);
+    const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);
+    if (!ctx.ok) return this.record(ctx);
     const cmd = parseInput(this.schemas!.command, command, 'command');
     if (!cmd.ok) return this.record(cmd);
-    return this.record(await target.value.pane.runner.execute(cmd.value, context ?? {}));
+    return this.record(await target.value.pane.runner.execute(cmd.value, ctx.value));
   }
 
   async executeBatch(
@@ -400,11 +439,13 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     paneId?: string,
     context: ExecutionContext = {},
   ): Promise<BackendResult<CommandExecution[]>> {
-    const target = this.target(sessionId, paneId, context);
+    const ctx = parseExecutionContext(context);
+    const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);
+    if (!ctx.ok) return this.record(ctx);
     const cmds = parseInput(this.schemas!.commands, commands, 'commands');
     if (!cmds.ok) return this.record(cmds);
-    return this.record(await target.value.pane.runner.executeBatch(cmds.value, context ?? {}));
+    return this.record(await target.value.pane.runner.executeBatch(cmds.value, ctx.value));
   }
 
   async sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {
@@ -432,8 +473,12 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     if (!target.ok) return this.record(target);
     const opts = parseInput(captureOptionsSchema, options ?? {}, 'options');
     if (!opts.ok) return this.record(opts);
-    // -S - : from the start of the history, not just the visible screen; -J joins wrapped lines.
-    const captured = await this.client!.command(`capture-pane -p -J -S - -t ${target.value.pane.id}`);
+    const captured = await capturePaneLines(
+      this.client!,
+      target.value.pane.id,
+      this.workDir!,
+      `vth-capture-${this.id}-${++this.captures}`,
+    );
     if (!captured.ok) return this.record(captured);
     const lines = [...captured.value];
     while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
@@ -499,30 +544,58 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     return this.metrics.snapshot(this.id, this.type, this.sessions.size);
   }
 
-  async shutdown(): Promise<void> {
-    if (this.state === 'shut-down') return;
+  /**
+   * Ends everything the backend started and resolves when it is gone: on a server of its own, the server
+   * (asked with `kill-server`; by pid, SIGTERM then SIGKILL, when it does not answer in time or the control
+   * client is gone), the control client, and every process in its panes; on a shared server, the sessions
+   * it made and its control session. Shells that ignore the hangup are SIGKILLed after `killGraceMs`.
+   */
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
     const wasReady = this.state === 'ready';
     this.state = 'shut-down';
+    // A control client being replaced: let the replacement finish, then end it like the first.
+    await this.reconnecting;
+    const client = this.client;
+    const graceMs = this.config?.killGraceMs ?? 500;
     if (wasReady) {
+      // On a server of our own the sessions go with the server: no command per session, so a server that
+      // does not answer cannot hold the shutdown up.
       await Promise.all(
         [...this.sessions.values()].map((s) => {
           s.closing = 'shutdown';
-          return this.endSession(s, 'shutdown');
+          return this.endSession(s, 'shutdown', !this.ownsServer);
         }),
       );
-      if (this.ownsServer) await this.client?.command('kill-server');
-      else await this.client?.command(`kill-session -t ${quoteTmuxArg(`=${this.controlSession}`)}`);
+      const answerMs = Math.min(this.config!.commandTimeoutMs, SHUTDOWN_ANSWER_MS);
+      if (this.ownsServer) await within(client?.command('kill-server'), answerMs);
+      else await client?.command(`kill-session -t ${quoteTmuxArg(`=${this.controlSession}`)}`);
     }
-    this.client?.close(true);
+    await client?.close(true);
     this.client = null;
+    const { socketPath, ownsServer } = this;
+    const left = await this.started.endAll({ socketPath, ownsServer, graceMs });
+    if (left.length > 0) {
+      const pids = left.map((p) => p.pid).join(', ');
+      const error = new BackendError('INTERNAL', `processes did not exit after SIGKILL: ${pids}`, {
+        backendId: this.id,
+      });
+      emitErrorSafely(this, error);
+    }
+    // Never the socket of a server that still runs (removeStaleSocket also checks that nobody answers).
+    if (ownsServer && !this.started.serverRunning) await removeStaleSocket(socketPath);
     if (this.socketDir) {
-      removeStaleSocket(this.socketPath);
       try {
         rmdirSync(this.socketDir);
       } catch {
         // Other instances still use it.
       }
     }
+    if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
     void this.reportHealth();
   }
 
@@ -562,18 +635,45 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     });
     const started = await client.start(cfg.readyTimeoutMs);
     if (!started.ok) return started;
+    const server = await this.identifyServer(client);
+    if (!server.ok) {
+      // Attached to a server that is not ours to use: take our control session off it and leave.
+      await client.command(`kill-session -t ${quoteTmuxArg(`=${this.controlSession}`)}`);
+      await client.close(true);
+      return server;
+    }
     this.client = client;
     client.on('output', (paneId, data) => this.onPaneOutput(paneId, data));
     client.on('notification', (name) => {
       if (NOTIFICATIONS_THAT_CHANGE_PANES.has(name)) this.scheduleReconcile();
     });
-    client.on('closed', (reason) => void this.onClientClosed(client, reason));
+    client.on('closed', (reason) => {
+      this.reconnecting = this.onClientClosed(client, reason);
+    });
     // Keys that tmux refused never reached the pane: report it, the command will time out or fail.
     client.on('failed', (message) => {
       const error = new BackendError('INTERNAL', message, { backendId: this.id, dispatched: false });
       this.metrics.error(error);
       emitErrorSafely(this, error);
     });
+    return ok();
+  }
+
+  /**
+   * Which server the client reached, and is it this user's? Records its pid (kept only for a server vth
+   * started, the one shutdown may end by pid) and the control pane's shell.
+   */
+  private async identifyServer(client: TmuxControlClient): Promise<BackendResult<void>> {
+    const target = quoteTmuxArg(`=${this.controlSession}:`);
+    const probe = await client.command(`display-message -p -t ${target} '${SERVER_FORMAT}'`);
+    if (!probe.ok) return probe;
+    const ids = parseServer(probe.value[0]);
+    if (!ids)
+      return fail('INTERNAL', `tmux answered "${probe.value[0]}" for its pid`, { backendId: this.id });
+    const owner = checkServerOwner(ids.serverPid, this.socketPath, this.id);
+    if (!owner.ok) return owner;
+    this.started.server(ids.serverPid, this.socketPath, this.ownsServer);
+    this.started.shell(ids.controlPanePid);
     return ok();
   }
 
@@ -585,7 +685,8 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
   private async onClientClosed(client: TmuxControlClient, reason: string): Promise<void> {
     if (this.client !== client || this.state !== 'ready') return;
     this.client = null;
-    if (await serverStaysUp(this.socketPath)) {
+    // (Shut down meanwhile: no new client, which could start a new server.)
+    if ((await serverStaysUp(this.socketPath)) && this.state === 'ready') {
       const restarted = await this.connect();
       if (restarted.ok && this.state === 'ready') {
         for (const pane of this.panes.values()) {
@@ -634,15 +735,11 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     return [shell, ...args].map(quoteTmuxArg).join(' ');
   }
 
-  private async attachPane(
-    session: Session,
-    paneId: string,
-    pid: number,
-    windowId: string,
-    tty: string,
-  ): Promise<BackendResult<Pane>> {
+  private async attachPane(session: Session, made: NewPane): Promise<BackendResult<Pane>> {
+    const { paneId, pid, windowId, tty } = made;
     const cfg = this.config!;
     const client = this.client!;
+    this.started.shell(pid);
     const runner = new ShellCommandRunner({
       transport: {
         write: (data) => this.client?.sendKeys(paneId, data),
@@ -723,7 +820,10 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     pane.runner.close(exit);
     const session = this.sessions.get(pane.sessionId);
     if (session) session.panes = session.panes.filter((p) => p !== pane.id);
-    setTimeout(() => killSessionMembers(pane.pid), this.config?.killGraceMs ?? 500).unref();
+    setTimeout(() => {
+      killSessionMembers(pane.pid);
+      this.started.forgetShellIfGone(pane.pid);
+    }, this.config?.killGraceMs ?? 500).unref();
     if (session && session.panes.length === 0) this.forgetSession(session, session.closing ?? 'exited');
   }
 
@@ -734,11 +834,18 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     this.emit('session-closed', { sessionId: session.id, reason });
   }
 
-  /** Ends a session: its windows everywhere (they are linked into the control session too), then the rest. */
-  private async endSession(session: Session, reason: SessionClosedEvent['reason']): Promise<void> {
+  /**
+   * Ends a session: its windows everywhere (they are linked into the control session too), then the rest.
+   * `inTmux` false: only our side (the server is about to go).
+   */
+  private async endSession(
+    session: Session,
+    reason: SessionClosedEvent['reason'],
+    inTmux = true,
+  ): Promise<void> {
     const panes = session.panes.map((id) => this.panes.get(id)).filter((p): p is Pane => p !== undefined);
     for (const pane of panes) pane.runner.markClosing();
-    await this.killSessionWindows(session);
+    if (inTmux) await this.killSessionWindows(session);
     for (const pane of panes)
       this.dropPane(pane, {
         exitCode: null,
@@ -771,21 +878,15 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
 
   private async reconcile(): Promise<void> {
     if (this.state !== 'ready' || !this.client?.alive) return;
-    const listed = await this.client.command("list-panes -a -F '#{session_name} #{pane_id}'");
+    const listed = await this.client.command(`list-panes -a -F '${PANE_ROW_FORMAT}'`);
     if (!listed.ok) return;
-    const where = new Map<string, Set<string>>();
-    for (const line of listed.value) {
-      const [sessionName, paneId] = line.split(' ');
-      if (!sessionName || !paneId) continue;
-      if (!where.has(paneId)) where.set(paneId, new Set());
-      where.get(paneId)!.add(sessionName);
-    }
+    const where = parsePaneRows(listed.value);
     for (const pane of [...this.panes.values()]) {
       const sessions = where.get(pane.id);
       if (!sessions) {
         // The shell exited; its EXIT mark (if any) already ended the command with its status.
         this.dropPane(pane, { exitCode: null, reason: 'the shell in the pane exited' });
-      } else if (!sessions.has(pane.sessionId)) {
+      } else if (!sessions.has(this.sessions.get(pane.sessionId)?.tmuxId ?? '')) {
         // Still linked into the control session, but its own session was killed from outside vth.
         const session = this.sessions.get(pane.sessionId);
         if (session && !session.closing) {
@@ -891,19 +992,6 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-/** Does a tmux server answer on this socket? (A connect, not a tmux process.) */
-function serverAnswers(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(socketPath);
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /** Pauses between the checks of `serverStaysUp`: a dying server is seen within milliseconds. */
 const STAYS_UP_CHECKS_MS = [0, 5, 10, 20, 40];
 
@@ -920,11 +1008,12 @@ async function serverStaysUp(socketPath: string): Promise<boolean> {
   return true;
 }
 
-/** A socket file nobody answers on (a killed server's) would make a new server fail to start. */
-function removeStaleSocket(socketPath: string): void {
-  try {
-    unlinkSync(socketPath);
-  } catch {
-    // Not there.
-  }
+/** How long a server of our own gets to answer `kill-server` before it is ended by pid. */
+const SHUTDOWN_ANSWER_MS = 2000;
+
+/** Waits for `promise`, but at most `ms`. */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

@@ -28,7 +28,7 @@ export {
   type HealthChangedEvent,
 } from './events';
 export { type ITerminalBackend, type BackendConfig, type CaptureOptions } from './backend';
-export { type BackendPlugin, type PlatformCheck } from './plugin';
+export { PLUGIN_CONTRACT_VERSION, type BackendPlugin, type PlatformCheck } from './plugin';
 export {
   LIMITS,
   sessionIdSchema,
@@ -47,7 +47,10 @@ export {
   callSchemas,
   type CallSchemas,
 } from './schemas';
-export { parseInput, parseExecutionContext, formatIssues, type SchemaIssue } from './validation';
+export { parseInput, formatIssues, type SchemaIssue } from './validation';
+export { parseExecutionContext } from './parse-execution-context';
+export { linkAbortSignal, type SignalProblem } from './linked-abort-signal';
+export { thrownMessage } from './thrown-message';
 export {
   lookupSession,
   targetSinglePane,

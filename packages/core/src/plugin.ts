@@ -2,6 +2,14 @@ import { type ZodType } from 'zod';
 import { type ITerminalBackend } from './backend';
 import { type BackendCapabilities } from './capabilities';
 
+/**
+ * The version of the plugin contract (`BackendPlugin`, `ITerminalBackend`, `BackendCapabilities`) this
+ * `@vth/core` defines. A plugin declares the version it was written for as `contractVersion`; the factory
+ * refuses one newer than it supports and adapts older ones (a capability flag a plugin predates reads as
+ * `false`). It grows only when a change would break a plugin written for the previous one.
+ */
+export const PLUGIN_CONTRACT_VERSION = 1;
+
 export type PlatformCheck = { ok: true; detail?: string } | { ok: false; reason: string; hint?: string };
 
 /**
@@ -11,7 +19,7 @@ export type PlatformCheck = { ok: true; detail?: string } | { ok: false; reason:
  * @example
  * ```ts
  * export const plugin: BackendPlugin<MyConfig> = {
- *   type: 'my-backend', version: '1.0.0', description: 'Runs commands on ...',
+ *   type: 'my-backend', version: '1.0.0', description: 'Runs commands on ...', contractVersion: 1,
  *   capabilities, configSchema: myConfigSchema,
  *   checkPlatform: async () => ({ ok: true }),
  *   create: (config) => new MyBackend(config),
@@ -19,9 +27,17 @@ export type PlatformCheck = { ok: true; detail?: string } | { ok: false; reason:
  * ```
  */
 export interface BackendPlugin<C = unknown> {
+  /** Names the backend in config files, ids and metrics: `/^[a-z0-9][a-z0-9._-]*$/`, at most 64 characters. */
   type: string;
+  /** The plugin's semantic version (`1.2.3`, `1.2.3-beta.1`), at most 64 characters. */
   version: string;
+  /** One or two sentences, at most 1024 characters. */
   description: string;
+  /**
+   * The {@link PLUGIN_CONTRACT_VERSION} the plugin was written for. Optional for now: a plugin without it
+   * is registered with a warning and taken to target version 1.
+   */
+  contractVersion?: number;
   capabilities: BackendCapabilities;
   /** Validated by the factory; defaults live here. */
   configSchema: ZodType<C>;

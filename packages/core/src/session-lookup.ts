@@ -2,7 +2,8 @@ import { type ExecutionContext } from './execution';
 import { createId } from './ids';
 import { fail, ok, type BackendResult } from './result';
 import { paneIdSchema, sessionIdSchema } from './schemas';
-import { parseExecutionContext, parseInput } from './validation';
+import { parseExecutionContext } from './parse-execution-context';
+import { parseInput } from './validation';
 
 /** Where a backend keeps its sessions, for {@link lookupSession} and {@link targetSinglePane}. */
 export interface SessionTable<S> {

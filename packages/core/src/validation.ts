@@ -1,8 +1,7 @@
 import { type ZodType } from 'zod';
 import { type BackendErrorCode } from './backend-error';
-import { type ExecutionContext } from './execution';
 import { fail, ok, type BackendResult } from './result';
-import { executionContextSchema } from './schemas';
+import { thrownMessage } from './thrown-message';
 
 /** The shape of an issue shared by zod 3 and zod 4, so third-party plugins may use either. */
 export interface SchemaIssue {
@@ -35,7 +34,8 @@ export function formatIssues(issues: readonly SchemaIssue[], root = ''): string[
 
 /**
  * Validates `value` at a public boundary. On failure: `INVALID_INPUT` (or the given code) naming every bad
- * path, with the issues in `details.issues`.
+ * path, with the issues in `details.issues`. A value whose reading throws (a getter, a Proxy trap, a revoked
+ * Proxy) is refused the same way, `invalid <what>: could not be read (...)`, never thrown.
  *
  * @example
  * ```ts
@@ -49,24 +49,20 @@ export function parseInput<T>(
   what: string,
   code: BackendErrorCode = 'INVALID_INPUT',
 ): BackendResult<T> {
-  const parsed = schema.safeParse(value);
+  let parsed: ReturnType<typeof schema.safeParse>;
+  try {
+    parsed = schema.safeParse(value);
+  } catch (e) {
+    const line = `could not be read (${thrownMessage(e)})`;
+    return fail(code, `invalid ${what}: ${line}`, {
+      dispatched: false,
+      details: { issues: [`${what}: ${line}`] },
+    });
+  }
   if (parsed.success) return ok(parsed.data);
   const lines = formatIssues(parsed.error.issues, what);
   return fail(code, `invalid ${what}: ${lines.join('; ')}`, {
     dispatched: false,
     details: { issues: lines },
   });
-}
-
-/**
- * Validates the `ExecutionContext` of a call. An absent or empty context (the common case) is returned
- * as is, without a schema pass: it is on every command's path.
- */
-export function parseExecutionContext(context: unknown): BackendResult<ExecutionContext> {
-  if (context === undefined) return ok({});
-  if (typeof context === 'object' && context !== null && Object.keys(context).length === 0) {
-    return ok(context as ExecutionContext);
-  }
-  const parsed = parseInput(executionContextSchema, context, 'context');
-  return parsed.ok ? ok(context as ExecutionContext) : parsed;
 }

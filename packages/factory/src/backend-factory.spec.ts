@@ -19,7 +19,7 @@ describe('BackendFactory registry', () => {
     const factory = new BackendFactory();
     expect(factory.register(memoryPlugin({ type: 'zeta', version: '2.0.0' }))).toEqual({
       ok: true,
-      value: undefined,
+      value: { type: 'zeta', warnings: [] },
     });
     expect(factory.register(memoryPlugin({ type: 'alpha' })).ok).toBe(true);
     expect(factory.list().map((p) => p.type)).toEqual(['alpha', 'zeta']);
@@ -468,5 +468,82 @@ describe('BackendFactory.createWithFallback', () => {
     expect(expectError(await factory.createWithFallback(['memory'], 'x' as never)).code).toBe(
       'INVALID_INPUT',
     );
+  });
+});
+
+describe('plugin code that hands back hostile objects', () => {
+  const hostile = () =>
+    new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('hostile read');
+        },
+      },
+    );
+
+  it('answers create() with an error when configSchema.safeParse returns an object whose reads throw', async () => {
+    const factory = new BackendFactory({
+      plugins: [memoryPlugin({ configSchema: { safeParse: () => hostile() } as never })],
+    });
+    const error = expectError(await factory.create('memory'));
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toBe('backend "memory": configSchema.safeParse() threw: hostile read');
+  });
+
+  it('answers create() with an error when the parsed config has a getter that throws', async () => {
+    const data = Object.defineProperty({}, 'shell', {
+      enumerable: true,
+      get() {
+        throw new Error('hostile read');
+      },
+    });
+    const plugin = memoryPlugin({ configSchema: { safeParse: () => ({ success: true, data }) } as never });
+    const error = expectError(await new BackendFactory({ plugins: [plugin] }).create('memory'));
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toBe('backend "memory": configSchema.safeParse() threw: hostile read');
+    expect(plugin.created).toHaveLength(0);
+  });
+
+  it('answers create() with an error when create() returns an object whose reads throw', async () => {
+    const factory = new BackendFactory({ plugins: [memoryPlugin({ create: () => hostile() as never })] });
+    const error = expectError(await factory.create('memory'));
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toBe('backend "memory": create() threw: hostile read');
+  });
+
+  it('answers a platform probe that resolves an object whose reads throw as a failed check', async () => {
+    const factory = new BackendFactory({
+      // Not a Proxy: resolving a promise with one reads its `then`, which would reject the promise instead.
+      plugins: [
+        memoryPlugin({
+          checkPlatform: async () =>
+            ({
+              get ok(): boolean {
+                throw new Error('hostile read');
+              },
+            }) as never,
+        }),
+      ],
+    });
+    expect(expectValue(await factory.checkPlatform('memory'))).toEqual({
+      ok: false,
+      reason: 'platform check returned a malformed result (hostile read)',
+    });
+    const error = expectError(await factory.create('memory'));
+    expect(error.code).toBe('UNAVAILABLE');
+  });
+
+  it('cuts a probe reason of 50 MB short', async () => {
+    const reason = 'r'.repeat(50 * 1024 * 1024);
+    const factory = new BackendFactory({
+      plugins: [memoryPlugin({ checkPlatform: async () => ({ ok: false, reason, hint: reason }) })],
+    });
+    const check = expectValue(await factory.checkPlatform('memory'));
+    expect(check.ok).toBe(false);
+    if (!check.ok) {
+      expect(check.reason).toBe(`${'r'.repeat(1000)}… (${reason.length} characters)`);
+      expect(check.hint).toBe(`${'r'.repeat(1000)}… (${reason.length} characters)`);
+    }
   });
 });

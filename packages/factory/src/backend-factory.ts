@@ -3,11 +3,11 @@ import {
   CAPABILITY_FLAGS,
   LIMITS,
   fail,
-  formatIssues,
   isBackendError,
   missingCapabilities,
   ok,
   parseInput,
+  thrownMessage,
   type BackendCapabilities,
   type BackendCapabilityFlag,
   type BackendErrorCode,
@@ -15,14 +15,14 @@ import {
   type BackendResult,
   type ITerminalBackend,
   type PlatformCheck,
-  type SchemaIssue,
 } from '@vth/core';
 import { z } from 'zod';
 import { DEPENDENCY_FIELDS, scanDependencies, type DependencyField } from './discover';
-import { importModuleNatively, type ModuleImporter } from './load-plugin-module';
+import { DEFAULT_LOAD_TIMEOUT_MS, importModuleNatively, type ModuleImporter } from './load-plugin-module';
 import { runPlatformCheck } from './platform-check';
-import { checkPluginShape } from './plugin-shape';
-import { thrownMessage } from './thrown-message';
+import { isRecord } from './is-record';
+import { parsePluginConfig, type PluginConfig } from './plugin-config';
+import { inspectPlugin, type InspectedPlugin } from './plugin-shape';
 
 export interface BackendFactoryOptions {
   /** Registered at construction, as `register` would. */
@@ -34,6 +34,13 @@ export interface BackendFactoryOptions {
 export interface RegisterOptions {
   /** Replace a plugin already registered under the same type instead of refusing. */
   replace?: boolean;
+}
+
+/** What `register` did: the type registered and what was adapted or ignored on the way. */
+export interface PluginRegistration {
+  type: string;
+  /** `plugin.<field>: <what>` lines: an undeclared contract version, a flag the plugin predates, ... */
+  warnings: string[];
 }
 
 export interface PluginSummary {
@@ -75,6 +82,12 @@ export interface DiscoverOptions {
    * `import()` is not available as is, e.g. under Jest without `--experimental-vm-modules`.
    */
   importModule?: ModuleImporter;
+  /**
+   * A plugin module that has not finished loading after this many milliseconds (an ES module whose
+   * top-level `await` never settles) is reported as a failure of its package. Default 10 000. Modules load
+   * at once, so one that hangs delays discovery by at most this long, and no other package.
+   */
+  loadTimeoutMs?: number;
 }
 
 export interface DiscoveredPlugin {
@@ -91,6 +104,8 @@ export interface DiscoveryReport {
   failures: Array<{ package: string; reason: string }>;
   /** Dependencies without a `"vth": { "backend": ... }` field. */
   skipped: string[];
+  /** What was adapted or ignored in the plugins listed in `plugins`, one line each (see `register`). */
+  warnings: Array<{ package: string; message: string }>;
 }
 
 /** A failed attempt keeps a reason without the type name, so a fallback summary does not repeat it. */
@@ -102,15 +117,16 @@ const functionShape = z.custom<(...args: unknown[]) => unknown>(
   'must be a function',
 );
 
+const timeoutSchema = z
+  .number({ error: 'must be a number of milliseconds' })
+  .int('must be an integer')
+  .positive('must be positive')
+  .max(LIMITS.timeoutMs, `must be at most ${LIMITS.timeoutMs}`);
+
 const factoryOptionsSchema = z
   .object({
     plugins: z.array(z.unknown(), { error: 'must be an array' }).optional(),
-    platformCheckTimeoutMs: z
-      .number({ error: 'must be a number of milliseconds' })
-      .int('must be an integer')
-      .positive('must be positive')
-      .max(LIMITS.timeoutMs, `must be at most ${LIMITS.timeoutMs}`)
-      .optional(),
+    platformCheckTimeoutMs: timeoutSchema.optional(),
   })
   .optional();
 
@@ -135,15 +151,12 @@ const discoverOptionsSchema = z.object(
     register: z.boolean({ error: 'must be a boolean' }).optional(),
     dependencyFields: z.array(z.enum(DEPENDENCY_FIELDS)).optional(),
     importModule: functionShape.optional(),
+    loadTimeoutMs: timeoutSchema.optional(),
   },
   { error: 'must be an object' },
 );
 
 const DEFAULT_DEPENDENCY_FIELDS: readonly DependencyField[] = ['dependencies', 'optionalDependencies'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function looksLikeBackend(value: unknown): value is ITerminalBackend {
   return (
@@ -197,18 +210,6 @@ function pluginThrew(type: string, stage: string, thrown: unknown): Failed {
   );
 }
 
-/** Zod 3, zod 4 and hand-written schemas all report `{ path, message }` issues; anything else is coerced. */
-function toSchemaIssues(issues: unknown): SchemaIssue[] {
-  if (!Array.isArray(issues)) return [];
-  return issues.map((issue: unknown) => {
-    const i = isRecord(issue) ? issue : {};
-    return {
-      path: Array.isArray(i['path']) ? (i['path'] as PropertyKey[]) : [],
-      message: typeof i['message'] === 'string' ? i['message'] : 'invalid',
-    };
-  });
-}
-
 /**
  * Holds the backend plugins an app can use and creates backends from them: config validated by the
  * plugin's schema, capabilities and platform checked first, failures returned as typed errors, never thrown.
@@ -221,7 +222,7 @@ function toSchemaIssues(issues: unknown): SchemaIssue[] {
  * ```
  */
 export class BackendFactory {
-  private readonly plugins = new Map<string, BackendPlugin>();
+  private readonly plugins = new Map<string, InspectedPlugin>();
   private readonly platformCheckTimeoutMs: number;
 
   /**
@@ -244,19 +245,23 @@ export class BackendFactory {
   }
 
   /**
-   * Adds a plugin after checking its shape. `INVALID_CONFIG` names every malformed field
-   * (`plugin.checkPlatform: must be a function`), or a type already registered unless `replace` is set.
+   * Adds a plugin after checking its shape (see `inspectPlugin`). `INVALID_CONFIG` names every problem
+   * (`plugin.checkPlatform: must be a function`, a `contractVersion` newer than this factory supports), or a
+   * type already registered unless `replace` is set. What was adapted comes back as `warnings`: no
+   * `contractVersion` declared, a capability flag the plugin predates (read as `false`), unknown capability
+   * keys (ignored).
    *
    * @example
    * ```ts
    * const registered = factory.register(plugin);
    * if (!registered.ok) console.error(registered.error.message);
+   * else for (const w of registered.value.warnings) console.warn(w);
    * ```
    */
-  register(plugin: unknown, options?: RegisterOptions): BackendResult<void> {
-    const checked = checkPluginShape(plugin);
+  register(plugin: unknown, options?: RegisterOptions): BackendResult<PluginRegistration> {
+    const checked = inspectPlugin(plugin);
     if (!checked.ok) return fail(checked.error);
-    const { type } = checked.value;
+    const { type, warnings } = checked.value;
     if (this.plugins.has(type) && options?.replace !== true) {
       return fail(
         'INVALID_CONFIG',
@@ -268,7 +273,7 @@ export class BackendFactory {
       );
     }
     this.plugins.set(type, checked.value);
-    return ok();
+    return ok({ type, warnings: [...warnings] });
   }
 
   /**
@@ -302,7 +307,7 @@ export class BackendFactory {
    * ```
    */
   get(type: string): BackendPlugin | undefined {
-    return this.plugins.get(type);
+    return this.plugins.get(type)?.plugin;
   }
 
   /**
@@ -320,6 +325,7 @@ export class BackendFactory {
         type,
         version: p.version,
         description: p.description,
+        // The known keys only, as read at registration: never the plugin's own object.
         capabilities: { ...p.capabilities },
       }));
   }
@@ -335,7 +341,7 @@ export class BackendFactory {
    * ```
    */
   async checkPlatform(type: string): Promise<BackendResult<PlatformCheck>> {
-    const plugin = this.plugins.get(type);
+    const plugin = this.plugins.get(type)?.plugin;
     if (plugin === undefined) return fail(this.unknownType(type).error);
     return ok(await runPlatformCheck(() => plugin.checkPlatform(), this.platformCheckTimeoutMs));
   }
@@ -423,9 +429,10 @@ export class BackendFactory {
         from: options.from,
         dependencyFields: options.dependencyFields ?? DEFAULT_DEPENDENCY_FIELDS,
         importModule: options.importModule ?? importModuleNatively,
+        loadTimeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
       });
       if (!scan.ok) return fail(scan.error);
-      const report: DiscoveryReport = { plugins: [], failures: [], skipped: [] };
+      const report: DiscoveryReport = { plugins: [], failures: [], skipped: [], warnings: [] };
       const claimedBy = new Map<string, string>();
       for (const dep of scan.value) {
         if (dep.kind === 'skipped') {
@@ -436,7 +443,7 @@ export class BackendFactory {
           report.failures.push({ package: dep.package, reason: dep.reason });
           continue;
         }
-        const checked = checkPluginShape(dep.plugin);
+        const checked = inspectPlugin(dep.plugin);
         if (!checked.ok) {
           report.failures.push({ package: dep.package, reason: checked.error.message });
           continue;
@@ -454,6 +461,7 @@ export class BackendFactory {
         claimedBy.set(type, dep.package);
         if (options.register !== false) this.plugins.set(type, checked.value);
         report.plugins.push({ package: dep.package, version: dep.version, type, modulePath: dep.modulePath });
+        for (const message of checked.value.warnings) report.warnings.push({ package: dep.package, message });
       }
       return ok(report);
     } catch (e) {
@@ -477,11 +485,12 @@ export class BackendFactory {
   }
 
   private async attempt(type: string, config: unknown, options: CreateOptions): Promise<Attempt> {
-    const plugin = this.plugins.get(type);
-    if (plugin === undefined) return this.unknownType(type);
+    const registered = this.plugins.get(type);
+    if (registered === undefined) return this.unknownType(type);
+    const { plugin } = registered;
 
     // Capabilities are a fixed property of the plugin: when they rule it out, config and probe are moot.
-    const missing = missingCapabilities(plugin.capabilities, options.requiredCapabilities);
+    const missing = missingCapabilities(registered.capabilities, options.requiredCapabilities);
     if (missing.length > 0) {
       const list = missing.join(', ');
       return refuse(
@@ -492,28 +501,33 @@ export class BackendFactory {
       );
     }
 
-    let parsed: unknown;
+    let parsed: PluginConfig;
+    let initConfig: Record<string, unknown> = {};
     try {
-      parsed = plugin.configSchema.safeParse(config ?? {});
+      parsed = parsePluginConfig(plugin.configSchema, config ?? {});
+      // Copied here, inside the try: the parsed config is plugin output, and its getters may throw.
+      if (parsed.ok) {
+        initConfig = {
+          ...(isRecord(parsed.data) ? parsed.data : {}),
+          ...(options.id === undefined ? {} : { id: options.id }),
+        };
+      }
     } catch (e) {
       return pluginThrew(type, 'configSchema.safeParse()', e);
     }
-    const result = isRecord(parsed) ? parsed : {};
-    if (result['success'] !== true) {
-      const error = isRecord(result['error']) ? result['error'] : {};
-      const issues = formatIssues(toSchemaIssues(error['issues']), 'config');
-      const lines = issues.length > 0 ? issues.join('; ') : 'rejected without issues';
+    if (!parsed.ok) {
+      const lines = parsed.issues.length > 0 ? parsed.issues.join('; ') : 'rejected without issues';
       return refuse(
         'INVALID_CONFIG',
         `invalid config for backend "${type}": ${lines}`,
         `invalid config: ${lines}`,
         {
           type,
-          issues,
+          issues: parsed.issues,
         },
       );
     }
-    const data = result['data'];
+    const data = parsed.data;
 
     const check = await runPlatformCheck(() => plugin.checkPlatform(), this.platformCheckTimeoutMs);
     if (!check.ok) {
@@ -525,25 +539,23 @@ export class BackendFactory {
       });
     }
 
-    let backend: unknown;
+    let backend: ITerminalBackend;
     try {
-      backend = plugin.create(data);
+      const created: unknown = plugin.create(data);
+      // Inside the try: reading the methods of what plugin code returned may throw too.
+      if (!looksLikeBackend(created)) {
+        return refuse(
+          'INTERNAL',
+          `backend "${type}": create() did not return a backend (no initialize/shutdown methods)`,
+          'create() did not return a backend',
+          { type, stage: 'create()' },
+        );
+      }
+      backend = created;
     } catch (e) {
       return pluginThrew(type, 'create()', e);
     }
-    if (!looksLikeBackend(backend)) {
-      return refuse(
-        'INTERNAL',
-        `backend "${type}": create() did not return a backend (no initialize/shutdown methods)`,
-        'create() did not return a backend',
-        { type, stage: 'create()' },
-      );
-    }
 
-    const initConfig = {
-      ...(isRecord(data) ? data : {}),
-      ...(options.id === undefined ? {} : { id: options.id }),
-    };
     let failure: Failed;
     try {
       const initialized: unknown = await backend.initialize(initConfig);

@@ -14,6 +14,7 @@ function pluginSource(type: string): string {
   type: ${JSON.stringify(type)},
   version: '1.0.0',
   description: 'fixture plugin ${type}',
+  contractVersion: 1,
   capabilities: {
     persistentSessions: true, multiplePanes: false, resize: false, interrupt: true, sendInput: true,
     capture: true, streaming: false, exitCodes: true, cwdTracking: false, isolation: 'none', remote: false,
@@ -226,6 +227,7 @@ function expectedReport(): DiscoveryReport {
       },
     ],
     skipped: ['left-pad'],
+    warnings: [],
   };
 }
 
@@ -288,6 +290,7 @@ describe('BackendFactory.discover', () => {
         ],
         failures: [],
         skipped: [],
+        warnings: [],
       },
     });
   });
@@ -320,6 +323,7 @@ describe('BackendFactory.discover', () => {
         plugins: [],
         failures: [{ package: '../app/node_modules/vth-backend-cjs', reason: 'not a valid package name' }],
         skipped: [],
+        warnings: [],
       },
     });
   });
@@ -380,6 +384,164 @@ describe('BackendFactory.discover', () => {
       reason: '"./plugin.mjs" failed to load: loader unavailable',
     });
   });
+});
+
+describe('discover with plugins written for other contract versions', () => {
+  it('registers an older plugin with warnings and reports a newer one as a failure', async () => {
+    const app = path.join(root, 'versions-app');
+    await writePackage(app, {
+      name: 'versions-app',
+      dependencies: { 'vth-backend-old': '1', 'vth-backend-future': '1' },
+    });
+    // Written before contractVersion and the "remote" flag existed.
+    const old = pluginSource('fixture-old').replace('contractVersion: 1,', '').replace('remote: false,', '');
+    await writePackage(
+      path.join(app, 'node_modules', 'vth-backend-old'),
+      { name: 'vth-backend-old', version: '0.9.0', vth: { backend: './plugin.js' } },
+      { 'plugin.js': `exports.plugin = ${old};\n` },
+    );
+    const future = pluginSource('fixture-future').replace('contractVersion: 1,', 'contractVersion: 7,');
+    await writePackage(
+      path.join(app, 'node_modules', 'vth-backend-future'),
+      { name: 'vth-backend-future', version: '3.0.0', vth: { backend: './plugin.js' } },
+      { 'plugin.js': `exports.plugin = ${future};\n` },
+    );
+    const factory = new BackendFactory();
+    const found = await factory.discover({ from: app, importModule: importNatively });
+    expect(found.ok && found.value.plugins.map((p) => p.type)).toEqual(['fixture-old']);
+    expect(found.ok && found.value.warnings).toEqual([
+      {
+        package: 'vth-backend-old',
+        message: 'plugin.contractVersion: not declared; assumed 1 (declare contractVersion: 1)',
+      },
+      {
+        package: 'vth-backend-old',
+        message: 'plugin.capabilities: no remote (the plugin predates it); read as false',
+      },
+    ]);
+    expect(found.ok && found.value.failures).toEqual([
+      {
+        package: 'vth-backend-future',
+        reason:
+          'invalid plugin: plugin.contractVersion: 7 is newer than this @vth/factory supports (at most 1); ' +
+          'upgrade @vth/factory and @vth/core',
+      },
+    ]);
+    expect(factory.list()[0]!.capabilities.remote).toBe(false);
+  });
+});
+
+describe('discover with a module that never finishes loading', () => {
+  let hungApp: string;
+
+  beforeAll(async () => {
+    hungApp = path.join(root, 'hung-app');
+    await writePackage(hungApp, {
+      name: 'hung-app',
+      version: '1.0.0',
+      private: true,
+      dependencies: { 'vth-backend-hangs': '^1.0.0', 'vth-backend-after': '^1.0.0' },
+    });
+    const modules = path.join(hungApp, 'node_modules');
+    // An ES module whose top-level await never settles: import() of it never settles either.
+    await writePackage(
+      path.join(modules, 'vth-backend-hangs'),
+      { name: 'vth-backend-hangs', version: '1.0.0', vth: { backend: './plugin.mjs' } },
+      {
+        'plugin.mjs': `await new Promise(() => {});\nexport const plugin = ${pluginSource('fixture-hangs')};\n`,
+      },
+    );
+    await writePackage(
+      path.join(modules, 'vth-backend-after'),
+      { name: 'vth-backend-after', version: '1.0.0', vth: { backend: './plugin.mjs' } },
+      { 'plugin.mjs': `export const plugin = ${pluginSource('fixture-after')};\n` },
+    );
+  });
+
+  it('reports it as a failure of that package after loadTimeoutMs and still loads the packages after it', async () => {
+    const factory = new BackendFactory();
+    const found = await factory.discover({
+      from: hungApp,
+      importModule: importNatively,
+      loadTimeoutMs: 2000,
+    });
+    expect(found).toEqual({
+      ok: true,
+      value: {
+        plugins: [
+          {
+            package: 'vth-backend-after',
+            version: '1.0.0',
+            type: 'fixture-after',
+            modulePath: path.join(hungApp, 'node_modules', 'vth-backend-after', 'plugin.mjs'),
+          },
+        ],
+        failures: [
+          {
+            package: 'vth-backend-hangs',
+            reason:
+              '"./plugin.mjs" did not finish loading within 2000 ms (a top-level await that never settles?)',
+          },
+        ],
+        skipped: [],
+        warnings: [],
+      },
+    });
+    expect(factory.has('fixture-after')).toBe(true);
+    expect(factory.has('fixture-hangs')).toBe(false);
+  }, 30_000);
+
+  it('reports a module whose plugin export throws when read as a failure of that package only', async () => {
+    const app = path.join(root, 'throwing-export-app');
+    await writePackage(app, {
+      name: 'throwing-export-app',
+      dependencies: { 'vth-backend-throwing-export': '1', 'vth-backend-after': '1' },
+    });
+    await writePackage(
+      path.join(app, 'node_modules', 'vth-backend-throwing-export'),
+      { name: 'vth-backend-throwing-export', version: '1.0.0', vth: { backend: './plugin.js' } },
+      { 'plugin.js': `module.exports = { get plugin() { throw new Error('no peeking'); } };\n` },
+    );
+    await writePackage(
+      path.join(app, 'node_modules', 'vth-backend-after'),
+      { name: 'vth-backend-after', version: '1.0.0', vth: { backend: './plugin.mjs' } },
+      { 'plugin.mjs': `export const plugin = ${pluginSource('fixture-after')};\n` },
+    );
+    const found = await new BackendFactory().discover({ from: app, importModule: importNatively });
+    expect(found.ok).toBe(true);
+    if (!found.ok) return;
+    expect(found.value.plugins.map((p) => p.type)).toEqual(['fixture-after']);
+    expect(found.value.failures).toEqual([
+      { package: 'vth-backend-throwing-export', reason: '"./plugin.js" could not be inspected: no peeking' },
+    ]);
+  });
+
+  it('bounds a loader that never settles the same way, for every package', async () => {
+    const found = await new BackendFactory().discover({
+      from: hungApp,
+      importModule: () => new Promise(() => undefined),
+      loadTimeoutMs: 50,
+    });
+    expect(found.ok && found.value.failures.map((f) => f.package)).toEqual([
+      'vth-backend-hangs',
+      'vth-backend-after',
+    ]);
+    expect(found.ok && found.value.failures[1]!.reason).toBe(
+      '"./plugin.mjs" did not finish loading within 50 ms (a top-level await that never settles?)',
+    );
+  });
+
+  it.each([0, -1, 1.5, 'soon', 2 ** 31])(
+    'refuses loadTimeoutMs %j with INVALID_INPUT',
+    async (loadTimeoutMs) => {
+      const found = await new BackendFactory().discover({ from: hungApp, loadTimeoutMs } as never);
+      expect(found.ok).toBe(false);
+      if (!found.ok) {
+        expect(found.error.code).toBe('INVALID_INPUT');
+        expect(found.error.message).toContain('options.loadTimeoutMs');
+      }
+    },
+  );
 });
 
 describe("discover with the runtime's own import()", () => {

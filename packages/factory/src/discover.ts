@@ -25,6 +25,8 @@ export interface ScanOptions {
   from: string;
   dependencyFields: readonly DependencyField[];
   importModule: ModuleImporter;
+  /** A plugin module that has not finished loading after this long is a failure of its package. */
+  loadTimeoutMs: number;
 }
 
 async function resolveManifestPath(from: string): Promise<string> {
@@ -37,11 +39,7 @@ async function resolveManifestPath(from: string): Promise<string> {
   return resolved;
 }
 
-async function scanDependency(
-  name: string,
-  fromDir: string,
-  importModule: ModuleImporter,
-): Promise<DependencyScan> {
+async function scanDependency(name: string, fromDir: string, options: ScanOptions): Promise<DependencyScan> {
   if (!isValidPackageName(name)) return { package: name, kind: 'failed', reason: 'not a valid package name' };
   const dir = await findInstalledPackage(name, fromDir);
   if (dir === undefined) {
@@ -54,7 +52,7 @@ async function scanDependency(
   const manifest = await readPluginManifest(dir);
   if (manifest.kind === 'none') return { package: name, kind: 'skipped' };
   if (manifest.kind === 'invalid') return { package: name, kind: 'failed', reason: manifest.reason };
-  const loaded = await loadPluginExport(manifest.modulePath, importModule);
+  const loaded = await loadPluginExport(manifest.modulePath, options.importModule, options.loadTimeoutMs);
   if (!loaded.ok) {
     return { package: name, kind: 'failed', reason: `${JSON.stringify(manifest.entry)} ${loaded.reason}` };
   }
@@ -69,12 +67,15 @@ async function scanDependency(
 
 /**
  * Reads an app's package.json, finds each listed dependency the way Node would from the app's folder,
- * and loads the module named by its `"vth": { "backend": ... }` field. Plugins come back unchecked; the
- * factory checks their shape and registers them. Fails only when the app's own package.json is unusable.
+ * and loads the module named by its `"vth": { "backend": ... }` field, all at once, each load bounded by
+ * `loadTimeoutMs`. Plugins come back unchecked; the factory checks their shape and registers them. Fails
+ * only when the app's own package.json is unusable.
  *
  * @example
  * ```ts
- * const scan = await scanDependencies({ from: '/srv/app', dependencyFields: ['dependencies'], importModule });
+ * const scan = await scanDependencies({
+ *   from: '/srv/app', dependencyFields: ['dependencies'], importModule, loadTimeoutMs: 10_000,
+ * });
  * ```
  */
 export async function scanDependencies(options: ScanOptions): Promise<BackendResult<DependencyScan[]>> {
@@ -99,8 +100,7 @@ export async function scanDependencies(options: ScanOptions): Promise<BackendRes
     for (const name of Object.keys(deps)) if (!names.includes(name)) names.push(name);
   }
   const fromDir = path.dirname(file);
-  const scans: DependencyScan[] = [];
-  // One at a time: loading runs plugin code, and a stable order makes duplicate types resolve predictably.
-  for (const name of names) scans.push(await scanDependency(name, fromDir, options.importModule));
-  return ok(scans);
+  // All at once, each load bounded: a module that hangs until its timeout holds up no other. The scans keep
+  // the listing order, so duplicate types still resolve predictably (the first listed wins).
+  return ok(await Promise.all(names.map((name) => scanDependency(name, fromDir, options))));
 }

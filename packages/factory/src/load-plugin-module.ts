@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { thrownMessage } from './thrown-message';
+import { thrownMessage } from '@vth/core';
 
 /** Loads a module given its file URL. The default is the runtime's own `import()`. */
 export type ModuleImporter = (fileUrl: string) => Promise<unknown>;
@@ -25,26 +25,69 @@ export function pickPluginExport(namespace: unknown): unknown {
   return 'type' in fallback || 'create' in fallback ? fallback : undefined;
 }
 
+/** How long discovery waits for one plugin module to load, unless told otherwise. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
+
+type Loaded = { ok: true; namespace: unknown } | { ok: false; reason: string };
+
+/**
+ * `importModule`, bounded: an ES module whose top-level `await` never settles makes `import()` never settle
+ * either, and nothing can cancel it. Past `timeoutMs` the load counts as failed and is left behind (it stays
+ * pending in the module loader; a later settlement is ignored, a rejection included).
+ */
+async function importWithin(
+  fileUrl: string,
+  importModule: ModuleImporter,
+  timeoutMs: number,
+): Promise<Loaded> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<Loaded>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          reason: `did not finish loading within ${timeoutMs} ms (a top-level await that never settles?)`,
+        }),
+      timeoutMs,
+    );
+  });
+  const loading = Promise.resolve()
+    .then(() => importModule(fileUrl))
+    .then(
+      (namespace): Loaded => ({ ok: true, namespace }),
+      (e: unknown): Loaded => ({ ok: false, reason: `failed to load: ${thrownMessage(e)}` }),
+    );
+  try {
+    return await Promise.race([loading, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Loads the module at `modulePath` and returns its plugin export, unchecked. Never throws: a module that
- * throws while loading is a reason, not a crash.
+ * throws while loading, or does not finish loading within `timeoutMs`, is a reason, not a crash. A module
+ * that blocks the thread (a synchronous endless loop) cannot be bounded here: it blocks the process.
  *
  * @example
  * ```ts
- * const loaded = await loadPluginExport('/srv/app/node_modules/x/dist/plugin.js', importModuleNatively);
+ * const loaded = await loadPluginExport('/srv/app/node_modules/x/dist/plugin.js', importModuleNatively, 10_000);
  * ```
  */
 export async function loadPluginExport(
   modulePath: string,
   importModule: ModuleImporter,
+  timeoutMs: number = DEFAULT_LOAD_TIMEOUT_MS,
 ): Promise<{ ok: true; plugin: unknown } | { ok: false; reason: string }> {
-  let namespace: unknown;
+  const loaded = await importWithin(pathToFileURL(modulePath).href, importModule, timeoutMs);
+  if (!loaded.ok) return loaded;
+  let plugin: unknown;
   try {
-    namespace = await importModule(pathToFileURL(modulePath).href);
+    plugin = pickPluginExport(loaded.namespace);
   } catch (e) {
-    return { ok: false, reason: `failed to load: ${thrownMessage(e)}` };
+    // A namespace whose getters throw (a CommonJS module.exports with a throwing "plugin" getter).
+    return { ok: false, reason: `could not be inspected: ${thrownMessage(e)}` };
   }
-  const plugin = pickPluginExport(namespace);
   if (plugin === undefined) {
     return {
       ok: false,

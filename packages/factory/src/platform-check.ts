@@ -1,19 +1,38 @@
-import { type PlatformCheck } from '@vth/core';
-import { thrownMessage } from './thrown-message';
+import { thrownMessage, type PlatformCheck } from '@vth/core';
+
+/** Reasons and hints are plugin text that reaches logs and UIs: a few lines at most. */
+const MAX_TEXT = 1000;
+
+function clip(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… (${text.length} characters)` : text;
+}
 
 /** Turns whatever a probe resolved to into a `PlatformCheck`; a plugin may return anything. */
 function normalize(value: unknown): PlatformCheck {
   if (typeof value === 'object' && value !== null) {
     const v = value as { ok?: unknown; reason?: unknown; hint?: unknown; detail?: unknown };
-    if (v.ok === true) return typeof v.detail === 'string' ? { ok: true, detail: v.detail } : { ok: true };
-    if (v.ok === false) {
-      const reason = typeof v.reason === 'string' && v.reason !== '' ? v.reason : 'platform check failed';
-      return typeof v.hint === 'string' && v.hint !== ''
-        ? { ok: false, reason, hint: v.hint }
+    const ok = v.ok;
+    if (ok === true)
+      return typeof v.detail === 'string' ? { ok: true, detail: clip(v.detail) } : { ok: true };
+    if (ok === false) {
+      const given = v.reason;
+      const hint = v.hint;
+      const reason = typeof given === 'string' && given !== '' ? clip(given) : 'platform check failed';
+      return typeof hint === 'string' && hint !== ''
+        ? { ok: false, reason, hint: clip(hint) }
         : { ok: false, reason };
     }
   }
   return { ok: false, reason: 'platform check returned a malformed result' };
+}
+
+/** `normalize`, for a result whose reads throw (a Proxy, a getter) too. */
+function normalizeSafely(value: unknown): PlatformCheck {
+  try {
+    return normalize(value);
+  } catch (e) {
+    return { ok: false, reason: `platform check returned a malformed result (${thrownMessage(e)})` };
+  }
 }
 
 /**
@@ -37,7 +56,7 @@ export async function runPlatformCheck(probe: () => unknown, timeoutMs: number):
   const probing = Promise.resolve()
     .then(probe)
     .then(
-      normalize,
+      normalizeSafely,
       (e: unknown) => ({ ok: false, reason: `platform check failed: ${thrownMessage(e)}` }) as const,
     );
   try {

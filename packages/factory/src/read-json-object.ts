@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { thrownMessage } from './thrown-message';
+import { thrownMessage } from '@vth/core';
 
 export type JsonObjectRead = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
 

@@ -181,6 +181,64 @@ describe('BackendManager routing', () => {
     const s = expectOk(await manager.createSession());
     expect(manager.backendOf(s.id)).toBe('b');
   });
+
+  it("hands its backends a frozen copy of a call's context, read once, never the caller's object", async () => {
+    const { manager, fakes } = await start({ backends: [{ type: 'fake', id: 'a' }] });
+    const inner = fakes.byPoolId('a')!;
+    const seen: unknown[] = [];
+    const createSession = inner.createSession.bind(inner);
+    inner.createSession = (options, context) => {
+      seen.push(context);
+      return createSession(options, context);
+    };
+    const executeCommand = inner.executeCommand.bind(inner);
+    inner.executeCommand = (id, command, pane, context) => {
+      seen.push(context);
+      return executeCommand(id, command, pane, context);
+    };
+    let reads = 0;
+    const controller = new AbortController();
+    const context = {
+      get requestId() {
+        reads++;
+        return 'r-1';
+      },
+      signal: controller.signal,
+    };
+    const session = expectOk(await manager.createSession(undefined, context)).id;
+    expectOk(await manager.executeCommand(session, 'echo hi', undefined, context));
+    expect(reads).toBe(2); // once per call
+    expect(seen).toHaveLength(2);
+    for (const given of seen as Array<typeof context>) {
+      expect(given).not.toBe(context);
+      expect(Object.isFrozen(given)).toBe(true);
+      expect(given.requestId).toBe('r-1');
+      expect(given.signal).not.toBe(controller.signal);
+    }
+  });
+
+  it('refuses a context whose getter throws itself, without calling a backend', async () => {
+    const { manager, fakes } = await start({ backends: [{ type: 'fake', id: 'a' }] });
+    const session = expectOk(await manager.createSession()).id;
+    const inner = fakes.byPoolId('a')!;
+    const calls = [jest.spyOn(inner, 'executeCommand'), jest.spyOn(inner, 'executeBatch')];
+    const hostile = Object.defineProperty({}, 'timeoutMs', {
+      enumerable: true,
+      get() {
+        throw new Error('no peeking');
+      },
+    });
+    for (const r of [
+      await manager.executeCommand(session, 'echo hi', undefined, hostile),
+      await manager.executeBatch(session, ['echo hi'], undefined, hostile),
+    ]) {
+      expect(!r.ok && [r.error.code, r.error.message]).toEqual([
+        'INVALID_INPUT',
+        'invalid context: context.timeoutMs: could not be read (no peeking)',
+      ]);
+    }
+    for (const call of calls) expect(call).not.toHaveBeenCalled();
+  });
 });
 
 describe('BackendManager failover', () => {

@@ -1263,7 +1263,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     try {
       const key = ctx.value.userId ?? id;
       const assignment = this.experiments.assign(key, ctx.value.source);
-      const opened = await this.open(() => ({ ...rest, sessionId: id }), context, key, {
+      const opened = await this.open(() => ({ ...rest, sessionId: id }), ctx.value, key, {
         groups: this.groupsFor({ assignment }),
       });
       if (!opened.ok) return this.track(opened);
@@ -1340,8 +1340,11 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     paneId?: string,
     context?: ExecutionContext,
   ): Promise<BackendResult<CommandExecution>> {
-    const r = await this.route(sessionId, paneId, true, (b, id, pane) =>
-      b.executeCommand(id, command, pane, context),
+    // Read once, here: backends (and retries on others) get the frozen copy, never the caller's object.
+    // Refused only once the session is found, in the order a backend checks.
+    const ctx = parseExecutionContext(context);
+    const r = await this.route(sessionId, paneId, true, async (b, id, pane) =>
+      ctx.ok ? b.executeCommand(id, command, pane, ctx.value) : fail(ctx.error),
     );
     const s = this.sessions.get(sessionId);
     if (s?.assignment) recordVariant(s.assignment, r.ok ? [r.value] : undefined);
@@ -1355,8 +1358,9 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     paneId?: string,
     context?: ExecutionContext,
   ): Promise<BackendResult<CommandExecution[]>> {
-    const r = await this.route(sessionId, paneId, true, (b, id, pane) =>
-      b.executeBatch(id, commands, pane, context),
+    const ctx = parseExecutionContext(context);
+    const r = await this.route(sessionId, paneId, true, async (b, id, pane) =>
+      ctx.ok ? b.executeBatch(id, commands, pane, ctx.value) : fail(ctx.error),
     );
     const s = this.sessions.get(sessionId);
     if (s?.assignment) recordVariant(s.assignment, r.ok ? r.value : undefined);

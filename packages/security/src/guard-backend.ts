@@ -3,6 +3,7 @@ import {
   BackendError,
   emitErrorSafely,
   fail,
+  parseExecutionContext,
   toBackendError,
   type BackendCapabilities,
   type BackendConfig,
@@ -153,6 +154,10 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
   ): Promise<BackendResult<CommandExecution>> {
     if (typeof sessionId !== 'string') return this.refuse(notAString('sessionId', this.id));
     if (typeof command !== 'string') return this.refuse(notAString('command', this.id));
+    const ctx = parseExecutionContext(context);
+    if (!ctx.ok) return this.refuse(ctx.error.withBackendId(this.id));
+    // From here on the guard and the backend see the frozen copy, never the caller's object.
+    context = ctx.value;
     const pane = typeof paneId === 'string' ? { paneId } : {};
     const release = await this.turn(sessionId);
     const admitted = await this.guard.admit({ command, sessionId, ...pane, context });
@@ -186,7 +191,8 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     context: ExecutionContext | undefined,
   ): Promise<BackendResult<CommandExecution[]>> {
     if (typeof sessionId !== 'string') return this.refuse(notAString('sessionId', this.id));
-    if (!Array.isArray(commands) || !commands.every((c) => typeof c === 'string')) {
+    const list = stringList(commands);
+    if (list === undefined) {
       return this.refuse(
         new BackendError('INVALID_INPUT', 'invalid commands: must be an array of strings', {
           dispatched: false,
@@ -194,6 +200,11 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
         }),
       );
     }
+    const ctx = parseExecutionContext(context);
+    if (!ctx.ok) return this.refuse(ctx.error.withBackendId(this.id));
+    // From here on the guard and the backend see plain copies, never the caller's objects.
+    commands = list;
+    context = ctx.value;
     const pane = typeof paneId === 'string' ? { paneId } : {};
     const release = await this.turn(sessionId);
     const admitted = await this.guard.admitBatch({ commands, sessionId, ...pane, context });
@@ -330,6 +341,18 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     if (!forwarder || (this as unknown as EventEmitter).listenerCount(name) > 0) return;
     this.forwarders.delete(name);
     (this.inner as unknown as EventEmitter).off(name, forwarder);
+  }
+}
+
+/** A plain copy of `value` when it is an array of strings; undefined otherwise, also when reading it throws. */
+function stringList(value: unknown): string[] | undefined {
+  try {
+    if (!Array.isArray(value)) return undefined;
+    const list: unknown[] = Array.from(value as unknown[]);
+    return list.every((c) => typeof c === 'string') ? (list as string[]) : undefined;
+  } catch {
+    // A Proxy whose traps throw.
+    return undefined;
   }
 }
 

@@ -166,6 +166,7 @@ export function memoryPlugin(
     type: 'memory',
     version: '1.0.0',
     description: 'in-memory test backend',
+    contractVersion: 1,
     capabilities: memoryCapabilities,
     configSchema: memoryConfigSchema,
     checkPlatform: async () => ({ ok: true }),

@@ -6,26 +6,14 @@ import { expectFailure, expectOk, expectWellFormedResult, preview } from '../hel
 import { beforeAll, describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 import { sessionCalls, type BackendCall } from './backend-calls';
+import { expectAll } from './expect-all';
+import { describeHostileArguments } from './hostile-arguments';
 
 // Deliberately ill-typed arguments: a public method must answer them with a result, never throw.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const MALFORMED_SESSION_IDS: unknown[] = ['', 'a b', 'a;b', '../x', 123, null];
 const MALFORMED_PANE_IDS: unknown[] = ['', 'a b', 'a;b', '../x', 123];
-
-/** Runs every check and reports all that failed at once, so one run shows the whole picture. */
-async function expectAll(checks: Array<[what: string, check: () => Promise<void>]>): Promise<void> {
-  const problems: string[] = [];
-  for (const [what, check] of checks) {
-    try {
-      await check();
-    } catch (error) {
-      problems.push(`- ${what}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  if (problems.length > 0)
-    throw new Error(`${problems.length} of ${checks.length} checks failed:\n${problems.join('\n')}`);
-}
 
 function failsWith(code: BackendErrorCode, what: string, call: () => Promise<BackendResult<unknown>>) {
   return [
@@ -265,6 +253,8 @@ export function describeErrors(ctx: SuiteContext): void {
         );
       },
     );
+
+    describeHostileArguments(ctx, h, () => session);
 
     ctx.test('the session still works after every rejected call above', async () => {
       await ctx.expectRun(h.backend(), session, 'echo still-works', 'still-works\n');

@@ -1,0 +1,89 @@
+import {
+  commandLine,
+  endProcesses,
+  isRunning,
+  processRef,
+  terminalSessionProcesses,
+  waitForExit,
+  type ProcessRef,
+} from './process-exit';
+import { paneProcesses } from './tmux-processes';
+
+/**
+ * The processes a tmux backend is answerable for: the server when it started it, the shells of the panes
+ * it made (the control pane's included) and what runs under them, found again at shutdown by their
+ * terminal session and by the TMUX variable tmux gives every pane (`<socket>,<server pid>,<session>`).
+ *
+ * @example
+ * ```ts
+ * const started = new StartedProcesses();
+ * started.server(serverPid, socketPath, true);
+ * started.shell(panePid);
+ * const left = await started.endAll({ socketPath, ownsServer: true, graceMs: 500 }); // [] when all gone
+ * ```
+ */
+export class StartedProcesses {
+  /** The server vth started: the one process it may end by pid. */
+  private owned: ProcessRef | null = null;
+  /** Every server pid seen on the socket (a restarted server has a new one). */
+  private readonly serverPids = new Set<number>();
+  private readonly shells = new Map<number, ProcessRef>();
+  /** `<n>` of the `$<n>` ids of the tmux sessions vth made. */
+  private readonly sessionNumbers = new Set<number>();
+
+  /** The server on `socketPath` has this pid; `owned` when vth started it. */
+  server(pid: number, socketPath: string, owned: boolean): void {
+    this.serverPids.add(pid);
+    // A server vth started was forked from its client, whose command line names the socket: a pid that does
+    // not is not provably ours to end (another pid namespace, a wrapper script), so it is never signalled.
+    if (owned && commandLine(pid)?.includes(`-S ${socketPath} `)) this.owned = processRef(pid);
+  }
+
+  /** Is the server vth started still running? (`false` when it started none.) */
+  get serverRunning(): boolean {
+    return this.owned !== null && isRunning(this.owned);
+  }
+
+  /** A pane's shell (the leader of the pane's terminal session) was started. */
+  shell(pid: number): void {
+    const ref = processRef(pid);
+    if (ref) this.shells.set(pid, ref);
+  }
+
+  /** Stops watching a pane's shell once it is gone. */
+  forgetShellIfGone(pid: number): void {
+    const ref = this.shells.get(pid);
+    if (ref && !isRunning(ref)) this.shells.delete(pid);
+  }
+
+  /** A tmux session (`$<n>`) was made by vth. */
+  session(tmuxId: string): void {
+    this.sessionNumbers.add(Number(tmuxId.slice(1)));
+  }
+
+  /**
+   * Ends them all and waits until they are gone; returns what could not be ended. A server of ours was
+   * asked to exit (`kill-server`); one still running after `graceMs` gets SIGTERM, then SIGKILL. Pane
+   * processes were hung up by tmux (their terminal closed) or by their session's end; they get SIGHUP
+   * and, after `graceMs`, SIGKILL. On a shared server only processes of the sessions vth made are touched.
+   */
+  async endAll(o: { socketPath: string; ownsServer: boolean; graceMs: number }): Promise<ProcessRef[]> {
+    const server = o.ownsServer ? this.owned : null;
+    const serverLeft = server
+      ? await endProcesses(await waitForExit([server], o.graceMs), ['SIGTERM', 'SIGKILL'], o.graceMs)
+      : [];
+    const panes = new Map<number, ProcessRef>();
+    for (const shell of this.shells.values())
+      for (const p of terminalSessionProcesses(shell)) panes.set(p.pid, p);
+    // Processes that left their pane's terminal session (setsid) still name server and session in TMUX.
+    const ours = (serverPid: number, session: number) =>
+      this.serverPids.has(serverPid) && (o.ownsServer || this.sessionNumbers.has(session));
+    for (const pid of paneProcesses(o.socketPath, ours)) {
+      const ref = processRef(pid);
+      if (ref && ref.pid !== server?.pid) panes.set(pid, ref);
+    }
+    const panesLeft = await endProcesses([...panes.values()], ['SIGHUP', 'SIGKILL'], o.graceMs);
+    this.shells.clear();
+    return [...serverLeft, ...panesLeft];
+  }
+}
