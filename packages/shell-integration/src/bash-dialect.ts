@@ -1,4 +1,4 @@
-import { MARK_OSC, markFormat } from './marks';
+import { MARK_OSC, markFormat, quietLine } from './marks';
 import { MAX_TYPED_LINE, packPieces, type ShellDialect } from './shell-dialect';
 import { ansiCPieces, literalTerminalInput } from './shell-quote';
 import { isPlainlyComplete } from './plain-command';
@@ -84,10 +84,14 @@ export const bashDialect: ShellDialect = {
   name: 'bash',
   spawnArgs: ['--noprofile', '--norc', '--noediting', '-i'],
 
+  quiet(options = {}) {
+    // Line editing off too: a shell that replaced ours (`exec bash`) echoes through readline otherwise.
+    return quietLine(options.keepOnlcr === true, '\\builtin set +o emacs +o vi 2>/dev/null;');
+  },
+
   bootstrap(nonce, options = {}) {
     return (
       [
-        options.keepOnlcr ? 'stty -echo 2>/dev/null' : 'stty -echo -onlcr 2>/dev/null',
         'HISTFILE=',
         // Names that came in through the environment would keep their export attribute: drop them first.
         `\\builtin unset -f ${FUNCTIONS.join(' ')} 2>/dev/null`,

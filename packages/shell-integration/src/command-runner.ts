@@ -4,6 +4,7 @@ import {
   BoundedOutputBuffer,
   fail,
   ok,
+  parseExecutionContext,
   type BackendResult,
   type CommandExecution,
   type CommandStatus,
@@ -163,20 +164,27 @@ export class ShellCommandRunner {
   private exitedIdle = false;
   /** A `shellInForeground` check for a re-arm request is under way. */
   private checkingRearm = false;
+  /** The nonce of the bootstrap to type when the shell reports that echo is off (`quiet` mark). */
+  private secretToType: string | null;
 
   constructor(options: ShellCommandRunnerOptions) {
     this.opts = options;
     this.nonce = options.nonce ?? randomHex(12);
     if (!/^[A-Za-z0-9]{4,64}$/.test(this.nonce)) throw new TypeError('nonce must be 4-64 letters and digits');
     this.parser = new MarkParser(this.nonce);
+    this.secretToType = this.nonce;
   }
 
-  /** The text to type into the fresh shell. */
+  /**
+   * The text to type into the fresh shell: it turns echo off and says so; the runner then types the
+   * bootstrap with the secret itself (through the transport), so the secret is never echoed.
+   */
   bootstrapText(): string {
-    return this.opts.dialect.bootstrap(this.nonce, {
-      keepOnlcr: this.opts.onlcr === true,
-      exitLingerMs: this.opts.exitLingerMs ?? 0,
-    });
+    return this.opts.dialect.quiet(this.bootstrapOptions());
+  }
+
+  private bootstrapOptions() {
+    return { keepOnlcr: this.opts.onlcr === true, exitLingerMs: this.opts.exitLingerMs ?? 0 };
   }
 
   /** Resolves once the shell has run the bootstrap and shown its first (silent) prompt. */
@@ -219,7 +227,10 @@ export class ShellCommandRunner {
   }
 
   /** Runs one command. Never rejects. */
-  execute(command: string, context: ExecutionContext = {}): Promise<BackendResult<CommandExecution>> {
+  execute(command: string, callerContext?: ExecutionContext): Promise<BackendResult<CommandExecution>> {
+    const parsed = this.context(callerContext);
+    if (!parsed.ok) return Promise.resolve(parsed);
+    const context = parsed.value;
     const refused = this.refuse();
     if (refused) return Promise.resolve(refused);
     return new Promise((resolve) => {
@@ -243,8 +254,11 @@ export class ShellCommandRunner {
    */
   async executeBatch(
     commands: string[],
-    context: ExecutionContext = {},
+    callerContext?: ExecutionContext,
   ): Promise<BackendResult<CommandExecution[]>> {
+    const parsed = this.context(callerContext);
+    if (!parsed.ok) return parsed;
+    const context = parsed.value;
     if (commands.length === 0) return ok([]);
     const refused = this.refuse();
     if (refused) return refused;
@@ -298,6 +312,23 @@ export class ShellCommandRunner {
         details: { ...e.details, executions },
       }),
     );
+  }
+
+  /**
+   * The context as a frozen copy with a signal of vth's own (free for a copy a backend already made): a
+   * caller's getters and AbortSignal methods run once, here, and never again inside the runner.
+   */
+  private context(context: ExecutionContext | undefined): BackendResult<ExecutionContext> {
+    const parsed = parseExecutionContext(context);
+    if (!parsed.ok && parsed.error.backendId === undefined) {
+      return fail(
+        new BackendError(parsed.error.code, parsed.error.message, {
+          dispatched: false,
+          backendId: this.opts.backendId,
+        }),
+      );
+    }
+    return parsed;
   }
 
   /** Why no command can be accepted now, if so. */
@@ -588,7 +619,9 @@ export class ShellCommandRunner {
     switch (event.type) {
       case 'output': {
         const mine = job !== null && (this.phase === 'running' || this.phase === 'raw');
-        this.opts.onOutput?.(event.data, mine ? job.id : undefined);
+        // What a shell prints while it is being armed is vth's own (its bootstrap's echo): nobody's output.
+        if (this.phase !== 'booting' && this.phase !== 'rearming')
+          this.opts.onOutput?.(event.data, mine ? job.id : undefined);
         if (mine) this.collect(job, event.data);
         else if (job && this.phase === 'rearming') job.heldDuringRearm.push(event.data);
         return;
@@ -632,6 +665,16 @@ export class ShellCommandRunner {
         return;
       case 'rearm-request':
         this.onRearmRequest();
+        return;
+      case 'quiet':
+        // Echo is off: the bootstrap (the secret) can be typed. Once per boot or re-arm: a second quiet
+        // mark (anyone can print one) changes nothing.
+        if (this.secretToType !== null && (this.phase === 'booting' || this.phase === 'rearming')) {
+          const nonce = this.secretToType;
+          this.secretToType = null;
+          if (nonce !== this.nonce) this.parser.expect(nonce);
+          this.write(this.opts.dialect.bootstrap(nonce, this.bootstrapOptions()));
+        }
         return;
       case 'rearmed':
         // The fresh hooks answered: the shell that replaced ours (`exec bash`) is ours now. What it printed
@@ -686,15 +729,9 @@ export class ShellCommandRunner {
       }
       this.checkingRearm = false;
       if (!foreground || this.current !== job || (this.phase !== 'running' && this.phase !== 'raw')) return;
-      const nonce = randomHex(12);
-      this.parser.expect(nonce);
+      this.secretToType = randomHex(12);
       this.phase = 'rearming';
-      this.write(
-        this.opts.dialect.bootstrap(nonce, {
-          keepOnlcr: this.opts.onlcr === true,
-          exitLingerMs: this.opts.exitLingerMs ?? 0,
-        }),
-      );
+      this.write(this.opts.dialect.quiet(this.bootstrapOptions()));
     })();
   }
 

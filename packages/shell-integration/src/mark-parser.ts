@@ -1,4 +1,4 @@
-import { MARK_OSC, REARM_REQUEST } from './marks';
+import { MARK_OSC, QUIET, REARM_REQUEST } from './marks';
 import { unquoteShellWord } from './shell-quote';
 
 export type ShellEvent =
@@ -10,6 +10,8 @@ export type ShellEvent =
   | { type: 'exit'; id: string; exitCode: number | null }
   /** `ESC ] 6973 ; R BEL`: a shell without vth's hooks asks to be re-armed (anyone can print this). */
   | { type: 'rearm-request' }
+  /** `ESC ] 6973 ; Q BEL`: the shell turned echo off (anyone can print this). */
+  | { type: 'quiet' }
   /** The first mark carrying the nonce given to `expect()`: the new hooks are in; the old nonce is dropped. */
   | { type: 'rearmed' };
 
@@ -139,6 +141,7 @@ export class MarkParser {
 
   private decode(body: string): Exclude<ShellEvent, { type: 'output' }> | null {
     if (body === REARM_REQUEST) return { type: 'rearm-request' };
+    if (body === QUIET) return { type: 'quiet' };
     // body: <kind>;<nonce>;<fields...>; the cwd is last and may itself contain ';' (quoted as '\;').
     if (body[1] !== ';') return null;
     const nonceEnd = body.indexOf(';', 2);

@@ -9,6 +9,9 @@
  *                                                            <id> is the last command the shell started, empty
  *                                                            in a shell that has run nothing yet
  *   ESC ] 6973 ; X ; <nonce> ; <id> ; <status> BEL          the shell is exiting with <status> (`exit 3`)
+ *   ESC ] 6973 ; Q BEL                                        the shell has turned terminal echo off: what is typed
+ *                                                            next (the secret) is not echoed (no nonce: nothing
+ *                                                            of the session runs yet when it is expected)
  *   ESC ] 6973 ; R BEL                                        a shell without vth's hooks (one that replaced
  *                                                            vth's shell: `exec bash`) asks to be re-armed;
  *                                                            it carries no nonce, so it proves nothing by itself
@@ -24,6 +27,14 @@ export type MarkKind = 'S' | 'E' | 'I' | 'P' | 'X';
 
 /** The body of the re-arm request (`ESC ] 6973 ; R BEL`). */
 export const REARM_REQUEST = 'R';
+
+/** The body of the quiet mark (`ESC ] 6973 ; Q BEL`): echo is off, the secret may be typed. */
+export const QUIET = 'Q';
+
+/** The text that makes a shell of either dialect turn echo off and say so with the quiet mark. */
+export function quietLine(keepOnlcr: boolean, extra = ''): string {
+  return `stty -echo${keepOnlcr ? '' : ' -onlcr'} 2>/dev/null;${extra}printf '\\033]${MARK_OSC};${QUIET}\\007'\n`;
+}
 
 /** The printf format (for the shell) of a mark; the shell fills its `%s`/`%q` fields. */
 export function markFormat(kind: MarkKind, nonce: string, fields: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { MARK_OSC, markFormat } from './marks';
+import { MARK_OSC, markFormat, quietLine } from './marks';
 import { MAX_TYPED_LINE, packPieces, type ShellDialect } from './shell-dialect';
 import { posixPieces } from './shell-quote';
 
@@ -16,13 +16,15 @@ export const posixDialect: ShellDialect = {
   name: 'posix',
   spawnArgs: ['-i'],
 
-  bootstrap(nonce, options = {}) {
+  quiet(options = {}) {
+    return quietLine(options.keepOnlcr === true);
+  },
+
+  bootstrap(nonce) {
     // The escape bytes are produced by printf so the typed text itself stays printable.
     const ps1 = `"$(printf '\\033]${MARK_OSC};P;${nonce};')"'\${__vth_id-};$?;$PWD'"$(printf '\\007')"`;
-    const stty = options.keepOnlcr ? 'stty -echo' : 'stty -echo -onlcr';
     return (
       [
-        `${stty} 2>/dev/null`,
         "PS2=''",
         'unset __vth_id __vth_c',
         '__vth_id=',

@@ -9,6 +9,8 @@ export interface RealShell {
   runner: ShellCommandRunner;
   /** Everything written to the terminal, as typed. */
   typed: string[];
+  /** Everything the terminal printed, raw (marks included). */
+  printed: Buffer[];
   /** Resolves when the shell process has exited. */
   exited: Promise<void>;
 }
@@ -58,7 +60,12 @@ export async function startShell(
   });
   let exited!: () => void;
   const done = new Promise<void>((r) => (exited = r));
-  term.onData((d) => runner.feed(Buffer.isBuffer(d) ? d : Buffer.from(d)));
+  const printed: Buffer[] = [];
+  term.onData((d) => {
+    const chunk = Buffer.isBuffer(d) ? d : Buffer.from(d);
+    printed.push(chunk);
+    runner.feed(chunk);
+  });
   term.onExit(({ exitCode, signal }) => {
     runner.close({ exitCode, signal: signal || null });
     exited();
@@ -66,5 +73,5 @@ export async function startShell(
   term.write(runner.bootstrapText());
   const ready = await runner.ready(10_000);
   expect(ready.ok).toBe(true);
-  return { term, runner, typed, exited: done };
+  return { term, runner, typed, printed, exited: done };
 }

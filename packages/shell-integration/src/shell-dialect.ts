@@ -7,9 +7,15 @@ export interface ShellDialect {
   /** Arguments that start the shell interactive and as quiet as it allows (no rc files, no line editing). */
   readonly spawnArgs: readonly string[];
   /**
-   * Typed once into a fresh shell: turns off echo (and CR/LF translation unless `keepOnlcr`), empties the
-   * prompts, installs the hooks. The first prompt mark after it means the shell is ready. The only text
-   * that carries the nonce: the hooks keep it to themselves, so the lines below never do.
+   * Typed first into a fresh shell: turns off echo (and CR/LF translation unless `keepOnlcr`) and answers
+   * with the quiet mark (`ESC ] 6973 ; Q BEL`), so that the bootstrap, which holds the secret, is typed
+   * only once nothing echoes it.
+   */
+  quiet(options?: BootstrapOptions): string;
+  /**
+   * Typed once the shell is quiet: empties the prompts and installs the hooks. The first prompt mark
+   * after it means the shell is ready. The only text that carries the nonce: the hooks keep it to
+   * themselves, so the lines below never do.
    */
   bootstrap(nonce: string, options?: BootstrapOptions): string;
   /**
