@@ -1,4 +1,4 @@
-import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape, sessionProfileSchema } from '@vth/core';
 import {
   securityOptionsSchema,
   type AuditRedactor,
@@ -41,6 +41,12 @@ export const tmuxConfigSchema = z.strictObject({
   shellArgs: z.array(z.string()).optional(),
   env: envSchema.default({}),
   inheritEnv: z.boolean().default(true),
+  /**
+   * The environment profile of sessions that do not choose one (`createSession({ profile })`): `program`
+   * (pagers off, no prompts: see @vth/shell-integration's `PROGRAM_PROFILE_ENV`) or `terminal` (plain).
+   * Applied per session (`new-session -e`), never to the server's own environment.
+   */
+  profile: sessionProfileSchema.default('program'),
   /** TERM inside panes (tmux's `default-terminal`) on a server the backend starts. */
   term: z.string().min(1).default('tmux-256color'),
   cols: terminalSizeSchema.default(120),

@@ -53,6 +53,8 @@ describe('tmux backend specifics', () => {
 
   it('sends a batch in one round trip and answers listings from its cache', async () => {
     const s = expectOk(await backend.createSession());
+    // The shell finishes starting first (its bootstrap is typed in two steps: echo off, then the hooks).
+    expectOk(await backend.executeCommand(s.id, 'true'));
     const client = (
       backend as unknown as {
         client: { sendKeys: (...a: unknown[]) => void; command: (...a: unknown[]) => unknown };

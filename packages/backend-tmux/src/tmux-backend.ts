@@ -44,6 +44,8 @@ import {
   commandEvents,
   ShellCommandRunner,
   shellEnvironment,
+  profileEnvironment,
+  execLimitProblem,
   signalForegroundGroup,
   shellOwnsTerminal,
 } from '@vth/shell-integration';
@@ -285,7 +287,15 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
     cfg: TmuxConfig,
   ): Promise<BackendResult<SessionInfo>> {
     const client = this.client!;
-    const env = Object.entries({ ...cfg.env, ...o.env })
+    // The profile's variables go to each session, not to the server: a shared server's other sessions,
+    // and this backend's `terminal` sessions, must not get them.
+    const sessionEnv = { ...profileEnvironment(o.profile ?? cfg.profile), ...cfg.env, ...o.env };
+    const tooBig = execLimitProblem(
+      { ...shellEnvironment({ inherit: cfg.inheritEnv, profile: 'terminal' }), ...sessionEnv },
+      [shell, ...(cfg.shellArgs ?? dialectForShell(shell).spawnArgs)],
+    );
+    if (tooBig) return this.error('INVALID_INPUT', `invalid options.env: ${tooBig}`);
+    const env = Object.entries(sessionEnv)
       .map(([k, v]) => ` -e ${quoteTmuxArg(`${k}=${v}`)}`)
       .join('');
     // set-option takes a pane target: `=name:` (exact session, its current window), not `=name`.
@@ -629,7 +639,7 @@ export class TmuxBackend extends EventEmitter<BackendEventMap> implements ITermi
       socketPath: this.socketPath,
       controlSession: this.controlSession,
       configFile: cfg.configFile,
-      env: shellEnvironment({ inherit: cfg.inheritEnv, layers: [cfg.env] }),
+      env: shellEnvironment({ inherit: cfg.inheritEnv, profile: 'terminal', layers: [cfg.env] }),
       commandTimeoutMs: cfg.commandTimeoutMs,
       backendId: this.id,
     });
