@@ -26,15 +26,7 @@ import { isPlainlyComplete } from './plain-command';
 
 /** The names of vth's hook functions and variables in the shell. */
 const FUNCTIONS = ['__vth_r', '__vth_b', '__vth_k', '__vth_e', '__vth_p', '__vth_x', '__vth_i'];
-const VARIABLES = ['__vth_id', '__vth_X', '__vth_t', '__vth_h', '__vth_pid', '__vth_z', '__vth_R'];
-
-/**
- * PROMPT_COMMAND, exported so that a shell which replaced ours (`exec bash`) runs it too: in our shell
- * `__vth_h` is set (empty) and the prompt hook is called only while a command has not printed its end mark
- * (Ctrl-C, raw input), with stderr closed so that under `set -x` its trace stays out of the output; in a
- * shell without our hooks it prints the re-arm request `ESC ] 6973 ; R BEL`. Neither part holds a secret.
- */
-const PROMPT = `{ \${__vth_id:+__vth_p}; } 2>&\${__vth_R[k\${-//[!x]/}]:-2};\${__vth_h-printf \\\\033]${MARK_OSC}\\;R\\\\007}`;
+const VARIABLES = ['__vth_id', '__vth_X', '__vth_t', '__vth_h', '__vth_pid', '__vth_z', '__vth_R', '__vth_P'];
 
 /**
  * stderr for a hook call that must not be traced: closed (`-`) while `set -x` is on, which hides the
@@ -42,28 +34,41 @@ const PROMPT = `{ \${__vth_id:+__vth_p}; } 2>&\${__vth_R[k\${-//[!x]/}]:-2};\${_
  */
 const QUIET = `2>&\${__vth_R[k\${-//[!x]/}]:-2}`;
 
+/**
+ * vth's part of PROMPT_COMMAND, put in front of the user's own by the begin hooks and taken off again by
+ * the end hook: a command that ends normally leaves nothing to run at its prompt. While a
+ * command runs it is there (exported), so the prompt hook ends what the line could not (Ctrl-C, input typed
+ * raw), and a shell that replaced ours (`exec bash`, which knows none of the hooks) prints the re-arm
+ * request `ESC ] 6973 ; R BEL` instead. It holds no secret.
+ */
+const PROMPT_PART = `{ \${__vth_h+__vth_p}; } ${QUIET};\${__vth_h-printf \\\\033]${MARK_OSC}\\;R\\\\007};`;
+
 /** Turns `set -x` off for the hooks, remembering in `__vth_X` the text that turns it back on for the user. */
 const TRACE_OFF = `__vth_X=;[[ $- != *x* ]]||{ \\builtin set +x;__vth_X=$'\\\\builtin set -x\\n';};`;
-const GUARD = `[[ \${PROMPT_COMMAND-} == *__vth_p* ]]||__vth_r;`;
+/** Puts vth's part in front of PROMPT_COMMAND, once, and keeps it exported. */
+const ARM_PROMPT = `\\builtin export PROMPT_COMMAND="\${__vth_P-}\${PROMPT_COMMAND:+\${PROMPT_COMMAND#"\${__vth_P-}"}}";`;
+/** Takes vth's part off PROMPT_COMMAND, leaving the user's own as it is now. */
+const DISARM_PROMPT = `PROMPT_COMMAND=\${PROMPT_COMMAND:+\${PROMPT_COMMAND#"\${__vth_P-}"}};`;
 
 function hooks(nonce: string, exitLingerMs: number): string {
   // `read -t` is a builtin wait: no process to fork on the way out.
   const linger = exitLingerMs > 0 ? `\\builtin read -r -t ${(exitLingerMs / 1000).toFixed(3)} __vth_z;` : '';
   const S = markFormat('S', nonce, ['%s']);
   return (
-    // The re-arm: a user's PROMPT_COMMAND gets the hook back in front.
-    `__vth_r(){ PS1='' PS2='' PS0='';\\builtin set +o emacs +o vi +o history +H;` +
-    `[[ \${PROMPT_COMMAND-} == *__vth_p* ]]||{ PROMPT_COMMAND='${PROMPT}'"\${PROMPT_COMMAND:+;$PROMPT_COMMAND}";\\builtin export PROMPT_COMMAND;};};` +
+    // Quiet: no prompts, no line editing (it would echo), no history.
+    `__vth_r(){ PS1='' PS2='' PS0='';\\builtin set +o emacs +o vi +o history +H;};` +
     // Begin of a command whose text is known complete: id, start mark.
-    `__vth_b(){ ${TRACE_OFF}${GUARD}__vth_id=$1;\\builtin printf '${S}' "$1";};` +
+    `__vth_b(){ ${TRACE_OFF}${ARM_PROMPT}__vth_id=$1;\\builtin printf '${S}' "$1";};` +
     // Begin of a command that may be incomplete: parsed as a function body first, where valid text cannot
     // execute; incomplete text answers `I` and runs nothing (the runner then types it raw).
-    `__vth_k(){ ${TRACE_OFF}${GUARD}__vth_id=$1;` +
+    `__vth_k(){ ${TRACE_OFF}${ARM_PROMPT}__vth_id=$1;` +
     `if \\builtin eval "__vth_f() { $__vth_t"$'\\n}' 2>/dev/null;then \\builtin unset -f __vth_f;\\builtin printf '${S}' "$1";` +
     `else \\builtin printf '${markFormat('I', nonce, ['%s'])}' "$1";\\builtin return 1;fi;};` +
-    `__vth_e(){ \\builtin disown -a;\\builtin printf '${markFormat('E', nonce, ['%s', '%s', '%q'])}' "$__vth_id" "$1" "\${PWD-}";__vth_id=;__vth_X=;};` +
-    // The prompt hook: Ctrl-C, raw input. It leaves `__vth_id` set (raw input that fails to parse runs
-    // nothing, and its next prompt must still name the command) and restores tracing the hooks turned off.
+    `__vth_e(){ \\builtin disown -a;\\builtin printf '${markFormat('E', nonce, ['%s', '%s', '%q'])}' "$__vth_id" "$1" "\${PWD-}";` +
+    `__vth_id=;__vth_X=;${DISARM_PROMPT}};` +
+    // The prompt hook: Ctrl-C, raw input. It restores tracing the begin hook turned off, and stays armed
+    // (as `__vth_id` stays set): raw input that fails to parse runs nothing, not even its begin hook, and its
+    // prompt must still name the command. The next command's end mark disarms it.
     `__vth_p(){ \\builtin local s=$? x=;[[ $- != *x* ]]||{ \\builtin set +x;x=1;};\\builtin disown -a;` +
     `\\builtin printf '${markFormat('P', nonce, ['%s', '%s', '%q'])}' "\${__vth_id-}" "$s" "\${PWD-}";` +
     `[[ -z $x$__vth_X ]]||{ __vth_X=;\\builtin set -x;};};` +
@@ -72,7 +77,7 @@ function hooks(nonce: string, exitLingerMs: number): string {
     `__vth_x(){ \\builtin local s=$?;[[ $BASHPID != "$__vth_pid" ]]||{ ` +
     `\\builtin printf '${markFormat('X', nonce, ['%s', '%s'])}' "\${__vth_id-}" "$s";${linger}};};` +
     // The probe: the next prompt mark names `id` (resynchronising after a lost connection).
-    `__vth_i(){ ${GUARD}__vth_id=$1;}`
+    `__vth_i(){ ${ARM_PROMPT}__vth_id=$1;}`
   );
 }
 
@@ -100,6 +105,7 @@ export const bashDialect: ShellDialect = {
         '__vth_id=',
         '__vth_h=',
         'declare -A __vth_R=([k]=2 [kx]=-)',
+        `__vth_P='${PROMPT_PART}'`,
         hooks(nonce, options.exitLingerMs ?? 0),
         '__vth_r',
         'trap __vth_x EXIT',

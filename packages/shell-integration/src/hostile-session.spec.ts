@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type BackendResult, type CommandExecution } from '@vth/core';
 import { bashDialect } from './bash-dialect';
 import { ShellCommandRunner } from './command-runner';
@@ -110,7 +111,12 @@ describe('a hostile session cannot forge results (real bash)', () => {
 
   it('`exec sh` with no timeout ends the same way on interrupt()', async () => {
     const pending = shell.runner.execute('exec sh');
-    // The shell is replaced as soon as it reads the line; interrupt() then finds a shell that never answers.
+    // Once the shell process runs sh, interrupt() finds a shell that never answers.
+    const deadline = Date.now() + 10_000;
+    const cmdline = () => readFileSync(`/proc/${shell.term.pid}/cmdline`, 'latin1');
+    while (!cmdline().startsWith('sh\0') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(cmdline()).toMatch(/^sh\0/);
     shell.runner.interrupt();
     const r = await pending;
     expect(!r.ok && r.error.code).toBe('BACKEND_CRASHED');

@@ -27,7 +27,7 @@ describe('default factory', () => {
     const { factory, discovery } = await createDefaultFactory(path.join(dir));
     expect(factory.list()).toEqual([]);
     expect(discovery.from).toBe(path.join(dir, 'package.json'));
-    expect(discovery.report).toEqual({ plugins: [], failures: [], skipped: [] });
+    expect(discovery.report).toEqual({ plugins: [], failures: [], skipped: [], warnings: [] });
     expect(describeDiscovery(discovery)).toContain('found no backend plugins');
   });
 
