@@ -486,16 +486,23 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   private target(sessionId: string, paneId: string | undefined): BackendResult<PtySession> {
     const ready = this.ready();
     if (!ready.ok) return ready;
-    return targetSinglePane({ ...this.table(), pane: NODE_PTY_PANE, kind: 'node-pty' }, sessionId, paneId);
+    return targetSinglePane(this.paneTable, sessionId, paneId);
   }
 
   private table(): SessionTable<PtySession> {
-    return {
-      sessions: this.sessions,
-      backendId: this.id,
-      isClosing: (s) => s.closing !== null,
-    };
+    return this.paneTable;
   }
+
+  /** Made once: `target` runs on every call. The id is read late (`initialize` may set it). */
+  private readonly paneTable: SessionTable<PtySession> & { pane: string; kind: string } = ((backend) => ({
+    sessions: backend.sessions,
+    get backendId() {
+      return backend.backendId;
+    },
+    isClosing: (s: PtySession) => s.closing !== null,
+    pane: NODE_PTY_PANE,
+    kind: 'node-pty',
+  }))(this);
 
   private error<T>(code: BackendError['code'], message: string): BackendResult<T> {
     return this.record(fail(code, message, { backendId: this.id }));

@@ -24,6 +24,11 @@ export interface SessionTable<S> {
  * ```
  */
 export function lookupSession<S>(table: SessionTable<S>, sessionId: string): BackendResult<S> {
+  // The common case first: an id the table holds was checked when its session was created.
+  if (typeof sessionId === 'string') {
+    const known = table.sessions.get(sessionId);
+    if (known !== undefined && !table.isClosing?.(known)) return ok(known);
+  }
   const id = parseInput(sessionIdSchema, sessionId, 'sessionId');
   if (!id.ok) return id;
   const session = table.sessions.get(id.value);

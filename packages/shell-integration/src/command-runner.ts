@@ -162,6 +162,8 @@ export class ShellCommandRunner {
   private readonly handleEvent = (event: ShellEvent) => this.onEvent(event);
   /** The shell's last mark said it is exiting while no command of ours had started: nothing ran since. */
   private exitedIdle = false;
+  /** `set -x` is on in the shell, as its last end or prompt mark said: the lines typed must allow for it. */
+  private tracing = false;
   /** A `shellInForeground` check for a re-arm request is under way. */
   private checkingRearm = false;
   /** The nonce of the bootstrap to type when the shell reports that echo is off (`quiet` mark). */
@@ -269,7 +271,10 @@ export class ShellCommandRunner {
     }
     const text =
       jobs.length > 1
-        ? this.opts.dialect.commandBatch(jobs.map((j) => ({ id: j.wireId, command: j.command })))
+        ? this.opts.dialect.commandBatch(
+            jobs.map((j) => ({ id: j.wireId, command: j.command })),
+            { tracing: this.tracing },
+          )
         : null;
     if (text === null) return this.runSequentially(commands, context);
     if (context.signal?.aborted) {
@@ -584,7 +589,7 @@ export class ShellCommandRunner {
       this.groupRest = job.batch.rest;
       this.write(job.batch.text);
     } else {
-      this.write(this.opts.dialect.command(job.wireId, job.command));
+      this.write(this.opts.dialect.command(job.wireId, job.command, { tracing: this.tracing }));
     }
   }
 
@@ -641,6 +646,7 @@ export class ShellCommandRunner {
         return;
       case 'end':
         if (event.cwd !== undefined) this.lastCwd = event.cwd;
+        this.tracing = event.tracing;
         if (job && job.wireId === event.id && (this.phase === 'running' || this.phase === 'rearming')) {
           this.releaseHeld(job);
           this.finish(job, event.exitCode, event.cwd, undefined, true);
@@ -737,6 +743,7 @@ export class ShellCommandRunner {
 
   private onPrompt(event: Extract<ShellEvent, { type: 'prompt' }>): void {
     if (event.cwd !== undefined) this.lastCwd = event.cwd;
+    this.tracing = event.tracing;
     const job = this.current;
     switch (this.phase) {
       case 'booting':

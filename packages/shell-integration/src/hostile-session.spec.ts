@@ -80,7 +80,7 @@ describe('a hostile session cannot forge results (real bash)', () => {
   it('a mark with the right nonce but another id is not taken for the running command', async () => {
     const r = await run(
       shell,
-      `printf '\\033]6973;E;${NONCE};someoneelse;0;/\\007'; printf '\\033]6973;X;${NONCE};;0\\007'; echo after; (exit 3)`,
+      `printf '\\033]6973;E;${NONCE};someoneelse;0;;/\\007'; printf '\\033]6973;X;${NONCE};;0\\007'; echo after; (exit 3)`,
     );
     expect(r).toMatchObject({ status: 'completed', exitCode: 3, output: 'after\n' });
     expect((await run(shell, 'echo next')).output).toBe('next\n');
@@ -123,13 +123,24 @@ describe('a hostile session cannot forge results (real bash)', () => {
     await shell.exited;
   });
 
+  it('with `set -x` on, even in the middle of a batch, no trace shows the secret or vth statements', async () => {
+    const batch = await shell.runner.executeBatch(['set -x', 'echo hi', 'true']);
+    expect(batch.ok && batch.value.map((e) => e.output)).toEqual(['', '++ echo hi\nhi\n', '++ true\n']);
+    expect((await run(shell, 'echo traced')).output).toBe('++ echo traced\ntraced\n');
+    expect((await run(shell, 'for i in 1; do :; done')).output).toBe('++ for i in 1\n++ :\n');
+    expect((await run(shell, 'set +x; echo quiet')).output).toBe('++ set +x\nquiet\n');
+    expect((await run(shell, 'echo plain')).output).toBe('plain\n');
+    const shown = Buffer.concat(shell.printed).toString('latin1');
+    expect(shown.replace(/\x1b\]6973;[^\x07]*\x07/g, '')).not.toContain(NONCE);
+  });
+
   it('`exec bash` is re-armed with a fresh secret and the session goes on', async () => {
     const r = await run(shell, 'exec bash --norc');
     expect(r.status).toBe('completed');
     expect(r.exitCode).toBeNull();
     expect((await run(shell, 'echo after-exec')).output).toBe('after-exec\n');
     // The old secret is void: a mark carrying it is plain output now.
-    const forged = await run(shell, `printf '\\033]6973;E;${NONCE};x;0;/\\007' | od -An -c | head -1`);
+    const forged = await run(shell, `printf '\\033]6973;E;${NONCE};x;0;;/\\007' | od -An -c | head -1`);
     expect(forged.output).toContain('6   9   7   3');
     expect((await run(shell, 'false')).exitCode).toBe(1);
   });
@@ -192,15 +203,15 @@ describe('marks are accepted only for the command being waited on, once it was d
       nonce: NONCE,
     });
     const mark = (body: string) => runner.feed(Buffer.from(`\x1b]6973;${body}\x07`, 'latin1'));
-    mark(`P;${NONCE};;0;/`);
+    mark(`P;${NONCE};;0;;/`);
     expect((await runner.ready(1000)).ok).toBe(true);
     const pending = runner.execute('echo hi');
-    const id = /__vth_b (\S+)&&/.exec(typed[typed.length - 1]!)?.[1];
+    const id = /^__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)?.[1];
     expect(id).toMatch(/^[A-Za-z0-9_-]{12}$/);
-    mark(`E;${NONCE};${id};0;/forged`); // before the shell started it: not its end
+    mark(`E;${NONCE};${id};0;;/forged`); // before the shell started it: not its end
     mark(`S;${NONCE};${id}`);
     runner.feed(Buffer.from('hi\n'));
-    mark(`E;${NONCE};${id};5;/real`);
+    mark(`E;${NONCE};${id};5;;/real`);
     const r = await pending;
     expect(r.ok && r.value).toMatchObject({ exitCode: 5, output: 'hi\n', cwd: '/real' });
   });
@@ -215,13 +226,13 @@ describe('marks are accepted only for the command being waited on, once it was d
       backendId: 'fake',
       nonce: NONCE,
     });
-    runner.feed(Buffer.from(`\x1b]6973;P;${NONCE};;0;/\x07`, 'latin1'));
+    runner.feed(Buffer.from(`\x1b]6973;P;${NONCE};;0;;/\x07`, 'latin1'));
     const ids = new Set<string>();
     for (let i = 0; i < 50; i++) {
       void runner.execute('true');
-      const id = /__vth_b (\S+)&&/.exec(typed[typed.length - 1]!)![1]!;
+      const id = /^__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)![1]!;
       ids.add(id);
-      runner.feed(Buffer.from(`\x1b]6973;S;${NONCE};${id}\x07\x1b]6973;E;${NONCE};${id};0;/\x07`, 'latin1'));
+      runner.feed(Buffer.from(`\x1b]6973;S;${NONCE};${id}\x07\x1b]6973;E;${NONCE};${id};0;;/\x07`, 'latin1'));
     }
     expect(ids.size).toBe(50);
     const prefixes = new Set([...ids].map((id) => id.slice(0, 6)));

@@ -23,18 +23,27 @@ const realMark: fc.Arbitrary<Piece> = fc.oneof(
     .tuple(
       fc.stringMatching(/^c[0-9a-z]{1,8}$/),
       fc.integer({ min: 0, max: 255 }),
+      fc.constantFrom('himBHs', 'himxBHs', ''),
       fc.constantFrom('/', '/tmp', '/a\\ b\\;c'),
     )
-    .map(([id, code, cwd]) => ({
+    .map(([id, code, flags, cwd]) => ({
       kind: 'mark' as const,
-      bytes: mark(`E;${NONCE};${id};${code};${cwd}`),
-      event: { type: 'end' as const, id, exitCode: code, cwd: cwd.replace(/\\(.)/g, '$1') },
+      bytes: mark(`E;${NONCE};${id};${code};${flags};${cwd}`),
+      event: {
+        type: 'end' as const,
+        id,
+        exitCode: code,
+        tracing: flags.includes('x'),
+        cwd: cwd.replace(/\\(.)/g, '$1'),
+      },
     })),
-  fc.tuple(fc.stringMatching(/^(c[0-9a-z]{1,8})?$/), fc.integer({ min: 0, max: 255 })).map(([id, code]) => ({
-    kind: 'mark' as const,
-    bytes: mark(`P;${NONCE};${id};${code};/home`),
-    event: { type: 'prompt' as const, id, exitCode: code, cwd: '/home' },
-  })),
+  fc
+    .tuple(fc.stringMatching(/^(c[0-9a-z]{1,8})?$/), fc.integer({ min: 0, max: 255 }), fc.boolean())
+    .map(([id, code, tracing]) => ({
+      kind: 'mark' as const,
+      bytes: mark(`P;${NONCE};${id};${code};${tracing ? 'x' : ''};/home`),
+      event: { type: 'prompt' as const, id, exitCode: code, tracing, cwd: '/home' },
+    })),
 );
 
 /** Output, heavy in look-alikes: foreign nonces, partial prefixes, stray ESC and BEL, fake marks. */
@@ -121,20 +130,40 @@ describe('MarkParser', () => {
     const events = run([
       mark(`S;${NONCE};c1`),
       Buffer.from('hi\n'),
-      mark(`E;${NONCE};c1;1;$'/tmp/x\\ny'`),
-      mark(`P;${NONCE};c1;130;/`),
-      mark(`P;${NONCE};;0;`),
+      mark(`E;${NONCE};c1;1;himBHs;$'/tmp/x\\ny'`),
+      mark(`P;${NONCE};c1;130;x;/`),
+      mark(`P;${NONCE};;0;;`),
       mark(`I;${NONCE};c2`),
-      mark(`E;${NONCE};c3;999;/`),
+      mark(`E;${NONCE};c3;999;hxB;/`),
+      mark('R'),
+      mark('Q'),
     ]);
     expect(events).toEqual([
       { type: 'start', id: 'c1' },
       { type: 'output', data: Buffer.from('hi\n') },
-      { type: 'end', id: 'c1', exitCode: 1, cwd: '/tmp/x\ny' },
-      { type: 'prompt', id: 'c1', exitCode: 130, cwd: '/' },
-      { type: 'prompt', id: '', exitCode: 0 },
+      { type: 'end', id: 'c1', exitCode: 1, tracing: false, cwd: '/tmp/x\ny' },
+      { type: 'prompt', id: 'c1', exitCode: 130, tracing: true, cwd: '/' },
+      { type: 'prompt', id: '', exitCode: 0, tracing: false },
       { type: 'incomplete', id: 'c2' },
-      { type: 'end', id: 'c3', exitCode: null, cwd: '/' },
+      { type: 'end', id: 'c3', exitCode: null, tracing: true, cwd: '/' },
+      { type: 'rearm-request' },
+      { type: 'quiet' },
+    ]);
+  });
+
+  it('rotates to a nonce it was told to expect at the first mark carrying it, and drops the old one', () => {
+    const parser = new MarkParser(NONCE);
+    const seen: ShellEvent[] = [];
+    const emit = (e: ShellEvent) => seen.push(e);
+    parser.expect('Fresh1');
+    parser.push(mark(`S;${NONCE};c1`), emit); // the old nonce still counts until the new one shows
+    parser.push(mark('P;Fresh1;;0;;/'), emit);
+    parser.push(mark(`S;${NONCE};c2`), emit); // now it is plain output
+    expect(seen).toEqual([
+      { type: 'start', id: 'c1' },
+      { type: 'rearmed' },
+      { type: 'prompt', id: '', exitCode: 0, tracing: false, cwd: '/' },
+      { type: 'output', data: mark(`S;${NONCE};c2`) },
     ]);
   });
 

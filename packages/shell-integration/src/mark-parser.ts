@@ -4,9 +4,9 @@ import { unquoteShellWord } from './shell-quote';
 export type ShellEvent =
   | { type: 'output'; data: Buffer }
   | { type: 'start'; id: string }
-  | { type: 'end'; id: string; exitCode: number | null; cwd?: string }
+  | { type: 'end'; id: string; exitCode: number | null; cwd?: string; tracing: boolean }
   | { type: 'incomplete'; id: string }
-  | { type: 'prompt'; id: string; exitCode: number | null; cwd?: string }
+  | { type: 'prompt'; id: string; exitCode: number | null; cwd?: string; tracing: boolean }
   | { type: 'exit'; id: string; exitCode: number | null }
   /** `ESC ] 6973 ; R BEL`: a shell without vth's hooks asks to be re-armed (anyone can print this). */
   | { type: 'rearm-request' }
@@ -169,18 +169,25 @@ function decodeFields(
     case 'I':
       return rest ? { type: 'incomplete', id: rest } : null;
     case 'E': {
-      const [id, status, cwd] = splitFields(rest, 3);
+      const [id, status, flags, cwd] = splitFields(rest, 4);
       if (!id) return null;
       const c = parseCwd(cwd);
-      return { type: 'end', id, exitCode: parseStatus(status), ...(c === undefined ? {} : { cwd: c }) };
+      return {
+        type: 'end',
+        id,
+        exitCode: parseStatus(status),
+        tracing: flags?.includes('x') === true,
+        ...(c === undefined ? {} : { cwd: c }),
+      };
     }
     case 'P': {
-      const [id, status, cwd] = splitFields(rest, 3);
+      const [id, status, flags, cwd] = splitFields(rest, 4);
       const c = parseCwd(cwd);
       return {
         type: 'prompt',
         id: id ?? '',
         exitCode: parseStatus(status),
+        tracing: flags?.includes('x') === true,
         ...(c === undefined ? {} : { cwd: c }),
       };
     }

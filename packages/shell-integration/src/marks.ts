@@ -3,9 +3,12 @@
  * number and a per-session nonce:
  *
  *   ESC ] 6973 ; S ; <nonce> ; <id> BEL                      command <id> started (the shell read it)
- *   ESC ] 6973 ; E ; <nonce> ; <id> ; <status> ; <cwd> BEL   command <id> ended with $? and $PWD
+ *   ESC ] 6973 ; E ; <nonce> ; <id> ; <status> ; <flags> ; <cwd> BEL
+ *                                                            command <id> ended with $? and $PWD; <flags> is $-
+ *                                                            (an `x` in it: `set -x` is on)
  *   ESC ] 6973 ; I ; <nonce> ; <id> BEL                      command <id> is incomplete text; nothing ran
- *   ESC ] 6973 ; P ; <nonce> ; <id> ; <status> ; <cwd> BEL   the shell shows a prompt (last $?, $PWD);
+ *   ESC ] 6973 ; P ; <nonce> ; <id> ; <status> ; <flags> ; <cwd> BEL
+ *                                                            the shell shows a prompt (last $?, $PWD);
  *                                                            <id> is the last command the shell started, empty
  *                                                            in a shell that has run nothing yet
  *   ESC ] 6973 ; X ; <nonce> ; <id> ; <status> BEL          the shell is exiting with <status> (`exit 3`)

@@ -22,14 +22,14 @@ export const posixDialect: ShellDialect = {
 
   bootstrap(nonce) {
     // The escape bytes are produced by printf so the typed text itself stays printable.
-    const ps1 = `"$(printf '\\033]${MARK_OSC};P;${nonce};')"'\${__vth_id-};$?;$PWD'"$(printf '\\007')"`;
+    const ps1 = `"$(printf '\\033]${MARK_OSC};P;${nonce};')"'\${__vth_id-};$?;$-;$PWD'"$(printf '\\007')"`;
     return (
       [
         "PS2=''",
         'unset __vth_id __vth_c',
         '__vth_id=',
         `__vth_b(){ __vth_id=$1; printf '${markFormat('S', nonce, ['%s'])}' "$1"; }`,
-        `__vth_e(){ printf '${markFormat('E', nonce, ['%s', '%s', '%s'])}' "$__vth_id" "$1" "$PWD"; __vth_id=; }`,
+        `__vth_e(){ printf '${markFormat('E', nonce, ['%s', '%s', '%s', '%s'])}' "$__vth_id" "$1" "$-" "$PWD"; __vth_id=; }`,
         '__vth_i(){ __vth_id=$1; }',
         `PS1=${ps1}`,
       ].join('; ') + '\n'

@@ -22,7 +22,7 @@ export interface ShellDialect {
    * Input that runs `command` and reports it with start/end marks. The bash dialect first checks that the
    * text is complete and answers with an `I` mark (nothing ran) when it is not; see `rawCommand`.
    */
-  command(id: string, command: string): string;
+  command(id: string, command: string, form?: CommandForm): string;
   /**
    * Input that types an incomplete command (an open heredoc or quote) into the shell as a terminal user
    * would, so text sent later with `sendInput` completes it; the prompt mark ends it. `null` when the
@@ -34,9 +34,18 @@ export interface ShellDialect {
    * a command reading stdin cannot swallow the next one; each command still has its own start and end
    * marks. `null` when the batch does not fit that form (a command that may be incomplete, a long one).
    */
-  commandBatch(items: ReadonlyArray<{ id: string; command: string }>): string | null;
+  commandBatch(items: ReadonlyArray<{ id: string; command: string }>, form?: CommandForm): string | null;
   /** A line that runs nothing but makes the shell show a prompt mark carrying `id` (to resynchronise). */
   probe(id: string): string;
+}
+
+/** What the runner knows of the shell's state when it types a command. */
+export interface CommandForm {
+  /**
+   * `set -x` is on (the last end or prompt mark said so): the command's line must keep vth's own
+   * statements out of the trace.
+   */
+  tracing?: boolean;
 }
 
 export interface BootstrapOptions {
