@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BackendError, type CommandExecution } from '@vth/core';
 import { MemoryAuditSink } from './audit-sinks';
 import { CommandGuard } from './command-guard';
@@ -53,6 +54,8 @@ describe('CommandGuard', () => {
         paneId: '0',
         commandId: 'c1',
         command: 'echo hi',
+        commandBytes: 7,
+        commandSha256: createHash('sha256').update('echo hi').digest('hex'),
         outcome: 'timed-out',
         exitCode: null,
         durationMs: 12,
@@ -69,6 +72,8 @@ describe('CommandGuard', () => {
       'paneId',
       'commandId',
       'command',
+      'commandBytes',
+      'commandSha256',
       'outcome',
       'exitCode',
       'durationMs',

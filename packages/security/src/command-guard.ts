@@ -30,6 +30,10 @@ export interface CommandGuardAuditOptions {
   redact?: AuditRedactor | false;
   /** Told about audit failures (a redactor that throws, a sink that fails); default a process warning. */
   onError?: AuditErrorHandler;
+  /** Bytes of a command kept in a record; see `AuditLogOptions.maxCommandBytes`. Default 4096. */
+  maxCommandBytes?: number;
+  /** Repeated refusals within this many ms become one record; see `AuditLogOptions`. Default 5000. */
+  coalesceWindowMs?: number;
 }
 
 export interface CommandGuardOptions {
@@ -79,6 +83,21 @@ export interface FailedCommand {
   startedAt?: number;
 }
 
+/** What the guard knows of a command when it audits it; the context adds who and from where. */
+interface AuditEntry {
+  startedAt: number;
+  sessionId: string;
+  paneId?: string;
+  commandId?: string;
+  kind?: 'input';
+  command: string;
+  outcome: AuditOutcome;
+  exitCode: number | null;
+  durationMs: number;
+  errorCode?: BackendErrorCode;
+  reason?: string;
+}
+
 const ADMITTED: BackendResult<void> = Object.freeze(ok()) as BackendResult<void>;
 const ADMITTED_NOW: Promise<BackendResult<void>> = Promise.resolve(ADMITTED);
 const NO_CONTEXT: ExecutionContext = Object.freeze({});
@@ -119,13 +138,7 @@ export class CommandGuard {
     this.rateLimiter = limiter?.enabled ? limiter : null;
     this.policy = options.policy ?? null;
     this.confirm = options.confirm;
-    this.audit = options.audit
-      ? new AuditLog({
-          sink: options.audit.sink,
-          ...(options.audit.redact === undefined ? {} : { redact: options.audit.redact }),
-          ...(options.audit.onError ? { onError: options.audit.onError } : {}),
-        })
-      : null;
+    this.audit = options.audit ? new AuditLog(options.audit) : null;
     this.active = this.rateLimiter !== null || this.policy !== null || this.audit !== null;
   }
 
@@ -226,9 +239,15 @@ export class CommandGuard {
         commands.length,
       );
       if (!limited.ok) {
-        for (const command of commands) {
-          this.refused(startedAt, request, command, kind, 'rate-limited', limited.error, context);
-        }
+        this.refused(
+          startedAt,
+          request,
+          commands.map((command) => ({ command })),
+          kind,
+          'rate-limited',
+          limited.error,
+          context,
+        );
         return fail(limited.error.withBackendId(this.backendId));
       }
     }
@@ -247,10 +266,16 @@ export class CommandGuard {
           ...(commands.length > 1 ? { index: i } : {}),
         },
       });
-      commands.forEach((command, j) => {
-        const reason = j === i ? outcome.reason : `not run: command ${i + 1} of the batch was refused`;
-        this.refused(startedAt, request, command, kind, 'denied', error, context, reason);
-      });
+      const notRun = `not run: command ${i + 1} of the batch was refused`;
+      this.refused(
+        startedAt,
+        request,
+        commands.map((command, j) => ({ command, reason: j === i ? outcome.reason : notRun })),
+        kind,
+        'denied',
+        error,
+        context,
+      );
       return fail(error);
     }
     return ADMITTED;
@@ -281,50 +306,44 @@ export class CommandGuard {
     }
   }
 
+  /** Audits the commands of one refused call together, so repeats of the call coalesce as a whole. */
   private refused(
     startedAt: number,
     request: { sessionId: string; paneId?: string },
-    command: string,
+    commands: readonly { command: string; reason?: string }[],
     kind: 'command' | 'input',
     outcome: 'denied' | 'rate-limited',
     error: BackendError,
     context: ExecutionContext,
-    reason: string = error.message,
   ): void {
     if (!this.audit) return;
-    this.write(
-      {
-        startedAt,
-        sessionId: request.sessionId,
-        ...(request.paneId === undefined ? {} : { paneId: request.paneId }),
-        ...(kind === 'input' ? { kind } : {}),
-        command,
-        outcome,
-        exitCode: null,
-        durationMs: Math.max(0, Date.now() - startedAt),
-        errorCode: error.code,
-        reason,
-      },
-      context,
+    const durationMs = Math.max(0, Date.now() - startedAt);
+    this.audit.recordAll(
+      commands.map(({ command, reason }) =>
+        this.recordOf(
+          {
+            startedAt,
+            sessionId: request.sessionId,
+            ...(request.paneId === undefined ? {} : { paneId: request.paneId }),
+            ...(kind === 'input' ? { kind } : {}),
+            command,
+            outcome,
+            exitCode: null,
+            durationMs,
+            errorCode: error.code,
+            reason: reason ?? error.message,
+          },
+          context,
+        ),
+      ),
     );
   }
 
-  private write(
-    entry: {
-      startedAt: number;
-      sessionId: string;
-      paneId?: string;
-      commandId?: string;
-      kind?: 'input';
-      command: string;
-      outcome: AuditOutcome;
-      exitCode: number | null;
-      durationMs: number;
-      errorCode?: BackendErrorCode;
-      reason?: string;
-    },
-    context: ExecutionContext | undefined,
-  ): void {
+  private write(entry: AuditEntry, context: ExecutionContext | undefined): void {
+    this.audit!.record(this.recordOf(entry, context));
+  }
+
+  private recordOf(entry: AuditEntry, context: ExecutionContext | undefined): AuditRecord {
     const ctx = contextOf(context);
     // Keys in reading order: JSON lines keep it, and a person scans them left to right.
     const record: AuditRecord = {
@@ -345,7 +364,7 @@ export class CommandGuard {
       ...(entry.errorCode === undefined ? {} : { errorCode: entry.errorCode }),
       ...(entry.reason === undefined ? {} : { reason: entry.reason }),
     };
-    this.audit!.record(record);
+    return record;
   }
 }
 

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodePtyBackend } from '@vth/backend-node-pty';
-import { type BackendError, type CommandStartedEvent, type ITerminalBackend } from '@vth/core';
+import { LIMITS, type BackendError, type CommandStartedEvent, type ITerminalBackend } from '@vth/core';
 import { expectFailure, expectOk, pollUntil } from '@vth/testkit';
 import { type AuditRecord } from './audit-log';
 import { MemoryAuditSink } from './audit-sinks';
@@ -294,6 +295,8 @@ describe('guardBackend over a real node-pty backend', () => {
           paneId: '0',
           commandId: hi.id,
           command: 'echo hi',
+          commandBytes: 7,
+          commandSha256: createHash('sha256').update('echo hi').digest('hex'),
           outcome: 'completed',
           exitCode: 0,
           durationMs: hi.durationMs,
@@ -394,6 +397,40 @@ describe('guardBackend over a real node-pty backend', () => {
     expect(records.map((r) => r.command)).toEqual(['export API_TOKEN=***; echo ok', 'echo "$API_TOKEN"']);
     expect(records[0]).toMatchObject({ userId: 'alice', requestId: 'req-1', source: 'voice', exitCode: 0 });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('audits a flood of refused 1 MiB commands in a few KiB: a prefix, a digest and a count', async () => {
+    const file = join(dir, 'flood.jsonl');
+    const backend = await started(
+      guardBackend(new NodePtyBackend(), {
+        rateLimit: { perSession: { capacity: 1, refillPerSecond: 1 }, clock: () => 0 },
+        audit: { sink: new JsonLinesFileSink(file) },
+      }),
+    );
+    const big = `echo ${'x'.repeat(LIMITS.commandBytes - 5)}`;
+    const flood = 50;
+    try {
+      const s = expectOk(await backend.createSession());
+      expectOk(await backend.executeCommand(s.id, 'true'));
+      for (let i = 0; i < flood; i++) {
+        expectFailure(await backend.executeCommand(s.id, big), 'RATE_LIMITED', { dispatched: false });
+      }
+    } finally {
+      await backend.shutdown();
+    }
+    // Before: every refusal wrote its whole command, 50 MiB here.
+    expect((await stat(file)).size).toBeLessThan(16 * 1024);
+    const records = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditRecord);
+    const refused = records.filter((r) => r.outcome === 'rate-limited');
+    expect(refused.reduce((n, r) => n + (r.count ?? 1), 0)).toBe(flood);
+    for (const r of refused) {
+      expect(r.command).toBe(big.slice(0, 4096));
+      expect(r.commandBytes).toBe(big.length);
+      expect(r.commandSha256).toBe(createHash('sha256').update(big).digest('hex'));
+    }
   });
 
   it('accepts a prepared CommandGuard', async () => {

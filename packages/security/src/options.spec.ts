@@ -105,6 +105,22 @@ describe('createCommandGuard', () => {
     expect(await readFile(plainFile, 'utf8')).toContain('mysql -phunter2');
   });
 
+  it('passes audit.maxCommandBytes and audit.coalesceWindowMs on, with or without a file', async () => {
+    const sink = new MemoryAuditSink();
+    const guard = createCommandGuard(
+      securityOptionsSchema.parse({ audit: { maxCommandBytes: 8, coalesceWindowMs: 0 } }),
+      { backendId: 'b', backendType: 't', sink, policy: () => 'deny' },
+    );
+    for (let i = 0; i < 3; i++) await guard.admit({ command: 'echo 0123456789', sessionId: 's' });
+    await guard.close();
+    expect(sink.records.map((r) => [r.command, r.commandBytes])).toEqual([
+      ['echo 012', 15],
+      ['echo 012', 15],
+      ['echo 012', 15],
+    ]);
+    expect(parseSecurityOptions({ audit: { maxCommandBytes: 0, coalesceWindowMs: -1 } }).ok).toBe(false);
+  });
+
   it('keeps writing to the other sinks when one fails, and reports it', async () => {
     const file = join(dir, 'audit.jsonl');
     const onError = jest.fn();

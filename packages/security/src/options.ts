@@ -1,4 +1,4 @@
-import { parseInput, type BackendResult } from '@vth/core';
+import { LIMITS, parseInput, type BackendResult } from '@vth/core';
 import { z } from 'zod';
 import { type AuditErrorHandler, type AuditRecord, type AuditRedactor, type AuditSink } from './audit-log';
 import { CommandGuard } from './command-guard';
@@ -41,16 +41,21 @@ export const securityOptionsSchema = z.strictObject({
     .optional(),
   audit: z
     .strictObject({
-      /** JSON lines file, appended to; created with `mode`. */
+      /** JSON lines file, appended to; created with `mode`. Without it, records go to the hook's sink only. */
       file: z
         .string({ error: 'must be a file path' })
         .min(1, 'must not be empty')
         .max(4096)
-        .refine((s) => !s.includes('\0'), 'must not contain NUL bytes'),
+        .refine((s) => !s.includes('\0'), 'must not contain NUL bytes')
+        .optional(),
       /** Permissions of a file the sink creates. Default 0o600. */
       mode: z.number().int().min(0).max(0o777).optional(),
       /** Mask secrets in commands (`redactSecrets`). Default `true`. */
       redact: z.boolean().default(true),
+      /** Bytes of a command kept in a record (plus its length and sha256). Default 4096. */
+      maxCommandBytes: z.number().int('must be an integer').min(1).max(LIMITS.commandBytes).optional(),
+      /** Repeated refusals within this many ms become one record with a count; 0: off. Default 5000. */
+      coalesceWindowMs: z.number().int('must be an integer').min(0).max(LIMITS.timeoutMs).optional(),
     })
     .optional(),
 });
@@ -100,7 +105,7 @@ export interface CommandGuardHooks {
 export function createCommandGuard(options: SecurityOptions, hooks: CommandGuardHooks): CommandGuard {
   const { rateLimit, audit } = options;
   const sinks: AuditSink[] = [];
-  if (audit) {
+  if (audit?.file !== undefined) {
     sinks.push(
       new JsonLinesFileSink(audit.file, {
         ...(audit.mode === undefined ? {} : { mode: audit.mode }),
@@ -121,6 +126,8 @@ export function createCommandGuard(options: SecurityOptions, hooks: CommandGuard
             sink,
             ...(redact === undefined ? {} : { redact }),
             ...(hooks.onError ? { onError: hooks.onError } : {}),
+            ...(audit?.maxCommandBytes === undefined ? {} : { maxCommandBytes: audit.maxCommandBytes }),
+            ...(audit?.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: audit.coalesceWindowMs }),
           },
         }
       : {}),
