@@ -24,8 +24,11 @@ export interface AuditRecord {
   paneId?: string;
   /** The `CommandExecution.id`, for commands that ran: joins the record to `command-*` events. */
   commandId?: string;
-  /** `'input'` for text sent with `sendInput` that a policy refused; absent for commands. */
-  kind?: 'input';
+  /**
+   * `'input'` for text sent with `sendInput` that was refused; `'session'` for a refused `createSession`
+   * (its `command` is empty); absent for commands.
+   */
+  kind?: 'input' | 'session';
   /** The command text, after redaction; its first `maxCommandBytes` bytes only (see `commandBytes`). */
   command: string;
   /**

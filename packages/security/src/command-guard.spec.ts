@@ -232,6 +232,25 @@ describe('CommandGuard', () => {
     expect((await guard.admit({ command: 'ls', sessionId: 's1' })).ok).toBe(true);
   });
 
+  it('rate limits session openings per user and audits a refusal as kind "session"', async () => {
+    const sink = new MemoryAuditSink();
+    const guard = new CommandGuard({
+      backendId: 'b1',
+      backendType: 't',
+      rateLimit: { newSessions: { capacity: 1, refillPerSecond: 1 }, clock: () => 0 },
+      audit: { sink },
+    });
+    expect((await guard.admitSession({ context })).ok).toBe(true);
+    const r = await guard.admitSession({ sessionId: 'mine', context });
+    expect(!r.ok && r.error).toMatchObject({ code: 'RATE_LIMITED', dispatched: false, backendId: 'b1' });
+    expect((await guard.admitSession({})).ok).toBe(true);
+    expect(sink.records).toEqual([
+      expect.objectContaining({ sessionId: 'mine', userId: 'alice', kind: 'session', command: '' }),
+    ]);
+    // Opening sessions costs commands nothing.
+    expect((await guard.admit({ command: 'ls', sessionId: 'mine', context })).ok).toBe(true);
+  });
+
   it('runs the confirm handler and fails closed without one', async () => {
     const policy: CommandPolicy = () => ({ decision: 'confirm', reason: 'sudo' });
     const without = new CommandGuard({ backendId: 'b1', backendType: 't', policy });

@@ -74,6 +74,13 @@ export interface GuardInputRequest {
   context?: ExecutionContext;
 }
 
+/** A session about to be opened (`createSession`). */
+export interface GuardSessionRequest {
+  /** The id asked for, when the caller chose one. */
+  sessionId?: string;
+  context?: ExecutionContext;
+}
+
 /** A dispatched command the backend answered with an error. */
 export interface FailedCommand {
   command: string;
@@ -89,7 +96,7 @@ interface AuditEntry {
   sessionId: string;
   paneId?: string;
   commandId?: string;
-  kind?: 'input';
+  kind?: 'input' | 'session';
   command: string;
   outcome: AuditOutcome;
   exitCode: number | null;
@@ -174,6 +181,35 @@ export class CommandGuard {
   admitInput(request: GuardInputRequest): Promise<BackendResult<void>> {
     if (!this.policy) return ADMITTED_NOW;
     return closed(this.admitAll([request.data], request, 'input'));
+  }
+
+  /**
+   * Rate limits `createSession` per user (`rateLimit.newSessions`; calls without a `userId` share the
+   * anonymous bucket), so opening sessions is no way to get fresh per-session buckets. Refused:
+   * `RATE_LIMITED`, undispatched, audited with `kind: 'session'` and an empty command.
+   */
+  admitSession(request: GuardSessionRequest): Promise<BackendResult<void>> {
+    if (!this.rateLimiter?.limitsNewSessions) return ADMITTED_NOW;
+    return closed(
+      (async () => {
+        const startedAt = Date.now();
+        const context = contextOf(request.context);
+        const userId = typeof context.userId === 'string' ? context.userId : undefined;
+        const limited = this.rateLimiter!.checkNewSession(userId);
+        if (limited.ok) return ADMITTED;
+        const session = { sessionId: request.sessionId ?? '' };
+        this.refused(
+          startedAt,
+          session,
+          [{ command: '' }],
+          'session',
+          'rate-limited',
+          limited.error,
+          context,
+        );
+        return fail(limited.error.withBackendId(this.backendId));
+      })(),
+    );
   }
 
   /** Audits a command that ran, whatever its status. */
@@ -311,7 +347,7 @@ export class CommandGuard {
     startedAt: number,
     request: { sessionId: string; paneId?: string },
     commands: readonly { command: string; reason?: string }[],
-    kind: 'command' | 'input',
+    kind: 'command' | 'input' | 'session',
     outcome: 'denied' | 'rate-limited',
     error: BackendError,
     context: ExecutionContext,
@@ -325,7 +361,7 @@ export class CommandGuard {
             startedAt,
             sessionId: request.sessionId,
             ...(request.paneId === undefined ? {} : { paneId: request.paneId }),
-            ...(kind === 'input' ? { kind } : {}),
+            ...(kind === 'command' ? {} : { kind }),
             command,
             outcome,
             exitCode: null,

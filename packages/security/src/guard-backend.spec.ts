@@ -240,6 +240,64 @@ describe('guardBackend over a real node-pty backend', () => {
     });
   });
 
+  describe('rate limits cannot be sidestepped', () => {
+    it('fresh sessions and a missing userId are no way around perUser: 20 of 100, not 100 of 100', async () => {
+      const backend = await started(
+        guardBackend(new NodePtyBackend(), {
+          rateLimit: {
+            perSession: { capacity: 5, refillPerSecond: 0.001 },
+            perUser: { capacity: 20, refillPerSecond: 0.001 },
+            clock: () => 0,
+          },
+        }),
+      );
+      try {
+        let admitted = 0;
+        for (let i = 0; i < 20; i++) {
+          const s = expectOk(await backend.createSession());
+          for (let j = 0; j < 5; j++) if ((await backend.executeCommand(s.id, 'true')).ok) admitted++;
+          expectOk(await backend.destroySession(s.id));
+        }
+        expect(admitted).toBe(20);
+      } finally {
+        await backend.shutdown();
+      }
+    });
+
+    it('limits how fast a user opens sessions, and a global bucket holds across users', async () => {
+      const backend = await started(
+        guardBackend(new NodePtyBackend(), {
+          rateLimit: {
+            newSessions: { capacity: 2, refillPerSecond: 0.001 },
+            global: { capacity: 3, refillPerSecond: 0.001 },
+            clock: () => 0,
+          },
+        }),
+      );
+      try {
+        const mallory = { userId: 'mallory' };
+        const a = expectOk(await backend.createSession({}, mallory));
+        expectOk(await backend.createSession({}, mallory));
+        const refused = await backend.createSession({ sessionId: 'third' }, mallory);
+        expect(expectFailure(refused, 'RATE_LIMITED', { dispatched: false }).details).toMatchObject({
+          scope: 'new-session',
+          key: 'mallory',
+        });
+        const sessions = expectOk(await backend.listSessions());
+        expect(sessions.map((s) => s.id)).not.toContain('third');
+        expect(sessions).toHaveLength(2);
+        expectOk(await backend.createSession({}, { userId: 'trent' }));
+        expectOk(await backend.executeCommand(a.id, 'true', undefined, { userId: 'u1' }));
+        expectOk(await backend.executeCommand(a.id, 'true', undefined, { userId: 'u2' }));
+        expectOk(await backend.executeCommand(a.id, 'true'));
+        const r = await backend.executeCommand(a.id, 'true', undefined, { userId: 'u4' });
+        expect(expectFailure(r, 'RATE_LIMITED').details).toMatchObject({ scope: 'global' });
+      } finally {
+        await backend.shutdown();
+      }
+    });
+  });
+
   describe('audit', () => {
     let now = 0;
     let backend: GuardedBackend;
@@ -248,7 +306,7 @@ describe('guardBackend over a real node-pty backend', () => {
       backend = await started(
         guardBackend(new NodePtyBackend(), {
           backendId: 'audited-pty',
-          rateLimit: { perUser: { capacity: 1, refillPerSecond: 1 }, clock: () => now },
+          rateLimit: { perUser: { capacity: 2, refillPerSecond: 1 }, clock: () => now },
           policy: denyPatterns([/\breboot\b/], 'no reboots'),
           audit: { sink },
         }),
@@ -271,6 +329,7 @@ describe('guardBackend over a real node-pty backend', () => {
       expect(slow.status).toBe('timed-out');
       expectFailure(await backend.executeCommand(s.id, 'sudo reboot', undefined, ctx('u4')), 'FORBIDDEN');
       expectOk(await backend.executeCommand(s.id, 'echo once', undefined, ctx('mallory')));
+      expectOk(await backend.executeCommand(s.id, 'echo again', undefined, ctx('mallory')));
       expectFailure(
         await backend.executeCommand(s.id, 'echo twice', undefined, ctx('mallory')),
         'RATE_LIMITED',
@@ -360,7 +419,7 @@ describe('guardBackend over a real node-pty backend', () => {
     it('records each command of a batch with its own exit code', async () => {
       now += 10_000;
       const s = expectOk(await backend.createSession());
-      // No userId: a batch of two would exceed the per-user burst of one (that is refused for good).
+      // No userId: the batch is charged to the anonymous identity, whose burst of two it fits.
       const runs = expectOk(
         await backend.executeBatch(s.id, ['echo batch-a', 'false'], undefined, { source: 'api' }),
       );

@@ -118,7 +118,18 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     options?: CreateSessionOptions,
     context?: ExecutionContext,
   ): Promise<BackendResult<SessionInfo>> {
-    return this.inner.createSession(options, context);
+    if (!this.guard.rateLimiter?.limitsNewSessions) return this.inner.createSession(options, context);
+    return this.guardedSession(options, context);
+  }
+
+  private async guardedSession(
+    options: CreateSessionOptions | undefined,
+    context: ExecutionContext | undefined,
+  ): Promise<BackendResult<SessionInfo>> {
+    const sessionId = typeof options?.sessionId === 'string' ? { sessionId: options.sessionId } : {};
+    const admitted = await this.guard.admitSession({ ...sessionId, context });
+    if (!admitted.ok) return this.refuse(admitted);
+    return settle(() => this.inner.createSession(options, context));
   }
 
   destroySession(sessionId: string): Promise<BackendResult<void>> {

@@ -6,6 +6,7 @@ export {
 } from './token-bucket';
 export {
   RateLimiter,
+  ANONYMOUS_USER,
   type RateLimiterOptions,
   type RateLimitKey,
   type RateLimitScope,
@@ -42,6 +43,7 @@ export {
   type GuardRequest,
   type GuardBatchRequest,
   type GuardInputRequest,
+  type GuardSessionRequest,
   type FailedCommand,
 } from './command-guard';
 export { guardBackend, type GuardBackendOptions, type GuardedBackend } from './guard-backend';

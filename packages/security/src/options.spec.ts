@@ -76,6 +76,28 @@ describe('createCommandGuard', () => {
     expect((await guard.admit({ command: 'ls', sessionId: 's' })).ok).toBe(true);
   });
 
+  it('wires the global, anonymous and new-session limits', async () => {
+    const parsed = parseSecurityOptions({
+      rateLimit: {
+        perUser: { capacity: 1, refillPerSecond: 1 },
+        global: { capacity: 2, refillPerSecond: 1 },
+        newSessions: { capacity: 1, refillPerSecond: 1 },
+        anonymousUserId: 'guest',
+      },
+    });
+    if (!parsed.ok) throw parsed.error;
+    const guard = createCommandGuard(parsed.value, { backendId: 'b', backendType: 't', clock: () => 0 });
+    expect((await guard.admit({ command: 'ls', sessionId: 's1' })).ok).toBe(true);
+    const anonymous = await guard.admit({ command: 'ls', sessionId: 's2' });
+    expect(!anonymous.ok && anonymous.error.details).toMatchObject({ scope: 'user', key: 'guest' });
+    expect((await guard.admit({ command: 'ls', sessionId: 's2', context: { userId: 'a' } })).ok).toBe(true);
+    const global = await guard.admit({ command: 'ls', sessionId: 's3', context: { userId: 'b' } });
+    expect(!global.ok && global.error.details).toMatchObject({ scope: 'global' });
+    expect((await guard.admitSession({})).ok).toBe(true);
+    expect((await guard.admitSession({})).ok).toBe(false);
+    expect(parseSecurityOptions({ rateLimit: { anonymousUserId: '' } }).ok).toBe(false);
+  });
+
   it('writes the audit file and a hook sink alike, redacted unless audit.redact is false', async () => {
     const file = join(dir, 'audit.jsonl');
     const sink = new MemoryAuditSink();

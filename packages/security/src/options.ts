@@ -34,7 +34,14 @@ export const securityOptionsSchema = z.strictObject({
   rateLimit: z
     .strictObject({
       perSession: bucketSchema.optional(),
+      /** Calls without a userId share the bucket of `anonymousUserId`. */
       perUser: bucketSchema.optional(),
+      /** One bucket for every command of the backend. */
+      global: bucketSchema.optional(),
+      /** A bucket per user (anonymous included) for opening sessions. */
+      newSessions: bucketSchema.optional(),
+      /** Who calls without a userId are charged as. Default "anonymous". */
+      anonymousUserId: z.string().min(1, 'must not be empty').max(256).optional(),
       /** Buckets tracked per scope before the least recently used is forgotten. */
       maxKeys: z.number().int('must be an integer').min(1).max(10_000_000).optional(),
     })
