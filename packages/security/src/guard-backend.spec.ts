@@ -12,6 +12,7 @@ import { CommandGuard } from './command-guard';
 import { denyPatterns } from './command-policy';
 import { guardBackend, type GuardedBackend } from './guard-backend';
 import { JsonLinesFileSink } from './json-lines-file-sink';
+import { type RateLimiterOptions } from './rate-limiter';
 
 jest.setTimeout(30_000);
 
@@ -241,17 +242,24 @@ describe('guardBackend over a real node-pty backend', () => {
   });
 
   describe('rate limits cannot be sidestepped', () => {
-    it('fresh sessions and a missing userId are no way around perUser: 20 of 100, not 100 of 100', async () => {
+    /** A backend whose buckets never refill (the clock stands still), shut down after `use`. */
+    async function withLimits(
+      rateLimit: RateLimiterOptions,
+      use: (backend: GuardedBackend) => Promise<void>,
+    ): Promise<void> {
       const backend = await started(
-        guardBackend(new NodePtyBackend(), {
-          rateLimit: {
-            perSession: { capacity: 5, refillPerSecond: 0.001 },
-            perUser: { capacity: 20, refillPerSecond: 0.001 },
-            clock: () => 0,
-          },
-        }),
+        guardBackend(new NodePtyBackend(), { rateLimit: { ...rateLimit, clock: () => 0 } }),
       );
       try {
+        await use(backend);
+      } finally {
+        await backend.shutdown();
+      }
+    }
+    const never = (capacity: number) => ({ capacity, refillPerSecond: 0.001 });
+
+    it('fresh sessions and a missing userId are no way around perUser: 20 of 100, not 100 of 100', () =>
+      withLimits({ perSession: never(5), perUser: never(20) }, async (backend) => {
         let admitted = 0;
         for (let i = 0; i < 20; i++) {
           const s = expectOk(await backend.createSession());
@@ -259,22 +267,10 @@ describe('guardBackend over a real node-pty backend', () => {
           expectOk(await backend.destroySession(s.id));
         }
         expect(admitted).toBe(20);
-      } finally {
-        await backend.shutdown();
-      }
-    });
+      }));
 
-    it('limits how fast a user opens sessions, and a global bucket holds across users', async () => {
-      const backend = await started(
-        guardBackend(new NodePtyBackend(), {
-          rateLimit: {
-            newSessions: { capacity: 2, refillPerSecond: 0.001 },
-            global: { capacity: 3, refillPerSecond: 0.001 },
-            clock: () => 0,
-          },
-        }),
-      );
-      try {
+    it('limits how fast a user opens sessions, and a global bucket holds across users', () =>
+      withLimits({ newSessions: never(2), global: never(3) }, async (backend) => {
         const mallory = { userId: 'mallory' };
         const a = expectOk(await backend.createSession({}, mallory));
         expectOk(await backend.createSession({}, mallory));
@@ -292,10 +288,7 @@ describe('guardBackend over a real node-pty backend', () => {
         expectOk(await backend.executeCommand(a.id, 'true'));
         const r = await backend.executeCommand(a.id, 'true', undefined, { userId: 'u4' });
         expect(expectFailure(r, 'RATE_LIMITED').details).toMatchObject({ scope: 'global' });
-      } finally {
-        await backend.shutdown();
-      }
-    });
+      }));
   });
 
   describe('audit', () => {
