@@ -29,6 +29,8 @@ export { redactSecrets, isSecretName, REDACTED } from './redact-secrets';
 export {
   evaluatePolicy,
   denyPatterns,
+  combinePolicies,
+  withVerdict,
   type CommandPolicy,
   type ConfirmHandler,
   type PolicyDecision,
@@ -55,3 +57,13 @@ export {
   type SecurityOptionsInput,
   type CommandGuardHooks,
 } from './options';
+export {
+  commandPolicy,
+  parseCommandPolicyOptions,
+  commandRuleSchema,
+  commandPolicyOptionsSchema,
+  type CommandRule,
+  type CommandRuleInput,
+  type CommandPolicyOptions,
+} from './command-rules';
+export { DANGEROUS_COMMANDS } from './dangerous-commands';
