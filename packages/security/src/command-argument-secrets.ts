@@ -1,3 +1,4 @@
+import { LOGIN_CLIENTS } from './login-clients';
 import { isSecretName } from './secret-names';
 import { mask, REDACTED, VALUE_PIECE } from './secret-value';
 
@@ -24,21 +25,6 @@ interface SimpleCommand {
 
 /** Words kept per command: the rules read a command's beginning, and memory must not follow 1 MiB lines. */
 const MAX_WORDS = 512;
-
-/** Programs whose `login` subcommand takes `-p PASSWORD`. */
-const LOGIN_TOOLS = new Set([
-  'docker',
-  'podman',
-  'nerdctl',
-  'buildah',
-  'skopeo',
-  'helm',
-  'oras',
-  'crane',
-  'az',
-  'oc',
-  'cf',
-]);
 
 /** Runs a program given as their argument; skipped to find the program that matters. */
 const WRAPPERS = new Set([
@@ -101,7 +87,7 @@ function collectSecrets(command: SimpleCommand, secrets: Word[]): void {
   if (p < 0) return;
   const program = basename(words[p]!.text);
   const args = words.slice(p + 1);
-  if (LOGIN_TOOLS.has(program)) loginPassword(args, secrets);
+  if (LOGIN_CLIENTS.has(program)) loginPassword(args, secrets);
   else if (program === 'htpasswd') htpasswdPassword(args, secrets);
   else if (program === 'openssl') flagValues(args, ['-k', '-K'], secrets);
   else if (program === 'aws') configSetValue(args, 'configure', secrets);

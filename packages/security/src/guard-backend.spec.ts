@@ -94,7 +94,7 @@ describe('guardBackend over a real node-pty backend', () => {
       expect(expectOk(await reading).output).toBe('got:hello\n');
       expect(sink.records.find((r) => r.kind === 'input')).toMatchObject({
         sessionId: s.id,
-        command: `touch ${path}\n`,
+        command: `touch ${path}`,
         outcome: 'denied',
       });
     });

@@ -46,6 +46,7 @@ export {
   type GuardBatchRequest,
   type GuardInputRequest,
   type GuardSessionRequest,
+  type InputAdmission,
   type FailedCommand,
 } from './command-guard';
 export { guardBackend, type GuardBackendOptions, type GuardedBackend } from './guard-backend';

@@ -52,6 +52,12 @@ describe('securityOptionsSchema', () => {
   });
 });
 
+function parseOk(input: unknown) {
+  const parsed = parseSecurityOptions(input);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
 describe('createCommandGuard', () => {
   let dir: string;
   beforeEach(async () => {
@@ -141,6 +147,26 @@ describe('createCommandGuard', () => {
       ['echo 012', 15],
     ]);
     expect(parseSecurityOptions({ audit: { maxCommandBytes: 0, coalesceWindowMs: -1 } }).ok).toBe(false);
+  });
+
+  it('passes input.untracked and input.maxLineBytes on', async () => {
+    const parsed = parseSecurityOptions({ input: { untracked: 'check', maxLineBytes: 4 } });
+    if (!parsed.ok) throw parsed.error;
+    const guard = createCommandGuard(parsed.value, {
+      backendId: 'b',
+      backendType: 't',
+      policy: () => 'allow',
+    });
+    expect((await guard.admitInput({ data: 'ls\x1b[A\n', sessionId: 's' })).ok).toBe(true);
+    const denying = createCommandGuard(parseOk({ input: { untracked: 'deny' } }), {
+      backendId: 'b',
+      backendType: 't',
+      policy: () => 'allow',
+    });
+    expect((await denying.admitInput({ data: 'ls\x1b[A\n', sessionId: 's' })).ok).toBe(false);
+    // Longer than 4 bytes: a guess, checked like any line under 'check'.
+    expect((await guard.admitInput({ data: 'echo hello\n', sessionId: 's' })).ok).toBe(true);
+    expect(parseSecurityOptions({ input: { untracked: 'allow' } }).ok).toBe(false);
   });
 
   it('keeps writing to the other sinks when one fails, and reports it', async () => {

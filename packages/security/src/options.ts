@@ -46,6 +46,17 @@ export const securityOptionsSchema = z.strictObject({
       maxKeys: z.number().int('must be an integer').min(1).max(10_000_000).optional(),
     })
     .optional(),
+  input: z
+    .strictObject({
+      /**
+       * A typed line holding keys a line editor interprets (arrows, Tab…) or too long to follow: `confirm`
+       * (default), `deny`, or `check` the guess like any line. Input is checked only with a policy.
+       */
+      untracked: z.enum(['confirm', 'deny', 'check']).optional(),
+      /** Bytes of a typed line (and of a command open over several lines) followed. Default 8192. */
+      maxLineBytes: z.number().int('must be an integer').min(1).max(LIMITS.inputBytes).optional(),
+    })
+    .optional(),
   audit: z
     .strictObject({
       /** JSON lines file, appended to; created with `mode`. Without it, records go to the hook's sink only. */
@@ -110,7 +121,7 @@ export interface CommandGuardHooks {
  * ```
  */
 export function createCommandGuard(options: SecurityOptions, hooks: CommandGuardHooks): CommandGuard {
-  const { rateLimit, audit } = options;
+  const { rateLimit, audit, input } = options;
   const sinks: AuditSink[] = [];
   if (audit?.file !== undefined) {
     sinks.push(
@@ -140,6 +151,8 @@ export function createCommandGuard(options: SecurityOptions, hooks: CommandGuard
       : {}),
     ...(hooks.policy ? { policy: hooks.policy } : {}),
     ...(hooks.confirm ? { confirm: hooks.confirm } : {}),
+    ...(input?.untracked === undefined ? {} : { untrackedInput: input.untracked }),
+    ...(input?.maxLineBytes === undefined ? {} : { maxInputLineBytes: input.maxLineBytes }),
   });
 }
 
