@@ -101,6 +101,8 @@ interface TypedCheck {
   text: string;
   untracked: string | null;
   secret: boolean;
+  /** Refused without asking the policy. */
+  refuse?: string;
 }
 
 const NOTHING_TRACKED: InputAdmission = Object.freeze({
@@ -303,7 +305,9 @@ export class CommandGuard {
     }
     if (!this.policy) return ADMITTED;
     for (const check of typed) {
-      const outcome = await this.decide(check.text, request, context, 'input', check.untracked);
+      const outcome: PolicyOutcome = check.refuse
+        ? { allowed: false, decision: 'deny', reason: check.refuse }
+        : await this.decide(check.text, request, context, 'input', check.untracked);
       if (outcome.allowed) continue;
       const before =
         kind === 'command' ? 'text typed into the session and not entered would run with it: ' : '';

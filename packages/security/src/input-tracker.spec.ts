@@ -31,6 +31,30 @@ describe('InputTracker', () => {
     expect(texts(t, 's', undefined, '\x03ls\n')).toEqual(['ls']);
   });
 
+  it('stops following a command open over more than twice maxLineBytes: its later lines are guesses until Ctrl-C', () => {
+    const t = new InputTracker(16, 100);
+    const plan = t.plan('s', undefined, "echo '\naaaaaaaaaaaa\nbbbbbbbbbbbb\nccc\n' ; rm -rf /\n");
+    plan.commit();
+    expect(plan.checks.map((c) => [c.text, c.untracked])).toEqual([
+      ["echo '", null],
+      ["echo '\naaaaaaaaaaaa", null],
+      ["echo '\naaaaaaaaaaaa\nbbbbbbbbbbbb", null],
+      ['ccc', 'a command of more than 32 bytes over several lines'],
+      ["' ; rm -rf /", 'a command of more than 32 bytes over several lines'],
+    ]);
+    expect(t.plan('s', undefined, '\x03ls\n').checks).toEqual([
+      { text: 'ls', untracked: null, secret: false },
+    ]);
+  });
+
+  it('refuses a paste of more than 4096 lines in one call instead of checking each', () => {
+    const t = new InputTracker(8192, 100);
+    const plan = t.plan('s', undefined, 'ls\n'.repeat(4097));
+    expect(plan.checks).toHaveLength(1);
+    expect(plan.checks[0]!.refuse).toMatch(/^4097 lines in one call/);
+    expect(t.plan('s', undefined, 'ls\n'.repeat(4096)).checks).toHaveLength(4096);
+  });
+
   it('changes nothing until the plan is committed', () => {
     const t = new InputTracker(8192, 100);
     t.plan('s', undefined, 'rm -rf ');

@@ -10,6 +10,8 @@ export interface InputCheck {
   untracked: string | null;
   /** It follows a command that reads a password: audit it masked. */
   secret: boolean;
+  /** Refused without asking the policy, for this reason. */
+  refuse?: string;
 }
 
 /** What a `sendInput` would complete; `commit()` once the keys were delivered. */
@@ -25,8 +27,12 @@ interface PaneInput {
   open: string[];
   openBytes: number;
   openUntracked: string | null;
+  /** Why the open command is no longer followed (it outgrew `maxOpenBytes`), or `null`. */
+  overflow: string | null;
 }
 
+/** Lines one `sendInput` may complete; a longer paste is refused (checking it would stall the process). */
+const MAX_LINES_PER_CALL = 4096;
 /** Lines after a password-reading command that are masked in audit records (`passwd` asks three times). */
 const SECRET_LINES = 3;
 const EDITING_KEYS = /[\x7f\b\x15\x17]/;
@@ -50,10 +56,15 @@ export class InputTracker {
   private readonly secrets = new Map<string, number>();
   private panes = 0;
 
+  /** A command open over several lines is followed up to this size: twice a line. */
+  private readonly maxOpenBytes: number;
+
   constructor(
     private readonly maxLineBytes: number,
     private readonly maxPanes: number,
-  ) {}
+  ) {
+    this.maxOpenBytes = 2 * maxLineBytes;
+  }
 
   plan(sessionId: string, paneId: string | undefined, keys: string): InputPlan {
     const key = paneId ?? '';
@@ -67,11 +78,20 @@ export class InputTracker {
       .filter(([k, p]) => k !== key && pending(p) !== '')
       .map(([, p]) => pending(p));
     const { state, events } = feedKeys(pane.line, keys, this.maxLineBytes);
+    const lines = events.filter((e) => e.kind === 'line').length;
+    if (lines > MAX_LINES_PER_CALL) {
+      // Each line costs a parse and a policy call; a huge paste would hold the process for seconds.
+      const refuse = `${lines} lines in one call: more than ${MAX_LINES_PER_CALL} are not checked one by one; send them in parts`;
+      return {
+        checks: [{ text: keys.slice(0, 256), untracked: null, secret: false, refuse }],
+        commit: () => () => undefined,
+      };
+    }
     const checks: InputCheck[] = [];
     let first = true;
     for (const event of events) {
       if (event.kind === 'reset') {
-        Object.assign(pane, { open: [], openBytes: 0, openUntracked: null });
+        Object.assign(pane, { open: [], openBytes: 0, openUntracked: null, overflow: null });
         secretLines = 0;
         continue;
       }
@@ -82,8 +102,16 @@ export class InputTracker {
           : pane.openUntracked;
       if (first && others.length > 0 && EDITING_KEYS.test(keys))
         untracked ??= 'edits while another pane has text typed';
-      const text = pane.open.length > 0 ? `${pane.open.join('\n')}\n${event.text}` : event.text;
       const secret = secretLines > 0;
+      if (pane.overflow) {
+        // The open command outgrew what is followed: where it ends is unknown, so every line is a guess
+        // until Ctrl-C or Ctrl-D discards it (re-reading an ever longer text per line would be quadratic).
+        if (event.text.trim() !== '') checks.push({ text: event.text, untracked: pane.overflow, secret });
+        if (secret) secretLines--;
+        first = false;
+        continue;
+      }
+      const text = pane.open.length > 0 ? `${pane.open.join('\n')}\n${event.text}` : event.text;
       if (text.trim() !== '') checks.push({ text, untracked, secret });
       if (first) for (const other of others) checks.push({ text: other + text, untracked, secret });
       first = false;
@@ -91,9 +119,11 @@ export class InputTracker {
       if (parsed.incomplete) {
         pane.open.push(event.text);
         pane.openBytes += Buffer.byteLength(event.text, 'utf8') + 1;
-        if (pane.openBytes > this.maxLineBytes)
-          untracked ??= `a command longer than ${this.maxLineBytes} bytes`;
         pane.openUntracked = untracked;
+        if (pane.openBytes > this.maxOpenBytes) {
+          Object.assign(pane, { open: [], openBytes: 0, openUntracked: null });
+          pane.overflow = `a command of more than ${this.maxOpenBytes} bytes over several lines`;
+        }
       } else {
         Object.assign(pane, { open: [], openBytes: 0, openUntracked: null });
       }
@@ -169,7 +199,7 @@ export class InputTracker {
 }
 
 function fresh(): PaneInput {
-  return { line: EMPTY_LINE, open: [], openBytes: 0, openUntracked: null };
+  return { line: EMPTY_LINE, open: [], openBytes: 0, openUntracked: null, overflow: null };
 }
 
 function pending(pane: PaneInput): string {
@@ -179,6 +209,7 @@ function pending(pane: PaneInput): string {
 
 function isEmpty(pane: PaneInput): boolean {
   return (
+    pane.overflow === null &&
     pane.open.length === 0 &&
     pane.line.text === '' &&
     pane.line.pushed === '' &&

@@ -34,6 +34,7 @@ export const EMPTY_LINE: LineState = Object.freeze({
   literalNext: false,
 });
 
+const PRINTABLE = /[\x20-\x7e]+/y;
 const BRACKETED_PASTE = /^\x1b\[20[01]~/;
 /** CSI (`ESC [ … final`), SS3 (`ESC O x`), or ESC and one key (Alt-x). */
 const ESCAPE_SEQUENCE = /^\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|[\s\S])?/;
@@ -63,6 +64,18 @@ export function feedKeys(
     }
   };
   for (let i = 0; i < keys.length; i++) {
+    if (!s.literalNext && !s.overflow) {
+      // Plain printable ASCII, the bulk of any input, is appended a run at a time.
+      PRINTABLE.lastIndex = i;
+      if (PRINTABLE.test(keys)) {
+        const run = Math.min(PRINTABLE.lastIndex - i, maxBytes - s.bytes);
+        s.text += keys.slice(i, i + run);
+        s.bytes += run;
+        if (i + run < PRINTABLE.lastIndex) s.overflow = true;
+        i = PRINTABLE.lastIndex - 1;
+        continue;
+      }
+    }
     const cp = keys.codePointAt(i)!;
     const c = String.fromCodePoint(cp);
     if (cp > 0xffff) i++;

@@ -31,8 +31,13 @@ const ALWAYS = new Set([
  * ```
  */
 export function readsPassword(commandLine: string): boolean {
+  // Most lines name none of these programs: skip the parse.
+  if (!MENTIONS.test(commandLine)) return false;
   return analyseCommandLine(commandLine).some(asksForPassword);
 }
+
+/** Every program below contains one of these. */
+const MENTIONS = /su|pass|doas|read|k(?:init|ey)|gpg|ssh|scp|sftp|sql|maria|login|openssl|crypt/;
 
 function asksForPassword(command: AnalysedCommand): boolean {
   const name = command.program?.every((t) => typeof t === 'string') ? command.program.join('') : null;
