@@ -1,6 +1,8 @@
 import { type BackendErrorCode } from '@vth/core';
+import { boundCommand, DEFAULT_MAX_COMMAND_BYTES, truncateUtf8 } from './bounded-command';
 import { asError } from './error-message';
 import { redactSecrets } from './redact-secrets';
+import { RefusalCoalescer } from './refusal-coalescer';
 
 /**
  * How a command ended: a `CommandExecution` status for commands that ran, `denied`/`rate-limited` for
@@ -22,17 +24,33 @@ export interface AuditRecord {
   paneId?: string;
   /** The `CommandExecution.id`, for commands that ran: joins the record to `command-*` events. */
   commandId?: string;
-  /** `'input'` for text sent with `sendInput` that a policy refused; absent for commands. */
-  kind?: 'input';
-  /** The command text, after redaction. */
+  /**
+   * `'input'` for text sent with `sendInput` that was refused; `'session'` for a refused `createSession`
+   * (its `command` is empty); absent for commands.
+   */
+  kind?: 'input' | 'session';
+  /** The command text, after redaction; its first `maxCommandBytes` bytes only (see `commandBytes`). */
   command: string;
+  /**
+   * UTF-8 length of the whole command after redaction. Always set by {@link AuditLog}; more than the
+   * length of `command` when it was cut.
+   */
+  commandBytes?: number;
+  /** Hex sha256 of the whole command after redaction (so it cannot confirm a guess of a masked secret). */
+  commandSha256?: string;
   outcome: AuditOutcome;
   /** Never invented: `null` unless the shell reported one. */
   exitCode: number | null;
   durationMs: number;
   errorCode?: BackendErrorCode;
-  /** Why it was refused or failed, after redaction. */
+  /** Why it was refused or failed, after redaction (cut like the command). */
   reason?: string;
+  /**
+   * Set on a record that stands for repeated refusals (same session, user and error code within the
+   * coalescing window): how many. The record is the first of them; `lastTime` is when the last came.
+   */
+  count?: number;
+  lastTime?: string;
 }
 
 /**
@@ -57,7 +75,23 @@ export interface AuditLogOptions {
   redact?: AuditRedactor | false;
   /** Default: a process warning (`VTH_AUDIT`), at most ten per log, so a full disk cannot flood stderr. */
   onError?: AuditErrorHandler;
+  /**
+   * Bytes of a command (and of a reason) kept in a record, after redaction; the record also carries the
+   * whole command's `commandBytes` and `commandSha256`. Default 4096.
+   */
+  maxCommandBytes?: number;
+  /**
+   * Refusals (`denied`, `rate-limited`) of the same session, user and error code within this many ms
+   * after a first one are written as one record with a `count` when the window ends (or at `close`).
+   * Default 5000; 0 writes every refusal.
+   */
+  coalesceWindowMs?: number;
+  /** Monotonic ms for the coalescing windows, for tests. Default `performance.now()`. */
+  clock?: () => number;
 }
+
+/** Windows of repeated refusals open at once; the oldest is written early beyond it. */
+const MAX_COALESCED_KEYS = 10_000;
 
 /** What an audit record's command becomes when the redactor throws: better no command than a secret. */
 export const REDACTION_FAILED = '[redaction failed]';
@@ -95,22 +129,47 @@ export class AuditLog {
   private readonly sink: AuditSink;
   private readonly redact: AuditRedactor | null;
   private readonly onError: AuditErrorHandler;
+  private readonly maxBytes: number;
+  private readonly coalescer: RefusalCoalescer<AuditRecord[]> | null;
   private readonly pending = new Set<Promise<void>>();
 
   constructor(options: AuditLogOptions) {
     this.sink = options.sink;
     this.redact = options.redact === false ? null : (options.redact ?? defaultRedact);
     this.onError = safeHandler(options.onError ?? processWarningReporter());
+    this.maxBytes = positiveInteger(options.maxCommandBytes, DEFAULT_MAX_COMMAND_BYTES, 'maxCommandBytes');
+    const windowMs = options.coalesceWindowMs ?? 5000;
+    if (typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs < 0) {
+      throw new RangeError(`coalesceWindowMs must be a finite number >= 0, got ${String(windowMs)}`);
+    }
+    this.coalescer =
+      windowMs > 0
+        ? new RefusalCoalescer({
+            windowMs,
+            maxKeys: MAX_COALESCED_KEYS,
+            clock: options.clock ?? (() => performance.now()),
+            flush: (first, count, lastTime) => this.write(first.map((r) => ({ ...r, count, lastTime }))),
+          })
+        : null;
   }
 
+  /** Writes one record (a refusal may be coalesced with its repeats: see `coalesceWindowMs`). */
   record(entry: AuditRecord): void {
-    const record = this.redacted(entry);
-    try {
-      const written = this.sink.write(record);
-      if (written && typeof (written as Promise<void>).then === 'function') this.track(written, record);
-    } catch (e) {
-      this.onError(asError(e, 'audit sink failed'), record);
+    this.recordAll([entry]);
+  }
+
+  /**
+   * Writes the records of one call together (a refused batch has one per command); a refused call is
+   * coalesced with the repeats of its first record's session, user and error code as a whole.
+   */
+  recordAll(entries: readonly AuditRecord[]): void {
+    const head = entries[0];
+    if (!head) return;
+    if (this.coalescer && isRefusal(head)) {
+      const key = `${head.sessionId}\0${head.userId ?? ''}\0${head.errorCode ?? head.outcome}`;
+      if (!this.coalescer.offer(key, head.time, () => entries.map((e) => this.prepared(e)))) return;
     }
+    this.write(entries.map((e) => this.prepared(e)));
   }
 
   /** Resolves once every write handed to the sink so far has settled. */
@@ -118,14 +177,41 @@ export class AuditLog {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  /** Flushes, then closes the sink. */
+  /** Writes the repeats still held in coalescing windows, flushes, then closes the sink. */
   async close(): Promise<void> {
+    this.coalescer?.flushAll();
     await this.flush();
     try {
       await this.sink.close?.();
     } catch (e) {
       this.onError(asError(e, 'closing the audit sink failed'));
     }
+  }
+
+  private write(records: readonly AuditRecord[]): void {
+    for (const record of records) {
+      try {
+        const written = this.sink.write(record);
+        if (written && typeof (written as Promise<void>).then === 'function') this.track(written, record);
+      } catch (e) {
+        this.onError(asError(e, 'audit sink failed'), record);
+      }
+    }
+  }
+
+  /** Redacted, then cut: the cut must not leave half a secret that redaction would have recognised whole. */
+  private prepared(entry: AuditRecord): AuditRecord {
+    const record = this.redacted(entry);
+    const { command, commandBytes, commandSha256 } = boundCommand(record.command, this.maxBytes);
+    // Keys in reading order: the digest follows the command it describes.
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      if (key === 'commandBytes' || key === 'commandSha256') continue;
+      if (key === 'command') Object.assign(out, { command, commandBytes, commandSha256 });
+      else if (key === 'reason' && typeof value === 'string') out[key] = truncateUtf8(value, this.maxBytes);
+      else out[key] = value;
+    }
+    return out as unknown as AuditRecord;
   }
 
   private redacted(entry: AuditRecord): AuditRecord {
@@ -155,6 +241,18 @@ export class AuditLog {
     );
     this.pending.add(settled);
   }
+}
+
+function isRefusal(record: AuditRecord): boolean {
+  return record.outcome === 'denied' || record.outcome === 'rate-limited';
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** A handler that throws would break the very command the audit must not disturb. */

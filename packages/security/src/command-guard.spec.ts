@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BackendError, type CommandExecution } from '@vth/core';
 import { MemoryAuditSink } from './audit-sinks';
 import { CommandGuard } from './command-guard';
@@ -53,6 +54,8 @@ describe('CommandGuard', () => {
         paneId: '0',
         commandId: 'c1',
         command: 'echo hi',
+        commandBytes: 7,
+        commandSha256: createHash('sha256').update('echo hi').digest('hex'),
         outcome: 'timed-out',
         exitCode: null,
         durationMs: 12,
@@ -69,6 +72,8 @@ describe('CommandGuard', () => {
       'paneId',
       'commandId',
       'command',
+      'commandBytes',
+      'commandSha256',
       'outcome',
       'exitCode',
       'durationMs',
@@ -221,10 +226,100 @@ describe('CommandGuard', () => {
     expect(!r.ok && r.error.code).toBe('FORBIDDEN');
     expect(kinds).toEqual(['input', 'input', 'input', 'input', 'input', 'input']);
     expect(sink.records).toEqual([
-      expect.objectContaining({ kind: 'input', outcome: 'denied', command: 'shutdown now\n' }),
+      // The line the shell would run, as its line discipline assembles it (no line end).
+      expect.objectContaining({ kind: 'input', outcome: 'denied', command: 'shutdown now' }),
     ]);
     // The session's one token is still there for a command.
     expect((await guard.admit({ command: 'ls', sessionId: 's1' })).ok).toBe(true);
+  });
+
+  it('rate limits session openings per user and audits a refusal as kind "session"', async () => {
+    const sink = new MemoryAuditSink();
+    const guard = new CommandGuard({
+      backendId: 'b1',
+      backendType: 't',
+      rateLimit: { newSessions: { capacity: 1, refillPerSecond: 1 }, clock: () => 0 },
+      audit: { sink },
+    });
+    expect((await guard.admitSession({ context })).ok).toBe(true);
+    const r = await guard.admitSession({ sessionId: 'mine', context });
+    expect(!r.ok && r.error).toMatchObject({ code: 'RATE_LIMITED', dispatched: false, backendId: 'b1' });
+    expect((await guard.admitSession({})).ok).toBe(true);
+    expect(sink.records).toEqual([
+      expect.objectContaining({ sessionId: 'mine', userId: 'alice', kind: 'session', command: '' }),
+    ]);
+    // Opening sessions costs commands nothing.
+    expect((await guard.admit({ command: 'ls', sessionId: 'mine', context })).ok).toBe(true);
+  });
+
+  describe('typed input', () => {
+    const inputGuard = (options: Partial<ConstructorParameters<typeof CommandGuard>[0]> = {}) => {
+      const sink = new MemoryAuditSink();
+      const guard = new CommandGuard({
+        backendId: 'b1',
+        backendType: 't',
+        policy: denyPatterns([/^rm -rf \/$/m, /hunter2/], 'no'),
+        audit: { sink },
+        ...options,
+      });
+      return { guard, sink };
+    };
+
+    it('checks a command typed over several calls whole, as the shell will run it', async () => {
+      const { guard } = inputGuard();
+      expect((await guard.admitInput({ data: 'rm -rf ', sessionId: 's1' })).ok).toBe(true);
+      const r = await guard.admitInput({ data: '/\n', sessionId: 's1' });
+      expect(!r.ok && r.error).toMatchObject({ code: 'FORBIDDEN', dispatched: false });
+      // Refused keys were not typed: the line still holds 'rm -rf '.
+      expect((await guard.admitInput({ data: '\x15ls /\n', sessionId: 's1' })).ok).toBe(true);
+    });
+
+    it('refuses a command that would run after text typed and not entered', async () => {
+      const { guard, sink } = inputGuard();
+      expect((await guard.admitInput({ data: 'rm -rf /', sessionId: 's1' })).ok).toBe(true);
+      const r = await guard.admit({ command: 'true', sessionId: 's1', context });
+      expect(!r.ok && r.error.message).toBe(
+        'command refused by policy: text typed into the session and not entered would run with it: no',
+      );
+      expect(sink.records.map((x) => [x.kind, x.command, x.reason])).toEqual([
+        ['input', 'rm -rf /', 'no'],
+        [undefined, 'true', 'not run: text typed before it was refused'],
+      ]);
+      expect((await guard.admitInput({ data: '\x03', sessionId: 's1' })).ok).toBe(true);
+      expect((await guard.admit({ command: 'true', sessionId: 's1', context })).ok).toBe(true);
+    });
+
+    it('audits a refused line typed after a password prompt masked', async () => {
+      const { guard, sink } = inputGuard();
+      expect((await guard.admit({ command: 'sudo -S whoami', sessionId: 's1' })).ok).toBe(true);
+      const r = await guard.admitInput({ data: 'hunter2\n', sessionId: 's1' });
+      expect(!r.ok && r.error.code).toBe('FORBIDDEN');
+      expect(sink.records).toEqual([expect.objectContaining({ kind: 'input', command: '***' })]);
+      expect(JSON.stringify(sink.records)).not.toContain('hunter2');
+    });
+
+    it('answers a line typed with editing keys by untrackedInput: confirm (default), deny or check', async () => {
+      const data = 'ls\x1b[A\n';
+      const asking = inputGuard();
+      const r = await asking.guard.admitInput({ data, sessionId: 's1' });
+      expect(!r.ok && r.error.message).toMatch(
+        /confirmation required \(the line was typed with keys a line editor interprets/,
+      );
+      const confirm = jest.fn(() => true);
+      expect((await inputGuard({ confirm }).guard.admitInput({ data, sessionId: 's1' })).ok).toBe(true);
+      expect(confirm).toHaveBeenCalledWith(
+        expect.objectContaining({ command: 'ls', kind: 'input' }),
+        expect.any(String),
+      );
+      const denying = await inputGuard({ untrackedInput: 'deny', confirm }).guard.admitInput({
+        data,
+        sessionId: 's1',
+      });
+      expect(!denying.ok && denying.error.details).toMatchObject({ decision: 'deny' });
+      expect(
+        (await inputGuard({ untrackedInput: 'check' }).guard.admitInput({ data, sessionId: 's1' })).ok,
+      ).toBe(true);
+    });
   });
 
   it('runs the confirm handler and fails closed without one', async () => {

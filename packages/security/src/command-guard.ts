@@ -2,25 +2,23 @@ import {
   BackendError,
   fail,
   ok,
-  type BackendErrorCode,
   type BackendResult,
   type CommandExecution,
   type ExecutionContext,
 } from '@vth/core';
-import {
-  AuditLog,
-  type AuditErrorHandler,
-  type AuditOutcome,
-  type AuditRecord,
-  type AuditRedactor,
-  type AuditSink,
-} from './audit-log';
+import { AuditLog, type AuditErrorHandler, type AuditRedactor, type AuditSink } from './audit-log';
 import {
   evaluatePolicy,
+  withVerdict,
   type CommandPolicy,
   type ConfirmHandler,
   type PolicyOutcome,
 } from './command-policy';
+import { contextOf, GuardAudit, type FailedCommand } from './guard-audit';
+
+export { type FailedCommand } from './guard-audit';
+import { InputTracker } from './input-tracker';
+import { REDACTED } from './secret-value';
 import { messageOf } from './error-message';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 
@@ -30,6 +28,10 @@ export interface CommandGuardAuditOptions {
   redact?: AuditRedactor | false;
   /** Told about audit failures (a redactor that throws, a sink that fails); default a process warning. */
   onError?: AuditErrorHandler;
+  /** Bytes of a command kept in a record; see `AuditLogOptions.maxCommandBytes`. Default 4096. */
+  maxCommandBytes?: number;
+  /** Repeated refusals within this many ms become one record; see `AuditLogOptions`. Default 5000. */
+  coalesceWindowMs?: number;
 }
 
 export interface CommandGuardOptions {
@@ -44,6 +46,14 @@ export interface CommandGuardOptions {
   policy?: CommandPolicy;
   /** Asked when the policy answers `confirm`; without it, `confirm` refuses. */
   confirm?: ConfirmHandler;
+  /**
+   * A typed line holding keys a line editor interprets (arrows, Tab, Ctrl-A…) or too long to follow is
+   * only a guess: `confirm` (default) asks the confirm handler (refused without one), `deny` refuses it,
+   * `check` puts the guess to the policy like any line.
+   */
+  untrackedInput?: 'confirm' | 'deny' | 'check';
+  /** Bytes of a typed line (and of a command open over several lines) followed. Default 8192. */
+  maxInputLineBytes?: number;
 }
 
 /** A command about to be dispatched. */
@@ -70,18 +80,41 @@ export interface GuardInputRequest {
   context?: ExecutionContext;
 }
 
-/** A dispatched command the backend answered with an error. */
-export interface FailedCommand {
-  command: string;
-  sessionId: string;
-  paneId?: string;
-  /** `Date.now()` when it was dispatched; gives the record its time and duration. */
-  startedAt?: number;
+/** A session about to be opened (`createSession`). */
+export interface GuardSessionRequest {
+  /** The id asked for, when the caller chose one. */
+  sessionId?: string;
+  context?: ExecutionContext;
 }
+
+/**
+ * Input the policy allowed. `delivered()` records the keys as typed (call it when they are sent, before
+ * the next call on the session is checked); `notDelivered()` takes them back when they never arrived.
+ */
+export interface InputAdmission {
+  delivered(): void;
+  notDelivered(): void;
+}
+
+/** A piece of typed input judged before a call: a completed line, or text a command would run after. */
+interface TypedCheck {
+  text: string;
+  untracked: string | null;
+  secret: boolean;
+  /** Refused without asking the policy. */
+  refuse?: string;
+}
+
+const NOTHING_TRACKED: InputAdmission = Object.freeze({
+  delivered: () => undefined,
+  notDelivered: () => undefined,
+});
+
+/** Panes whose typed text is followed at most (least recently used forgotten). */
+const MAX_INPUT_PANES = 4096;
 
 const ADMITTED: BackendResult<void> = Object.freeze(ok()) as BackendResult<void>;
 const ADMITTED_NOW: Promise<BackendResult<void>> = Promise.resolve(ADMITTED);
-const NO_CONTEXT: ExecutionContext = Object.freeze({});
 
 /**
  * The security controls a backend keeps per instance: rate limits, a command policy and an audit log.
@@ -107,9 +140,12 @@ export class CommandGuard {
   readonly rateLimiter: RateLimiter | null;
   private readonly policy: CommandPolicy | null;
   private readonly confirm: ConfirmHandler | undefined;
-  private readonly audit: AuditLog | null;
+  private readonly audit: GuardAudit | null;
   private readonly idOf: () => string;
   private readonly typeOf: () => string;
+  private readonly untrackedInput: 'confirm' | 'deny' | 'check';
+  /** What was typed into each pane and not entered yet; only with a policy to check it against. */
+  private readonly inputs: InputTracker | null;
 
   constructor(options: CommandGuardOptions) {
     const { backendId, backendType } = options;
@@ -119,13 +155,13 @@ export class CommandGuard {
     this.rateLimiter = limiter?.enabled ? limiter : null;
     this.policy = options.policy ?? null;
     this.confirm = options.confirm;
-    this.audit = options.audit
-      ? new AuditLog({
-          sink: options.audit.sink,
-          ...(options.audit.redact === undefined ? {} : { redact: options.audit.redact }),
-          ...(options.audit.onError ? { onError: options.audit.onError } : {}),
-        })
-      : null;
+    this.audit = options.audit ? new GuardAudit(new AuditLog(options.audit), this.idOf, this.typeOf) : null;
+    this.untrackedInput = options.untrackedInput ?? 'confirm';
+    const maxLine = options.maxInputLineBytes ?? 8192;
+    if (!Number.isInteger(maxLine) || maxLine < 1) {
+      throw new RangeError(`maxInputLineBytes must be a positive integer, got ${String(maxLine)}`);
+    }
+    this.inputs = this.policy ? new InputTracker(maxLine, MAX_INPUT_PANES) : null;
     this.active = this.rateLimiter !== null || this.policy !== null || this.audit !== null;
   }
 
@@ -154,57 +190,81 @@ export class CommandGuard {
   }
 
   /**
-   * Puts text for `sendInput` to the policy (`kind: 'input'`): an idle shell runs what it is typed. Not
-   * rate limited (answers to a prompt are not commands) and, when allowed, not audited (they may be
-   * passwords typed into a prompt).
+   * Puts what `sendInput` text would make the shell run to the policy (`kind: 'input'`): each line it
+   * completes, joined with what was typed before it in the pane (`'rm -rf '` then `'/\n'` is checked as
+   * `rm -rf /`) and with the earlier lines of a command left open (a quote, a heredoc); backspace, Ctrl-U,
+   * Ctrl-W, Ctrl-C and Ctrl-D edit the line as a terminal would. One refused line refuses the call:
+   * nothing of it is delivered. Text without a line end is not checked yet (it runs nothing); a command
+   * sent while it waits is checked with it. Not rate limited, and audited only when refused (masked after a
+   * command that reads a password). Call `delivered()` on the answer once the keys reached the session.
    */
-  admitInput(request: GuardInputRequest): Promise<BackendResult<void>> {
-    if (!this.policy) return ADMITTED_NOW;
-    return closed(this.admitAll([request.data], request, 'input'));
+  checkInput(request: GuardInputRequest): Promise<BackendResult<InputAdmission>> {
+    if (!this.inputs) return Promise.resolve(ok(NOTHING_TRACKED));
+    const plan = this.inputs.plan(request.sessionId, request.paneId, request.data);
+    return closed(this.admitAll([], request, 'input', plan.checks)).then((r) => {
+      if (!r.ok) return r;
+      let undo: (() => void) | null = null;
+      return ok({ delivered: () => void (undo ??= plan.commit()), notDelivered: () => undo?.() });
+    });
+  }
+
+  /** {@link checkInput}, taking the keys as delivered when allowed (for a backend that cannot tell). */
+  async admitInput(request: GuardInputRequest): Promise<BackendResult<void>> {
+    if (!this.inputs) return ADMITTED;
+    const admitted = await this.checkInput(request);
+    if (!admitted.ok) return admitted;
+    admitted.value.delivered();
+    return ADMITTED;
+  }
+
+  /**
+   * Rate limits `createSession` per user (`rateLimit.newSessions`; calls without a `userId` share the
+   * anonymous bucket), so opening sessions is no way to get fresh per-session buckets. Refused:
+   * `RATE_LIMITED`, undispatched, audited with `kind: 'session'` and an empty command.
+   */
+  admitSession(request: GuardSessionRequest): Promise<BackendResult<void>> {
+    if (!this.rateLimiter?.limitsNewSessions) return ADMITTED_NOW;
+    return closed(
+      (async () => {
+        const startedAt = Date.now();
+        const context = contextOf(request.context);
+        const userId = typeof context.userId === 'string' ? context.userId : undefined;
+        const limited = this.rateLimiter!.checkNewSession(userId);
+        if (limited.ok) return ADMITTED;
+        const session = { sessionId: request.sessionId ?? '' };
+        this.audit?.refused(
+          startedAt,
+          session,
+          [{ command: '' }],
+          'session',
+          'rate-limited',
+          limited.error,
+          context,
+        );
+        return fail(limited.error.withBackendId(this.backendId));
+      })(),
+    );
   }
 
   /** Audits a command that ran, whatever its status. */
   completed(execution: CommandExecution, context?: ExecutionContext): void {
-    if (!this.audit) return;
-    this.write(
-      {
-        startedAt: execution.startedAt,
-        sessionId: execution.sessionId,
-        paneId: execution.paneId,
-        commandId: execution.id,
-        command: execution.command,
-        outcome: execution.status,
-        exitCode: execution.exitCode,
-        durationMs: execution.durationMs,
-      },
-      context,
-    );
+    this.audit?.completed(execution, context);
   }
 
   /** Audits a dispatched command the backend answered with an error (`outcome: 'error'`). */
   failed(request: FailedCommand, error: BackendError, context?: ExecutionContext): void {
-    if (!this.audit) return;
-    const now = Date.now();
-    const startedAt = request.startedAt ?? now;
-    this.write(
-      {
-        startedAt,
-        sessionId: request.sessionId,
-        ...(request.paneId === undefined ? {} : { paneId: request.paneId }),
-        command: request.command,
-        outcome: 'error',
-        exitCode: null,
-        durationMs: Math.max(0, now - startedAt),
-        errorCode: error.code,
-        reason: error.message,
-      },
-      context,
-    );
+    this.audit?.failed(request, error, context);
   }
 
   /** Drops a session's rate-limit bucket; call when the session is gone. */
   forgetSession(sessionId: string): void {
     this.rateLimiter?.forgetSession(sessionId);
+    this.inputs?.forgetSession(sessionId);
+  }
+
+  /** True when `forgetSession` has something to forget. */
+  get tracksSessions(): boolean {
+    return this.rateLimiter !== null || this.inputs !== null;
   }
 
   /** Writes every pending audit record and closes the sink. */
@@ -212,10 +272,15 @@ export class CommandGuard {
     await this.audit?.close();
   }
 
+  /**
+   * Rate limit (commands), then typed input (the lines of a `sendInput`, or what was typed and not entered
+   * before a command: it would run with it), then each command.
+   */
   private async admitAll(
     commands: readonly string[],
     request: { sessionId: string; paneId?: string; context?: ExecutionContext },
     kind: 'command' | 'input',
+    typed: readonly TypedCheck[] = kind === 'command' ? this.typedBefore(request.sessionId) : [],
   ): Promise<BackendResult<void>> {
     const startedAt = Date.now();
     const context = contextOf(request.context);
@@ -226,15 +291,43 @@ export class CommandGuard {
         commands.length,
       );
       if (!limited.ok) {
-        for (const command of commands) {
-          this.refused(startedAt, request, command, kind, 'rate-limited', limited.error, context);
-        }
+        this.audit?.refused(
+          startedAt,
+          request,
+          commands.map((command) => ({ command })),
+          kind,
+          'rate-limited',
+          limited.error,
+          context,
+        );
         return fail(limited.error.withBackendId(this.backendId));
       }
     }
     if (!this.policy) return ADMITTED;
+    for (const check of typed) {
+      const outcome: PolicyOutcome = check.refuse
+        ? { allowed: false, decision: 'deny', reason: check.refuse }
+        : await this.decide(check.text, request, context, 'input', check.untracked);
+      if (outcome.allowed) continue;
+      const before =
+        kind === 'command' ? 'text typed into the session and not entered would run with it: ' : '';
+      const error = new BackendError('FORBIDDEN', `command refused by policy: ${before}${outcome.reason}`, {
+        dispatched: false,
+        backendId: this.backendId,
+        details: { reason: outcome.reason, decision: outcome.decision },
+      });
+      const input = {
+        command: check.secret ? REDACTED : check.text,
+        reason: outcome.reason,
+        kind: 'input' as const,
+      };
+      const notRun = 'not run: text typed before it was refused';
+      const ran = commands.map((command) => ({ command, reason: notRun }));
+      this.audit?.refused(startedAt, request, [input, ...ran], kind, 'denied', error, context);
+      return fail(error);
+    }
     for (let i = 0; i < commands.length; i++) {
-      const outcome = await this.decide(commands[i]!, request, context, kind);
+      const outcome = await this.decide(commands[i]!, request, context, kind, null);
       if (outcome.allowed) continue;
       const batch =
         commands.length > 1 ? ` (command ${i + 1} of ${commands.length} in the batch; none ran)` : '';
@@ -247,13 +340,30 @@ export class CommandGuard {
           ...(commands.length > 1 ? { index: i } : {}),
         },
       });
-      commands.forEach((command, j) => {
-        const reason = j === i ? outcome.reason : `not run: command ${i + 1} of the batch was refused`;
-        this.refused(startedAt, request, command, kind, 'denied', error, context, reason);
-      });
+      const notRun = `not run: command ${i + 1} of the batch was refused`;
+      this.audit?.refused(
+        startedAt,
+        request,
+        commands.map((command, j) => ({ command, reason: j === i ? outcome.reason : notRun })),
+        kind,
+        'denied',
+        error,
+        context,
+      );
       return fail(error);
     }
+    // The command's line end consumed what was typed; its password prompt may read the next lines.
+    if (kind === 'command') this.inputs?.commandSent(request.sessionId, request.paneId, commands.join('\n'));
     return ADMITTED;
+  }
+
+  /** What was typed into the session and not entered: a command sent now would run after it. */
+  private typedBefore(sessionId: string): TypedCheck[] {
+    return (this.inputs?.pendingText(sessionId) ?? []).map((text) => ({
+      text,
+      untracked: null,
+      secret: false,
+    }));
   }
 
   private async decide(
@@ -261,10 +371,18 @@ export class CommandGuard {
     request: { sessionId: string; paneId?: string },
     context: ExecutionContext,
     kind: 'command' | 'input',
+    untracked: string | null,
   ): Promise<PolicyOutcome> {
+    const policy =
+      untracked === null || this.untrackedInput === 'check'
+        ? this.policy!
+        : withVerdict(this.policy!, {
+            decision: this.untrackedInput,
+            reason: `the line was typed with ${untracked}: the guard cannot tell what it runs`,
+          });
     try {
       return await evaluatePolicy(
-        this.policy!,
+        policy,
         {
           command,
           sessionId: request.sessionId,
@@ -280,73 +398,6 @@ export class CommandGuard {
       return { allowed: false, decision: 'deny', reason: `the policy failed: ${messageOf(e)}` };
     }
   }
-
-  private refused(
-    startedAt: number,
-    request: { sessionId: string; paneId?: string },
-    command: string,
-    kind: 'command' | 'input',
-    outcome: 'denied' | 'rate-limited',
-    error: BackendError,
-    context: ExecutionContext,
-    reason: string = error.message,
-  ): void {
-    if (!this.audit) return;
-    this.write(
-      {
-        startedAt,
-        sessionId: request.sessionId,
-        ...(request.paneId === undefined ? {} : { paneId: request.paneId }),
-        ...(kind === 'input' ? { kind } : {}),
-        command,
-        outcome,
-        exitCode: null,
-        durationMs: Math.max(0, Date.now() - startedAt),
-        errorCode: error.code,
-        reason,
-      },
-      context,
-    );
-  }
-
-  private write(
-    entry: {
-      startedAt: number;
-      sessionId: string;
-      paneId?: string;
-      commandId?: string;
-      kind?: 'input';
-      command: string;
-      outcome: AuditOutcome;
-      exitCode: number | null;
-      durationMs: number;
-      errorCode?: BackendErrorCode;
-      reason?: string;
-    },
-    context: ExecutionContext | undefined,
-  ): void {
-    const ctx = contextOf(context);
-    // Keys in reading order: JSON lines keep it, and a person scans them left to right.
-    const record: AuditRecord = {
-      time: isoTime(entry.startedAt),
-      backendId: this.backendId,
-      backendType: this.typeOf(),
-      ...(typeof ctx.requestId === 'string' ? { requestId: ctx.requestId } : {}),
-      ...(typeof ctx.userId === 'string' ? { userId: ctx.userId } : {}),
-      ...(typeof ctx.source === 'string' ? { source: ctx.source } : {}),
-      sessionId: entry.sessionId,
-      ...(entry.paneId === undefined ? {} : { paneId: entry.paneId }),
-      ...(entry.commandId === undefined ? {} : { commandId: entry.commandId }),
-      ...(entry.kind === undefined ? {} : { kind: entry.kind }),
-      command: entry.command,
-      outcome: entry.outcome,
-      exitCode: entry.exitCode,
-      durationMs: entry.durationMs,
-      ...(entry.errorCode === undefined ? {} : { errorCode: entry.errorCode }),
-      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
-    };
-    this.audit!.record(record);
-  }
 }
 
 /** Admission that failed in a way nobody foresaw (a backendId function that throws) refuses: fail closed. */
@@ -354,14 +405,4 @@ function closed(admission: Promise<BackendResult<void>>): Promise<BackendResult<
   return admission.catch((e: unknown) =>
     fail('INTERNAL', `the command guard failed: ${messageOf(e)}`, { dispatched: false }),
   );
-}
-
-/** A context that is not an object (the backend will refuse it) still must not break the guard. */
-function contextOf(context: unknown): ExecutionContext {
-  return typeof context === 'object' && context !== null ? (context as ExecutionContext) : NO_CONTEXT;
-}
-
-function isoTime(ms: number): string {
-  const date = new Date(Number.isFinite(ms) ? ms : Date.now());
-  return Number.isNaN(date.getTime()) ? new Date().toISOString() : date.toISOString();
 }

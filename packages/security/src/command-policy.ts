@@ -127,6 +127,58 @@ export function denyPatterns(patterns: readonly RegExp[], reason?: string): Comm
   };
 }
 
+/**
+ * A policy whose answers are at least as strict as `verdict`: the stricter of the two wins (deny, then
+ * confirm, then allow), and two refusals of the same kind give both reasons.
+ *
+ * @example
+ * ```ts
+ * const careful = withVerdict(policy, { decision: 'confirm', reason: 'typed with arrow keys' });
+ * ```
+ */
+export function withVerdict(
+  policy: CommandPolicy,
+  verdict: { decision: 'confirm' | 'deny'; reason: string },
+): CommandPolicy {
+  return async (request) => strictest(await policy(request), verdict);
+}
+
+/**
+ * One policy from several: each is asked, the strictest answer wins (deny, then confirm, then allow), and
+ * the reasons of equally strict answers are joined. A policy that throws or answers garbage refuses, as
+ * always.
+ *
+ * @example
+ * ```ts
+ * const policy = combinePolicies(commandPolicy({ rules: DANGEROUS_COMMANDS }), voiceNeedsConfirmation);
+ * ```
+ */
+export function combinePolicies(...policies: readonly CommandPolicy[]): CommandPolicy {
+  return async (request) => {
+    let answer: unknown = 'allow';
+    for (const policy of policies) answer = strictest(answer, await policy(request));
+    return answer as PolicyDecision;
+  };
+}
+
+const RANK: Record<PolicyVerdict, number> = { allow: 0, confirm: 1, deny: 2 };
+
+/** The stricter of two answers; an answer that is not a decision is kept, so it is refused later. */
+function strictest(a: unknown, b: unknown): PolicyDecision {
+  const x = normalize(a);
+  const y = normalize(b);
+  if (!x) return a as PolicyDecision;
+  if (!y) return b as PolicyDecision;
+  if (RANK[x.verdict] !== RANK[y.verdict]) return decisionOf(RANK[x.verdict] > RANK[y.verdict] ? x : y);
+  if (x.verdict === 'allow') return 'allow';
+  const reasons = [x.reason, y.reason].filter((r): r is string => r !== undefined);
+  return reasons.length > 0 ? { decision: x.verdict, reason: reasons.join('; ') } : x.verdict;
+}
+
+function decisionOf(d: { verdict: PolicyVerdict; reason?: string }): PolicyDecision {
+  return d.reason === undefined ? d.verdict : { decision: d.verdict, reason: d.reason };
+}
+
 function normalize(answer: unknown): { verdict: PolicyVerdict; reason?: string } | null {
   if (isVerdict(answer)) return { verdict: answer };
   if (typeof answer === 'object' && answer !== null) {

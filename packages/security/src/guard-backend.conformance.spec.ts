@@ -1,6 +1,8 @@
 import { NodePtyBackend } from '@vth/backend-node-pty';
 import { describeBackendConformance } from '@vth/testkit';
 import { MemoryAuditSink } from './audit-sinks';
+import { commandPolicy } from './command-rules';
+import { DANGEROUS_COMMANDS } from './dangerous-commands';
 import { guardBackend } from './guard-backend';
 
 // Nothing configured: the decorator must be invisible.
@@ -21,6 +23,18 @@ describeBackendConformance({
       },
       policy: async () => 'allow' as const,
       audit: { sink: new MemoryAuditSink(10_000) },
+    }),
+  config: { interruptGraceMs: 500, killGraceMs: 300 },
+});
+
+// The preset over every command and input line the suite sends: none is denied (no false positives). What it
+// cannot analyse (the suite's `source`) asks, and is confirmed here; a rule that matched would still deny.
+describeBackendConformance({
+  name: 'guarded node-pty (DANGEROUS_COMMANDS)',
+  create: () =>
+    guardBackend(new NodePtyBackend(), {
+      policy: commandPolicy({ rules: DANGEROUS_COMMANDS }),
+      confirm: (_request, reason) => reason.startsWith('cannot analyse'),
     }),
   config: { interruptGraceMs: 500, killGraceMs: 300 },
 });

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodePtyBackend } from '@vth/backend-node-pty';
-import { type BackendError, type CommandStartedEvent, type ITerminalBackend } from '@vth/core';
+import { LIMITS, type BackendError, type CommandStartedEvent, type ITerminalBackend } from '@vth/core';
 import { expectFailure, expectOk, pollUntil } from '@vth/testkit';
 import { type AuditRecord } from './audit-log';
 import { MemoryAuditSink } from './audit-sinks';
@@ -11,6 +12,7 @@ import { CommandGuard } from './command-guard';
 import { denyPatterns } from './command-policy';
 import { guardBackend, type GuardedBackend } from './guard-backend';
 import { JsonLinesFileSink } from './json-lines-file-sink';
+import { type RateLimiterOptions } from './rate-limiter';
 
 jest.setTimeout(30_000);
 
@@ -92,7 +94,7 @@ describe('guardBackend over a real node-pty backend', () => {
       expect(expectOk(await reading).output).toBe('got:hello\n');
       expect(sink.records.find((r) => r.kind === 'input')).toMatchObject({
         sessionId: s.id,
-        command: `touch ${path}\n`,
+        command: `touch ${path}`,
         outcome: 'denied',
       });
     });
@@ -239,6 +241,56 @@ describe('guardBackend over a real node-pty backend', () => {
     });
   });
 
+  describe('rate limits cannot be sidestepped', () => {
+    /** A backend whose buckets never refill (the clock stands still), shut down after `use`. */
+    async function withLimits(
+      rateLimit: RateLimiterOptions,
+      use: (backend: GuardedBackend) => Promise<void>,
+    ): Promise<void> {
+      const backend = await started(
+        guardBackend(new NodePtyBackend(), { rateLimit: { ...rateLimit, clock: () => 0 } }),
+      );
+      try {
+        await use(backend);
+      } finally {
+        await backend.shutdown();
+      }
+    }
+    const never = (capacity: number) => ({ capacity, refillPerSecond: 0.001 });
+
+    it('fresh sessions and a missing userId are no way around perUser: 20 of 100, not 100 of 100', () =>
+      withLimits({ perSession: never(5), perUser: never(20) }, async (backend) => {
+        let admitted = 0;
+        for (let i = 0; i < 20; i++) {
+          const s = expectOk(await backend.createSession());
+          for (let j = 0; j < 5; j++) if ((await backend.executeCommand(s.id, 'true')).ok) admitted++;
+          expectOk(await backend.destroySession(s.id));
+        }
+        expect(admitted).toBe(20);
+      }));
+
+    it('limits how fast a user opens sessions, and a global bucket holds across users', () =>
+      withLimits({ newSessions: never(2), global: never(3) }, async (backend) => {
+        const mallory = { userId: 'mallory' };
+        const a = expectOk(await backend.createSession({}, mallory));
+        expectOk(await backend.createSession({}, mallory));
+        const refused = await backend.createSession({ sessionId: 'third' }, mallory);
+        expect(expectFailure(refused, 'RATE_LIMITED', { dispatched: false }).details).toMatchObject({
+          scope: 'new-session',
+          key: 'mallory',
+        });
+        const sessions = expectOk(await backend.listSessions());
+        expect(sessions.map((s) => s.id)).not.toContain('third');
+        expect(sessions).toHaveLength(2);
+        expectOk(await backend.createSession({}, { userId: 'trent' }));
+        expectOk(await backend.executeCommand(a.id, 'true', undefined, { userId: 'u1' }));
+        expectOk(await backend.executeCommand(a.id, 'true', undefined, { userId: 'u2' }));
+        expectOk(await backend.executeCommand(a.id, 'true'));
+        const r = await backend.executeCommand(a.id, 'true', undefined, { userId: 'u4' });
+        expect(expectFailure(r, 'RATE_LIMITED').details).toMatchObject({ scope: 'global' });
+      }));
+  });
+
   describe('audit', () => {
     let now = 0;
     let backend: GuardedBackend;
@@ -247,7 +299,7 @@ describe('guardBackend over a real node-pty backend', () => {
       backend = await started(
         guardBackend(new NodePtyBackend(), {
           backendId: 'audited-pty',
-          rateLimit: { perUser: { capacity: 1, refillPerSecond: 1 }, clock: () => now },
+          rateLimit: { perUser: { capacity: 2, refillPerSecond: 1 }, clock: () => now },
           policy: denyPatterns([/\breboot\b/], 'no reboots'),
           audit: { sink },
         }),
@@ -270,6 +322,7 @@ describe('guardBackend over a real node-pty backend', () => {
       expect(slow.status).toBe('timed-out');
       expectFailure(await backend.executeCommand(s.id, 'sudo reboot', undefined, ctx('u4')), 'FORBIDDEN');
       expectOk(await backend.executeCommand(s.id, 'echo once', undefined, ctx('mallory')));
+      expectOk(await backend.executeCommand(s.id, 'echo again', undefined, ctx('mallory')));
       expectFailure(
         await backend.executeCommand(s.id, 'echo twice', undefined, ctx('mallory')),
         'RATE_LIMITED',
@@ -294,6 +347,8 @@ describe('guardBackend over a real node-pty backend', () => {
           paneId: '0',
           commandId: hi.id,
           command: 'echo hi',
+          commandBytes: 7,
+          commandSha256: createHash('sha256').update('echo hi').digest('hex'),
           outcome: 'completed',
           exitCode: 0,
           durationMs: hi.durationMs,
@@ -357,7 +412,7 @@ describe('guardBackend over a real node-pty backend', () => {
     it('records each command of a batch with its own exit code', async () => {
       now += 10_000;
       const s = expectOk(await backend.createSession());
-      // No userId: a batch of two would exceed the per-user burst of one (that is refused for good).
+      // No userId: the batch is charged to the anonymous identity, whose burst of two it fits.
       const runs = expectOk(
         await backend.executeBatch(s.id, ['echo batch-a', 'false'], undefined, { source: 'api' }),
       );
@@ -394,6 +449,40 @@ describe('guardBackend over a real node-pty backend', () => {
     expect(records.map((r) => r.command)).toEqual(['export API_TOKEN=***; echo ok', 'echo "$API_TOKEN"']);
     expect(records[0]).toMatchObject({ userId: 'alice', requestId: 'req-1', source: 'voice', exitCode: 0 });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('audits a flood of refused 1 MiB commands in a few KiB: a prefix, a digest and a count', async () => {
+    const file = join(dir, 'flood.jsonl');
+    const backend = await started(
+      guardBackend(new NodePtyBackend(), {
+        rateLimit: { perSession: { capacity: 1, refillPerSecond: 1 }, clock: () => 0 },
+        audit: { sink: new JsonLinesFileSink(file) },
+      }),
+    );
+    const big = `echo ${'x'.repeat(LIMITS.commandBytes - 5)}`;
+    const flood = 50;
+    try {
+      const s = expectOk(await backend.createSession());
+      expectOk(await backend.executeCommand(s.id, 'true'));
+      for (let i = 0; i < flood; i++) {
+        expectFailure(await backend.executeCommand(s.id, big), 'RATE_LIMITED', { dispatched: false });
+      }
+    } finally {
+      await backend.shutdown();
+    }
+    // Before: every refusal wrote its whole command, 50 MiB here.
+    expect((await stat(file)).size).toBeLessThan(16 * 1024);
+    const records = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditRecord);
+    const refused = records.filter((r) => r.outcome === 'rate-limited');
+    expect(refused.reduce((n, r) => n + (r.count ?? 1), 0)).toBe(flood);
+    for (const r of refused) {
+      expect(r.command).toBe(big.slice(0, 4096));
+      expect(r.commandBytes).toBe(big.length);
+      expect(r.commandSha256).toBe(createHash('sha256').update(big).digest('hex'));
+    }
   });
 
   it('accepts a prepared CommandGuard', async () => {

@@ -94,7 +94,7 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     const self = this as unknown as EventEmitter;
     self.on('newListener', (name: string | symbol) => this.forward(name));
     self.on('removeListener', (name: string | symbol) => this.unforward(name));
-    if (guard.rateLimiter) {
+    if (guard.tracksSessions) {
       inner.on('session-closed', (event) => guard.forgetSession(event.sessionId));
     }
   }
@@ -119,11 +119,22 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     options?: CreateSessionOptions,
     context?: ExecutionContext,
   ): Promise<BackendResult<SessionInfo>> {
-    return this.inner.createSession(options, context);
+    if (!this.guard.rateLimiter?.limitsNewSessions) return this.inner.createSession(options, context);
+    return this.guardedSession(options, context);
+  }
+
+  private async guardedSession(
+    options: CreateSessionOptions | undefined,
+    context: ExecutionContext | undefined,
+  ): Promise<BackendResult<SessionInfo>> {
+    const sessionId = typeof options?.sessionId === 'string' ? { sessionId: options.sessionId } : {};
+    const admitted = await this.guard.admitSession({ ...sessionId, context });
+    if (!admitted.ok) return this.refuse(admitted);
+    return settle(() => this.inner.createSession(options, context));
   }
 
   destroySession(sessionId: string): Promise<BackendResult<void>> {
-    if (!this.guard.rateLimiter) return this.inner.destroySession(sessionId);
+    if (!this.guard.tracksSessions) return this.inner.destroySession(sessionId);
     // The session-closed event forgets it too; this covers a backend that emits none.
     return this.inner.destroySession(sessionId).then((result) => {
       if (result.ok && typeof sessionId === 'string') this.guard.forgetSession(sessionId);
@@ -247,17 +258,25 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     if (this.guardInput && typeof data !== 'string') return this.refuse(notAString('data', this.id));
     // In line with commands: input sent after a command must not overtake it while it awaits its policy.
     const release = await this.turn(sessionId);
-    if (this.guardInput) {
-      const pane = typeof paneId === 'string' ? { paneId } : {};
-      const admitted = await this.guard.admitInput({ data, sessionId, ...pane });
-      if (!admitted.ok) {
-        release();
-        return this.refuse(admitted);
-      }
+    if (!this.guardInput) {
+      const pending = settle(() => this.inner.sendInput(sessionId, data, paneId));
+      release();
+      return pending;
     }
+    const pane = typeof paneId === 'string' ? { paneId } : {};
+    const admitted = await this.guard.checkInput({ data, sessionId, ...pane });
+    if (!admitted.ok) {
+      release();
+      return this.refuse(admitted);
+    }
+    // The next call must see what this one typed: the keys count as typed before the turn passes, and are
+    // taken back if they never reached the session.
     const pending = settle(() => this.inner.sendInput(sessionId, data, paneId));
+    admitted.value.delivered();
     release();
-    return pending;
+    const result = await pending;
+    if (!result.ok && !result.error.dispatched) admitted.value.notDelivered();
+    return result;
   }
 
   interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>> {

@@ -6,6 +6,7 @@ export {
 } from './token-bucket';
 export {
   RateLimiter,
+  ANONYMOUS_USER,
   type RateLimiterOptions,
   type RateLimitKey,
   type RateLimitScope,
@@ -28,6 +29,8 @@ export { redactSecrets, isSecretName, REDACTED } from './redact-secrets';
 export {
   evaluatePolicy,
   denyPatterns,
+  combinePolicies,
+  withVerdict,
   type CommandPolicy,
   type ConfirmHandler,
   type PolicyDecision,
@@ -42,6 +45,8 @@ export {
   type GuardRequest,
   type GuardBatchRequest,
   type GuardInputRequest,
+  type GuardSessionRequest,
+  type InputAdmission,
   type FailedCommand,
 } from './command-guard';
 export { guardBackend, type GuardBackendOptions, type GuardedBackend } from './guard-backend';
@@ -53,3 +58,13 @@ export {
   type SecurityOptionsInput,
   type CommandGuardHooks,
 } from './options';
+export {
+  commandPolicy,
+  parseCommandPolicyOptions,
+  commandRuleSchema,
+  commandPolicyOptionsSchema,
+  type CommandRule,
+  type CommandRuleInput,
+  type CommandPolicyOptions,
+} from './command-rules';
+export { DANGEROUS_COMMANDS } from './dangerous-commands';

@@ -52,6 +52,12 @@ describe('securityOptionsSchema', () => {
   });
 });
 
+function parseOk(input: unknown) {
+  const parsed = parseSecurityOptions(input);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
 describe('createCommandGuard', () => {
   let dir: string;
   beforeEach(async () => {
@@ -74,6 +80,28 @@ describe('createCommandGuard', () => {
     expect(!r.ok && r.error.details?.['retryAfterMs']).toBe(500);
     now = 500;
     expect((await guard.admit({ command: 'ls', sessionId: 's' })).ok).toBe(true);
+  });
+
+  it('wires the global, anonymous and new-session limits', async () => {
+    const parsed = parseSecurityOptions({
+      rateLimit: {
+        perUser: { capacity: 1, refillPerSecond: 1 },
+        global: { capacity: 2, refillPerSecond: 1 },
+        newSessions: { capacity: 1, refillPerSecond: 1 },
+        anonymousUserId: 'guest',
+      },
+    });
+    if (!parsed.ok) throw parsed.error;
+    const guard = createCommandGuard(parsed.value, { backendId: 'b', backendType: 't', clock: () => 0 });
+    expect((await guard.admit({ command: 'ls', sessionId: 's1' })).ok).toBe(true);
+    const anonymous = await guard.admit({ command: 'ls', sessionId: 's2' });
+    expect(!anonymous.ok && anonymous.error.details).toMatchObject({ scope: 'user', key: 'guest' });
+    expect((await guard.admit({ command: 'ls', sessionId: 's2', context: { userId: 'a' } })).ok).toBe(true);
+    const global = await guard.admit({ command: 'ls', sessionId: 's3', context: { userId: 'b' } });
+    expect(!global.ok && global.error.details).toMatchObject({ scope: 'global' });
+    expect((await guard.admitSession({})).ok).toBe(true);
+    expect((await guard.admitSession({})).ok).toBe(false);
+    expect(parseSecurityOptions({ rateLimit: { anonymousUserId: '' } }).ok).toBe(false);
   });
 
   it('writes the audit file and a hook sink alike, redacted unless audit.redact is false', async () => {
@@ -103,6 +131,42 @@ describe('createCommandGuard', () => {
     await plain.admit({ command: 'mysql -phunter2', sessionId: 's' });
     await plain.close();
     expect(await readFile(plainFile, 'utf8')).toContain('mysql -phunter2');
+  });
+
+  it('passes audit.maxCommandBytes and audit.coalesceWindowMs on, with or without a file', async () => {
+    const sink = new MemoryAuditSink();
+    const guard = createCommandGuard(
+      securityOptionsSchema.parse({ audit: { maxCommandBytes: 8, coalesceWindowMs: 0 } }),
+      { backendId: 'b', backendType: 't', sink, policy: () => 'deny' },
+    );
+    for (let i = 0; i < 3; i++) await guard.admit({ command: 'echo 0123456789', sessionId: 's' });
+    await guard.close();
+    expect(sink.records.map((r) => [r.command, r.commandBytes])).toEqual([
+      ['echo 012', 15],
+      ['echo 012', 15],
+      ['echo 012', 15],
+    ]);
+    expect(parseSecurityOptions({ audit: { maxCommandBytes: 0, coalesceWindowMs: -1 } }).ok).toBe(false);
+  });
+
+  it('passes input.untracked and input.maxLineBytes on', async () => {
+    const parsed = parseSecurityOptions({ input: { untracked: 'check', maxLineBytes: 4 } });
+    if (!parsed.ok) throw parsed.error;
+    const guard = createCommandGuard(parsed.value, {
+      backendId: 'b',
+      backendType: 't',
+      policy: () => 'allow',
+    });
+    expect((await guard.admitInput({ data: 'ls\x1b[A\n', sessionId: 's' })).ok).toBe(true);
+    const denying = createCommandGuard(parseOk({ input: { untracked: 'deny' } }), {
+      backendId: 'b',
+      backendType: 't',
+      policy: () => 'allow',
+    });
+    expect((await denying.admitInput({ data: 'ls\x1b[A\n', sessionId: 's' })).ok).toBe(false);
+    // Longer than 4 bytes: a guess, checked like any line under 'check'.
+    expect((await guard.admitInput({ data: 'echo hello\n', sessionId: 's' })).ok).toBe(true);
+    expect(parseSecurityOptions({ input: { untracked: 'allow' } }).ok).toBe(false);
   });
 
   it('keeps writing to the other sinks when one fails, and reports it', async () => {

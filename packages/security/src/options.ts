@@ -1,4 +1,4 @@
-import { parseInput, type BackendResult } from '@vth/core';
+import { LIMITS, parseInput, type BackendResult } from '@vth/core';
 import { z } from 'zod';
 import { type AuditErrorHandler, type AuditRecord, type AuditRedactor, type AuditSink } from './audit-log';
 import { CommandGuard } from './command-guard';
@@ -34,23 +34,46 @@ export const securityOptionsSchema = z.strictObject({
   rateLimit: z
     .strictObject({
       perSession: bucketSchema.optional(),
+      /** Calls without a userId share the bucket of `anonymousUserId`. */
       perUser: bucketSchema.optional(),
+      /** One bucket for every command of the backend. */
+      global: bucketSchema.optional(),
+      /** A bucket per user (anonymous included) for opening sessions. */
+      newSessions: bucketSchema.optional(),
+      /** Who calls without a userId are charged as. Default "anonymous". */
+      anonymousUserId: z.string().min(1, 'must not be empty').max(256).optional(),
       /** Buckets tracked per scope before the least recently used is forgotten. */
       maxKeys: z.number().int('must be an integer').min(1).max(10_000_000).optional(),
     })
     .optional(),
+  input: z
+    .strictObject({
+      /**
+       * A typed line holding keys a line editor interprets (arrows, Tab…) or too long to follow: `confirm`
+       * (default), `deny`, or `check` the guess like any line. Input is checked only with a policy.
+       */
+      untracked: z.enum(['confirm', 'deny', 'check']).optional(),
+      /** Bytes of a typed line (and of a command open over several lines) followed. Default 8192. */
+      maxLineBytes: z.number().int('must be an integer').min(1).max(LIMITS.inputBytes).optional(),
+    })
+    .optional(),
   audit: z
     .strictObject({
-      /** JSON lines file, appended to; created with `mode`. */
+      /** JSON lines file, appended to; created with `mode`. Without it, records go to the hook's sink only. */
       file: z
         .string({ error: 'must be a file path' })
         .min(1, 'must not be empty')
         .max(4096)
-        .refine((s) => !s.includes('\0'), 'must not contain NUL bytes'),
+        .refine((s) => !s.includes('\0'), 'must not contain NUL bytes')
+        .optional(),
       /** Permissions of a file the sink creates. Default 0o600. */
       mode: z.number().int().min(0).max(0o777).optional(),
       /** Mask secrets in commands (`redactSecrets`). Default `true`. */
       redact: z.boolean().default(true),
+      /** Bytes of a command kept in a record (plus its length and sha256). Default 4096. */
+      maxCommandBytes: z.number().int('must be an integer').min(1).max(LIMITS.commandBytes).optional(),
+      /** Repeated refusals within this many ms become one record with a count; 0: off. Default 5000. */
+      coalesceWindowMs: z.number().int('must be an integer').min(0).max(LIMITS.timeoutMs).optional(),
     })
     .optional(),
 });
@@ -98,9 +121,9 @@ export interface CommandGuardHooks {
  * ```
  */
 export function createCommandGuard(options: SecurityOptions, hooks: CommandGuardHooks): CommandGuard {
-  const { rateLimit, audit } = options;
+  const { rateLimit, audit, input } = options;
   const sinks: AuditSink[] = [];
-  if (audit) {
+  if (audit?.file !== undefined) {
     sinks.push(
       new JsonLinesFileSink(audit.file, {
         ...(audit.mode === undefined ? {} : { mode: audit.mode }),
@@ -121,11 +144,15 @@ export function createCommandGuard(options: SecurityOptions, hooks: CommandGuard
             sink,
             ...(redact === undefined ? {} : { redact }),
             ...(hooks.onError ? { onError: hooks.onError } : {}),
+            ...(audit?.maxCommandBytes === undefined ? {} : { maxCommandBytes: audit.maxCommandBytes }),
+            ...(audit?.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: audit.coalesceWindowMs }),
           },
         }
       : {}),
     ...(hooks.policy ? { policy: hooks.policy } : {}),
     ...(hooks.confirm ? { confirm: hooks.confirm } : {}),
+    ...(input?.untracked === undefined ? {} : { untrackedInput: input.untracked }),
+    ...(input?.maxLineBytes === undefined ? {} : { maxInputLineBytes: input.maxLineBytes }),
   });
 }
 

@@ -28,8 +28,69 @@ describe('RateLimiter', () => {
     expect(limiter.check({ sessionId: 's2', userId: 'alice' }).ok).toBe(true);
     expect(limiter.check({ sessionId: 's3', userId: 'alice' }).ok).toBe(false);
     expect(limiter.check({ sessionId: 's1', userId: 'bob' }).ok).toBe(true);
-    // No user, no user bucket.
+    // No user: the anonymous identity, a bucket of its own.
     expect(limiter.check({ sessionId: 's1' }).ok).toBe(true);
+  });
+
+  it('charges calls without a userId to one anonymous identity: leaving userId out is no way around perUser', () => {
+    const { clock } = fakeClock();
+    const limiter = new RateLimiter({ perUser: { capacity: 2, refillPerSecond: 1 }, clock });
+    expect(limiter.check({ sessionId: 's1' }).ok).toBe(true);
+    expect(limiter.check({ sessionId: 's2' }).ok).toBe(true);
+    const r = limiter.check({ sessionId: 's3' });
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: 'rate limit for user "anonymous": retry in 1000 ms',
+      details: { retryAfterMs: 1000, scope: 'user', key: 'anonymous' },
+    });
+    expect(limiter.check({ sessionId: 's3', userId: 'alice' }).ok).toBe(true);
+    const named = new RateLimiter({
+      perUser: { capacity: 1, refillPerSecond: 1 },
+      anonymousUserId: 'unauthenticated',
+      clock,
+    });
+    named.check({ sessionId: 's1' });
+    const n = named.check({ sessionId: 's1' });
+    expect(!n.ok && n.error.details).toMatchObject({ key: 'unauthenticated' });
+  });
+
+  it('keeps one global bucket for every call, whatever its session or user', () => {
+    const { clock } = fakeClock();
+    const limiter = new RateLimiter({
+      perSession: { capacity: 5, refillPerSecond: 1 },
+      global: { capacity: 3, refillPerSecond: 2 },
+      clock,
+    });
+    expect(limiter.check({ sessionId: 'a', userId: 'u1' }).ok).toBe(true);
+    expect(limiter.check({ sessionId: 'b', userId: 'u2' }).ok).toBe(true);
+    expect(limiter.check({ sessionId: 'c' }).ok).toBe(true);
+    const r = limiter.check({ sessionId: 'd', userId: 'u4' });
+    expect(!r.ok && r.error).toMatchObject({
+      message: 'backend-wide rate limit: retry in 500 ms',
+      details: { retryAfterMs: 500, scope: 'global', key: '*' },
+    });
+  });
+
+  it('limits how fast each user (anonymous included) opens sessions', () => {
+    const { clock, advance } = fakeClock();
+    const limiter = new RateLimiter({ newSessions: { capacity: 2, refillPerSecond: 0.5 }, clock });
+    expect(limiter.enabled).toBe(true);
+    expect(limiter.checkNewSession('alice').ok).toBe(true);
+    expect(limiter.checkNewSession('alice').ok).toBe(true);
+    const r = limiter.checkNewSession('alice');
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      dispatched: false,
+      message: 'session creation rate limit for user "alice": retry in 2000 ms',
+      details: { retryAfterMs: 2000, scope: 'new-session', key: 'alice' },
+    });
+    expect(limiter.checkNewSession(undefined).ok).toBe(true);
+    expect(limiter.checkNewSession(undefined).ok).toBe(true);
+    expect(limiter.checkNewSession(undefined).ok).toBe(false);
+    // Opening sessions costs nothing from the command buckets, and commands nothing from this one.
+    expect(limiter.check({ sessionId: 's1', userId: 'alice' }).ok).toBe(true);
+    advance(2000);
+    expect(limiter.checkNewSession('alice').ok).toBe(true);
   });
 
   it('answers RATE_LIMITED, undispatched, with the wait, the scope and the key', () => {
@@ -132,5 +193,7 @@ describe('RateLimiter', () => {
       /refillPerSecond/,
     );
     expect(() => new RateLimiter({ maxKeys: 0 })).toThrow(/maxKeys/);
+    expect(() => new RateLimiter({ global: { capacity: 1, refillPerSecond: 0 } })).toThrow(/refill/);
+    expect(() => new RateLimiter({ newSessions: { capacity: -1, refillPerSecond: 1 } })).toThrow(/capacity/);
   });
 });

@@ -1,13 +1,30 @@
 import { fail, ok, type BackendResult } from '@vth/core';
 import { TokenBucket, type TakeResult, type TokenBucketLimits } from './token-bucket';
 
-export type RateLimitScope = 'session' | 'user';
+/** Which bucket refused: a session's, a user's, the backend-wide one, or a user's session openings. */
+export type RateLimitScope = 'session' | 'user' | 'global' | 'new-session';
+
+/** The identity calls without a `userId` are charged to, unless `anonymousUserId` names another. */
+export const ANONYMOUS_USER = 'anonymous';
 
 export interface RateLimiterOptions {
-  /** A bucket per session: one runaway session cannot starve the others. */
+  /**
+   * A bucket per session: one runaway session cannot starve the others. It bounds a session, not a
+   * caller: whoever can open sessions gets a fresh one with each, so pair it with `perUser`, `global`
+   * and `newSessions`.
+   */
   perSession?: TokenBucketLimits;
-  /** A bucket per `context.userId`: one user cannot flood the backend from many sessions. */
+  /**
+   * A bucket per `context.userId`: one user cannot flood the backend from many sessions. Calls without
+   * a `userId` share the bucket of `anonymousUserId`: leaving the id out is no way around the limit.
+   */
   perUser?: TokenBucketLimits;
+  /** One bucket for every command of the backend, whoever sends it. */
+  global?: TokenBucketLimits;
+  /** A bucket per user (anonymous included) for `createSession`: how fast sessions may be opened. */
+  newSessions?: TokenBucketLimits;
+  /** The identity calls without a `userId` are charged to. Default `'anonymous'`. */
+  anonymousUserId?: string;
   /**
    * Most keys tracked per scope; the least recently used bucket is forgotten beyond it, so a flood of
    * made-up session or user ids cannot grow memory without bound. Default 10 000.
@@ -20,6 +37,7 @@ export interface RateLimiterOptions {
 /** Who a command is charged to. */
 export interface RateLimitKey {
   sessionId: string;
+  /** Absent: the anonymous identity. */
   userId?: string;
 }
 
@@ -33,8 +51,9 @@ export interface RateLimitDetails {
 const ADMITTED: BackendResult<void> = Object.freeze(ok()) as BackendResult<void>;
 
 /**
- * Token buckets per session and per user. A command takes one token from every bucket that applies, or
- * from none: a command refused by the user bucket does not eat into the session's budget.
+ * Token buckets per session, per user (calls without a user are one anonymous user) and for the whole
+ * backend, plus a bucket per user for opening sessions. A command takes one token from every bucket that
+ * applies, or from none: a command refused by the user bucket does not eat into the session's budget.
  *
  * @example
  * ```ts
@@ -44,8 +63,10 @@ const ADMITTED: BackendResult<void> = Object.freeze(ok()) as BackendResult<void>
  * ```
  */
 export class RateLimiter {
-  private readonly scopes: { scope: RateLimitScope; limits: TokenBucketLimits; buckets: LruBuckets }[] = [];
+  private readonly scopes: Scope[] = [];
   private readonly sessions: LruBuckets | null = null;
+  private readonly newSessions: Scope | null = null;
+  private readonly anonymous: string;
   private readonly clock: () => number;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -54,21 +75,30 @@ export class RateLimiter {
       throw new RangeError(`maxKeys must be a positive integer, got ${String(maxKeys)}`);
     }
     this.clock = options.clock ?? (() => performance.now());
+    this.anonymous = options.anonymousUserId ?? ANONYMOUS_USER;
+    // Each bucket is built once here so a bad limit throws at construction, not at the first command.
+    const scope = (name: RateLimitScope, limits: TokenBucketLimits, keys: number): Scope => {
+      new TokenBucket(limits);
+      return { scope: name, limits, buckets: new LruBuckets(keys) };
+    };
     if (options.perSession) {
-      // Built once here so a bad limit throws at construction, not at the first command.
-      new TokenBucket(options.perSession);
-      this.sessions = new LruBuckets(maxKeys);
-      this.scopes.push({ scope: 'session', limits: options.perSession, buckets: this.sessions });
+      const sessions = scope('session', options.perSession, maxKeys);
+      this.sessions = sessions.buckets;
+      this.scopes.push(sessions);
     }
-    if (options.perUser) {
-      new TokenBucket(options.perUser);
-      this.scopes.push({ scope: 'user', limits: options.perUser, buckets: new LruBuckets(maxKeys) });
-    }
+    if (options.perUser) this.scopes.push(scope('user', options.perUser, maxKeys));
+    if (options.global) this.scopes.push(scope('global', options.global, 1));
+    if (options.newSessions) this.newSessions = scope('new-session', options.newSessions, maxKeys);
   }
 
-  /** False when no scope is configured: `check` always admits. */
+  /** False when no scope is configured: `check` and `checkNewSession` always admit. */
   get enabled(): boolean {
-    return this.scopes.length > 0;
+    return this.scopes.length > 0 || this.newSessions !== null;
+  }
+
+  /** True when session openings are limited (`newSessions`). */
+  get limitsNewSessions(): boolean {
+    return this.newSessions !== null;
   }
 
   /**
@@ -81,8 +111,8 @@ export class RateLimiter {
     const charged: TokenBucket[] = [];
     let worst: { scope: RateLimitScope; key: string; result: TakeResult & { ok: false } } | null = null;
     for (const { scope, limits, buckets } of this.scopes) {
-      const id = scope === 'session' ? key.sessionId : key.userId;
-      if (id === undefined) continue;
+      const id =
+        scope === 'session' ? key.sessionId : scope === 'global' ? GLOBAL_KEY : this.user(key.userId);
       const bucket = buckets.get(id, () => new TokenBucket({ ...limits, clock: this.clock }));
       const result = bucket.peek(cost, now);
       if (result.ok) charged.push(bucket);
@@ -93,6 +123,22 @@ export class RateLimiter {
     if (worst) return refusal(worst.scope, worst.key, worst.result.retryAfterMs, cost);
     for (const bucket of charged) bucket.take(cost, now);
     return ADMITTED;
+  }
+
+  /**
+   * Takes a token from the user's `newSessions` bucket (calls without a `userId` share the anonymous
+   * one). Refused: `RATE_LIMITED`, `scope: 'new-session'`. Admits when `newSessions` is not configured.
+   */
+  checkNewSession(userId: string | undefined, now: number = this.clock()): BackendResult<void> {
+    if (!this.newSessions) return ADMITTED;
+    const { limits, buckets } = this.newSessions;
+    const id = this.user(userId);
+    const result = buckets.get(id, () => new TokenBucket({ ...limits, clock: this.clock })).take(1, now);
+    return result.ok ? ADMITTED : refusal('new-session', id, result.retryAfterMs, 1);
+  }
+
+  private user(userId: string | undefined): string {
+    return userId ?? this.anonymous;
   }
 
   /** Drops a session's bucket (the session is gone; its id may be reused). */
@@ -106,6 +152,15 @@ export class RateLimiter {
   }
 }
 
+interface Scope {
+  scope: RateLimitScope;
+  limits: TokenBucketLimits;
+  buckets: LruBuckets;
+}
+
+/** The one key of the global scope. */
+const GLOBAL_KEY = '*';
+
 function refusal(
   scope: RateLimitScope,
   key: string,
@@ -114,9 +169,15 @@ function refusal(
 ): BackendResult<void> {
   const finite = Number.isFinite(retryAfterMs);
   const details: RateLimitDetails = { retryAfterMs: finite ? retryAfterMs : null, scope, key };
+  const name =
+    scope === 'global'
+      ? 'backend-wide rate limit'
+      : scope === 'new-session'
+        ? `session creation rate limit for user "${key}"`
+        : `rate limit for ${scope} "${key}"`;
   const message = finite
-    ? `rate limit for ${scope} "${key}": retry in ${retryAfterMs} ms`
-    : `rate limit for ${scope} "${key}": ${cost} commands at once exceed the burst capacity; split the batch`;
+    ? `${name}: retry in ${retryAfterMs} ms`
+    : `${name}: ${cost} commands at once exceed the burst capacity; split the batch`;
   return fail('RATE_LIMITED', message, { dispatched: false, details: { ...details } });
 }
 

@@ -62,6 +62,99 @@ describe('redactSecrets', () => {
   });
 
   it.each([
+    // registry logins
+    [
+      'docker login -u bob -p hunter2 registry.example.com',
+      'docker login -u bob -p *** registry.example.com',
+    ],
+    ['docker login --password hunter2 reg.example', 'docker login --password *** reg.example'],
+    ['docker login --password=hunter2 reg.example', 'docker login --password=*** reg.example'],
+    ["podman login -p 'hun ter2' quay.io", "podman login -p '***' quay.io"],
+    ['sudo docker login -phunter2 reg', 'sudo docker login -p*** reg'],
+    // shell quoting of the value
+    ["export DB_PASSWORD=$'hun\\'ter2'; echo ok", "export DB_PASSWORD=$'***'; echo ok"],
+    ['SECRET_KEY=abc\\ def ./run', 'SECRET_KEY=*** ./run'],
+    ['export TOKEN=ab\\\ncd; echo ok', 'export TOKEN=***; echo ok'],
+    ['API_TOKEN=ab"c d"ef make', 'API_TOKEN=*** make'],
+    // passwords fed to a command that reads one from stdin
+    ['echo hunter2 | sudo -S apt-get update', 'echo *** | sudo -S apt-get update'],
+    ["printf '%s\\n' 'hunter2' | sudo -kS ls", "printf '%s\\n' '***' | sudo -kS ls"],
+    ["sudo -S -k ls <<< 'hunter2'", "sudo -S -k ls <<< '***'"],
+    ["echo 'alice:hunter2' | chpasswd", "echo '***' | chpasswd"],
+    ['echo hunter2 | passwd --stdin alice', 'echo *** | passwd --stdin alice'],
+    [
+      'echo hunter2 | docker login -u bob --password-stdin reg',
+      'echo *** | docker login -u bob --password-stdin reg',
+    ],
+    // configuration commands that take the secret as a plain argument
+    [
+      'aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG',
+      'aws configure set aws_secret_access_key ***',
+    ],
+    [
+      'aws configure set aws_session_token IQoJb3JpZ2lu --profile dev',
+      'aws configure set aws_session_token *** --profile dev',
+    ],
+    [
+      'aws --profile dev configure set aws_secret_access_key abc',
+      'aws --profile dev configure set aws_secret_access_key ***',
+    ],
+    ['git config --global user.password hunter2', 'git config --global user.password ***'],
+    ['htpasswd -b /etc/nginx/.htpasswd alice hunter2', 'htpasswd -b /etc/nginx/.htpasswd alice ***'],
+    ['htpasswd -nb alice hunter2', 'htpasswd -nb alice ***'],
+    [
+      "htpasswd -cbB .htpasswd alice 'hun ter2' && nginx -s reload",
+      "htpasswd -cbB .htpasswd alice '***' && nginx -s reload",
+    ],
+    // openssl
+    ['openssl enc -aes-256-cbc -k hunter2 -in a -out b', 'openssl enc -aes-256-cbc -k *** -in a -out b'],
+    [
+      'openssl pkcs12 -export -passout pass:hunter2 -out a.p12',
+      'openssl pkcs12 -export -passout pass:*** -out a.p12',
+    ],
+    ['openssl rsa -in k.pem -passin pass:hunter2', 'openssl rsa -in k.pem -passin pass:***'],
+    ['openssl enc -d -aes256 -pass pass:hunter2 -in x', 'openssl enc -d -aes256 -pass pass:*** -in x'],
+    ['openssl enc -d -aes256 -pass env:PW -in x', 'openssl enc -d -aes256 -pass env:PW -in x'],
+    // webhooks and keys recognised by their shape
+    [
+      'curl -X POST -d @m.json https://hooks.slack.com/services/T0AAAA1BB/B0CCCC2DD/abcdEFGHijklMNOPqrstUVWX',
+      'curl -X POST -d @m.json https://hooks.slack.com/services/***',
+    ],
+    [
+      'curl https://discord.com/api/webhooks/123456789012345678/abcDEF-ghiJKL_mno',
+      'curl https://discord.com/api/webhooks/***',
+    ],
+    ['stripe charges list --api-key sk_live_51H8abcdEFGHijklMNOPqrst', 'stripe charges list --api-key ***'],
+    [
+      'curl -u sk_live_51H8abcdEFGHijklMNOPqrst: https://api.stripe.com',
+      'curl -u sk_live_***: https://api.stripe.com',
+    ],
+    ['echo rk_live_51H8abcdEFGHijklMNOPqrst', 'echo rk_live_***'],
+    ['echo sk_test_51H8abcdEFGHijklMNOPqrst whsec_abcdEFGHijklMNOPqrst12', 'echo sk_test_*** whsec_***'],
+  ])('%s (missed before)', (input, expected) => {
+    expect(redactSecrets(input)).toBe(expected);
+  });
+
+  it.each([
+    // ordinary commands that look a little like the secrets above
+    'docker run -p 8080:80 -e MODE=dev nginx',
+    'docker login registry.example.com && docker push reg/app',
+    'echo hello | sudo tee /etc/motd',
+    'sudo -S true',
+    'aws configure set region eu-west-1',
+    'aws configure get aws_secret_access_key',
+    'git config --global user.name "Ada Lovelace"',
+    'git config credential.helper store',
+    'htpasswd -c /etc/nginx/.htpasswd alice',
+    'openssl req -new -key k.pem -out r.csr -subj /CN=example',
+    'openssl s_client -connect host:443 -servername host',
+    'du -k /tmp && sort -k 2 file',
+    'curl https://hooks.example.com/services/status',
+    "echo $'line1\\nline2'",
+    'cat big.log \\\n  | grep error',
+    'skip_live_tests=1 make && echo sk_live',
+    'ssh -p 2222 -i ~/.ssh/id_ed25519 deploy@host',
+    'tar -czf backup.tgz /srv && rsync -av a/ b/',
     'ls -la /tmp',
     'cd "$(pwd)" && echo $PWD',
     'export PWD=/tmp OLDPWD=/home',
@@ -145,6 +238,13 @@ describe('redactSecrets', () => {
       `https://${'a:'.repeat(1 << 19)}`,
       `-----BEGIN PRIVATE KEY-----${' '.repeat(1 << 20)}`,
       `--password${' '.repeat(1 << 20)}`,
+      'echo x | sudo -S '.repeat(60_000),
+      `sudo -S ${'<<< x '.repeat(170_000)}`,
+      'htpasswd -b '.repeat(85_000),
+      'docker login -p '.repeat(65_000),
+      "PASSWORD=$'".repeat(100_000),
+      `TOKEN=${'\\'.repeat(1 << 20)}`,
+      `aws configure set secret ${'x'.repeat(1 << 20)}`,
     ];
     for (const input of inputs) expect(typeof redactSecrets(input)).toBe('string');
   });

@@ -1,5 +1,9 @@
-/** What replaces a secret. */
-export const REDACTED = '***';
+import { redactCommandArguments } from './command-argument-secrets';
+import { isSecretName } from './secret-names';
+import { mask, REDACTED, VALUE } from './secret-value';
+
+export { REDACTED } from './secret-value';
+export { isSecretName } from './secret-names';
 
 /*
  * Every pattern below is anchored by a lookbehind or a literal prefix and every open-ended repetition is
@@ -7,14 +11,14 @@ export const REDACTED = '***';
  * polynomially would let one command stall the process that audits it.
  */
 
-/** A value: quoted (closing quote optional, so a truncated command still masks) or a bare word. */
-const VALUE = String.raw`"(?:[^"\\]|\\[\s\S]){0,4096}"?|'[^']{0,4096}'?|[^\s;&|<>()'"\x60]{1,4096}`;
-
 /** `password=…`, `API_TOKEN=…`, `--token=…`: a name, `=`, a value. */
 const ASSIGNMENT = new RegExp(String.raw`(?<![\w.-])([\w.-]{1,128})=(${VALUE})`, 'g');
 
 /** `--password hunter2`, `-storepass x`: a flag, blanks, a value that is not another flag. */
 const FLAG_ARGUMENT = new RegExp(String.raw`(?<![\w-])(--?[A-Za-z][\w-]{0,63})([ \t]+)(?!-)(${VALUE})`, 'g');
+
+/** `--password-stdin` is a switch, `--token-file PATH` names where the secret is, not the secret. */
+const NOT_A_SECRET_FLAG = /[-_](?:stdin|file|env|fd|prompt)$/i;
 
 /** `"password": "…"`, as in a JSON body handed to curl. */
 const JSON_MEMBER = new RegExp(
@@ -54,38 +58,18 @@ const PREFIXED_TOKENS: readonly RegExp[] = [
   /(?<![\w-])(sk-)[A-Za-z0-9_-]{16,}/g, // OpenAI, Anthropic, Stripe-style API keys
   /(?<![\w-])(xox[abposr]-)[A-Za-z0-9-]{10,}/g, // Slack tokens
   /(?<![\w-])(glpat-)[A-Za-z0-9_-]{20,}/g, // GitLab tokens
+  /(?<![\w-])((?:sk|rk)_(?:live|test)_)[A-Za-z0-9]{8,}/g, // Stripe secret and restricted keys
+  /(?<![\w-])(whsec_)[A-Za-z0-9]{16,}/g, // Stripe webhook signing secrets
+  // Webhook URLs whose path is the credential: anyone holding it can post.
+  /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[\w/-]{8,1024}/g,
+  /(https?:\/\/(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/webhooks\/)[\w/-]{8,1024}/g,
 ];
 
 const PRIVATE_KEY =
   /(-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----)[\s\S]*?(-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g;
 
-/** Words whose `…pass` ending is not a password. */
-const NOT_PASSWORDS = new Set(['bypass', 'compass', 'encompass', 'overpass', 'underpass', 'trespass']);
-const SECRET_WORDS = /password|passwd|passphrase|secret|token|credential|apikey|accesskey|privatekey/;
 /** Header names that carry a credential without saying so. */
 const SECRET_HEADERS = new Set(['x-api-key', 'api-key', 'apikey', 'x-auth-token', 'private-token']);
-
-/**
- * Does a variable, flag, key or header name say its value is a secret? `DB_PASSWORD`, `--api-key`,
- * `GITHUB_TOKEN`, `-storepass`, `clientSecret` do; `PWD` and `bypass` do not.
- */
-export function isSecretName(name: string): boolean {
-  const bare = name.replace(/^-+/, '');
-  const squashed = bare.toLowerCase().replace(/[-_.]/g, '');
-  if (SECRET_WORDS.test(squashed)) return true;
-  return bare.split(/[-_.]+|(?<=[a-z])(?=[A-Z])/).some((part) => {
-    const p = part.toLowerCase();
-    return p === 'pass' || p === 'passin' || p === 'passout' || (p.endsWith('pass') && !NOT_PASSWORDS.has(p));
-  });
-}
-
-/** Masks a matched value, keeping its quotes so the command still reads as the command it was. */
-function mask(value: string): string {
-  const quote = value[0];
-  if (quote !== '"' && quote !== "'") return REDACTED;
-  const closed = value.length > 1 && value.endsWith(quote);
-  return quote + REDACTED + (closed ? quote : '');
-}
 
 /**
  * Masks common secrets in a command line with `***`: `password=…`/`TOKEN=…` assignments, `--password …`
@@ -123,7 +107,7 @@ function redact(text: string): string {
   }
   if (out.includes('-')) {
     out = out.replace(FLAG_ARGUMENT, (m, flag: string, blank: string, value: string) =>
-      isSecretName(flag) ? `${flag}${blank}${mask(value)}` : m,
+      isSecretName(flag) && !NOT_A_SECRET_FLAG.test(flag) ? `${flag}${blank}${maskFlagValue(value)}` : m,
     );
     out = out.replace(USER_PASSWORD, (_m, head: string) => `${head}${REDACTED}`);
   }
@@ -152,5 +136,15 @@ function redact(text: string): string {
   }
   for (const pattern of PREFIXED_TOKENS)
     out = out.replace(pattern, (_m, prefix: string) => prefix + REDACTED);
-  return out;
+  return redactCommandArguments(out);
+}
+
+/**
+ * openssl's `-pass pass:SECRET` keeps its `pass:` (it says how the password was given), and its
+ * `env:NAME`, `file:PATH`, `fd:N` and `stdin` are not secrets but where to find one.
+ */
+function maskFlagValue(value: string): string {
+  if (/^['"]?(?:env|file|fd):|^['"]?stdin['"]?$/.test(value)) return value;
+  const pass = /^(['"]?pass:)/.exec(value);
+  return pass ? pass[1] + REDACTED : mask(value);
 }
