@@ -129,6 +129,9 @@ interface Job {
 
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 
+/** The terminal's kill key (VKILL, Ctrl-U): erases the line typed so far. */
+const KILL_LINE = '\x15';
+
 /**
  * Runs commands one at a time in an interactive shell it reaches through a `ShellTransport`, using the
  * marks of a `ShellDialect`: the piece every interactive backend (node-pty, tmux, containers) shares.
@@ -585,11 +588,13 @@ export class ShellCommandRunner {
       startedAt: job.startedAt,
       context: job.context,
     });
+    // Ctrl-U first: text typed at the prompt without a newline (sendInput) is discarded, as a terminal's
+    // kill key does, instead of running glued to the front of the command's line.
     if (job.batch) {
       this.groupRest = job.batch.rest;
-      this.write(job.batch.text);
+      this.write(KILL_LINE + job.batch.text);
     } else {
-      this.write(this.opts.dialect.command(job.wireId, job.command, { tracing: this.tracing }));
+      this.write(KILL_LINE + this.opts.dialect.command(job.wireId, job.command, { tracing: this.tracing }));
     }
   }
 

@@ -156,6 +156,12 @@ describe('exact output (real bash)', () => {
     await shell.exited;
   });
 
+  it('text typed at the prompt without a newline does not run glued to the next command', async () => {
+    shell.runner.sendInput('rm -rf /tmp/never-');
+    expect((await run(shell, 'echo ok')).output).toBe('ok\n');
+    expect((await run(shell, 'echo next')).output).toBe('next\n');
+  });
+
   it("no command's output holds notices about another command's jobs", async () => {
     expect((await run(shell, 'sleep 0.2 &')).output).toMatch(/^\[1\] \d+\n$/);
     expect((await run(shell, 'sleep 0.5; echo x')).output).toBe('x\n');
@@ -206,7 +212,7 @@ describe('marks are accepted only for the command being waited on, once it was d
     mark(`P;${NONCE};;0;;/`);
     expect((await runner.ready(1000)).ok).toBe(true);
     const pending = runner.execute('echo hi');
-    const id = /^__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)?.[1];
+    const id = /^\x15__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)?.[1];
     expect(id).toMatch(/^[A-Za-z0-9_-]{12}$/);
     mark(`E;${NONCE};${id};0;;/forged`); // before the shell started it: not its end
     mark(`S;${NONCE};${id}`);
@@ -230,7 +236,7 @@ describe('marks are accepted only for the command being waited on, once it was d
     const ids = new Set<string>();
     for (let i = 0; i < 50; i++) {
       void runner.execute('true');
-      const id = /^__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)![1]!;
+      const id = /^\x15__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)![1]!;
       ids.add(id);
       runner.feed(Buffer.from(`\x1b]6973;S;${NONCE};${id}\x07\x1b]6973;E;${NONCE};${id};0;;/\x07`, 'latin1'));
     }
