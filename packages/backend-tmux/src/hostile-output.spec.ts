@@ -102,3 +102,26 @@ describe('a session whose output looks like tmux control-mode protocol', () => {
     expect([serverPid, shell].filter(running)).toEqual([]);
   });
 });
+
+describe("a tmux pane's history", () => {
+  jest.setTimeout(30_000);
+
+  it("never shows the session's secret: the bootstrap is typed only once echo is off", async () => {
+    const backend = track(new TmuxBackend({ waitForShell: true }));
+    expectOk(await backend.initialize({}));
+    try {
+      const s = expectOk(await backend.createSession());
+      expectOk(await backend.executeCommand(s.id, 'echo visible'));
+      // The whole history as tmux holds it (what a person attached to the pane, or any process that can reach
+      // the server, would see), and vth's own capture of it.
+      const history = tmux(backend.socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', s.panes[0]!);
+      const captured = expectOk(await backend.capture(s.id));
+      expect(history).toContain('visible');
+      // Only the first line, which turns echo off, is ever echoed: none of the hooks that hold the nonce.
+      for (const text of [history, captured]) expect(text).not.toContain('__vth');
+    } finally {
+      await backend.shutdown();
+    }
+    expect(await listTmuxLeaks()).toEqual([]);
+  });
+});
