@@ -1,4 +1,5 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readlink } from 'node:fs/promises';
 
 /*
  * The machine's processes as /proc shows them at one moment (Linux). Ending a session needs to know which
@@ -72,26 +73,35 @@ function push(map: Map<number, ProcessEntry[]>, key: number, entry: ProcessEntry
   else map.set(key, [entry]);
 }
 
+/** Files read between two turns of the event loop: a few milliseconds of work, however many processes run. */
+const SLICE = 200;
+
+/**
+ * Reads /proc/<pid>/stat of every process. Synchronous reads cost a third of asynchronous ones here (the
+ * kernel writes the file on open either way); slices with a turn of the event loop between them keep the
+ * loop responsive while thousands of processes are read.
+ */
 async function readProcessTable(): Promise<ProcessTable> {
   let names: string[];
   try {
-    names = await readdir('/proc');
+    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
     // Not Linux: no process can be followed beyond the shell.
     return new ProcessTable([]);
   }
-  const entries = await Promise.all(
-    names
-      .filter((name) => /^\d+$/.test(name))
-      .map(async (name) => {
-        try {
-          return parseProcessStat(Number(name), await readFile(`/proc/${name}/stat`, 'latin1'));
-        } catch {
-          return null; // Ended meanwhile.
-        }
-      }),
-  );
-  return new ProcessTable(entries.filter((e): e is ProcessEntry => e !== null));
+  const entries: ProcessEntry[] = [];
+  for (let i = 0; i < names.length; i += SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const name of names.slice(i, i + SLICE)) {
+      try {
+        const entry = parseProcessStat(Number(name), readFileSync(`/proc/${name}/stat`, 'latin1'));
+        if (entry) entries.push(entry);
+      } catch {
+        // Ended meanwhile.
+      }
+    }
+  }
+  return new ProcessTable(entries);
 }
 
 let queued: Promise<ProcessTable> | undefined;
@@ -121,17 +131,15 @@ export async function terminalOf(pid: number): Promise<string | undefined> {
   }
 }
 
-/** Which of these files the process holds open, if any (`undefined` also when its fds cannot be read). */
-export async function openedOf(pid: number, paths: ReadonlySet<string>): Promise<string | undefined> {
-  let fds: string[];
-  try {
-    fds = await readdir(`/proc/${pid}/fd`);
-  } catch {
-    return undefined; // Gone, or not ours.
-  }
-  for (const fd of fds) {
-    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => undefined);
-    if (target !== undefined && paths.has(target)) return target;
+/** Which of these terminals the process has as stdin, stdout or stderr, if any. */
+export function stdioOn(pid: number, terminals: ReadonlySet<string>): string | undefined {
+  for (const fd of [0, 1, 2]) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (terminals.has(target)) return target;
+    } catch {
+      // Closed, gone, or not ours to read.
+    }
   }
   return undefined;
 }

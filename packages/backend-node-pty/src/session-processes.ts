@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import {
-  openedOf,
   parseProcessStat,
   scanProcesses,
+  stdioOn,
   terminalOf,
   type ProcessEntry,
   type ProcessTable,
@@ -12,7 +12,8 @@ import {
  * What a pty session started, and ending all of it. A session's processes are:
  * - the members of its terminal session (the shell leads it): jobs, nohup'd and disowned ones, orphans;
  * - while the shell still runs: its descendants (a job that called setsid() but whose parent still waits),
- *   and processes that left the session with setsid() but still hold its terminal open (`setsid cmd &`);
+ *   and processes that left the session with setsid() but still have its terminal as stdin, stdout or
+ *   stderr (`setsid cmd &`);
  * - everything those start, and the sessions of those that lead one.
  * A process that left the session and holds nothing of its terminal is, once its parent is gone, just
  * another process of this user: nothing on Linux ties it to the session (only a cgroup could).
@@ -101,7 +102,7 @@ export class SessionProcesses {
     }
   }
 
-  /** Before the shells go: their descendants, and the processes outside their sessions holding their terminals. */
+  /** Before the shells go: their descendants, and the processes outside their sessions on their terminals. */
   static async snapshot(sessions: readonly SessionProcesses[]): Promise<void> {
     await Promise.all(sessions.map((s) => s.identified));
     const table = await scanProcesses();
@@ -114,12 +115,10 @@ export class SessionProcesses {
       // Only a process started after a shell can hold its terminal, and only a session leader left its session.
       const candidates = table.leadersSince(Math.min(...starts)).filter((e) => !shells.has(e.pid));
       const terminals = new Set(byTerminal.keys());
-      await Promise.all(
-        candidates.map(async (e) => {
-          const owner = byTerminal.get((await openedOf(e.pid, terminals)) ?? '');
-          if (owner) holders.set(owner, [...(holders.get(owner) ?? []), e]);
-        }),
-      );
+      for (const e of candidates) {
+        const owner = byTerminal.get(stdioOn(e.pid, terminals) ?? '');
+        if (owner) holders.set(owner, [...(holders.get(owner) ?? []), e]);
+      }
     }
     await Promise.all(sessions.map((s) => s.collect(table, holders.get(s))));
   }
