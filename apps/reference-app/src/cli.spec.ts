@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { listTmuxProcesses } from '@vth/backend-tmux';
 import { type BackendsReport } from './commands/backends-command';
 import { isAlive, leftoverProcesses, runCli, type CliRun } from './test-support/cli-process.fixture';
 import { createPluginFixtureApp } from './test-support/plugin-fixture-app.fixture';
@@ -287,7 +288,10 @@ describe('a pool of backends through the manager', () => {
         manager: { backends: [{ type: 'tmux' }, { type: 'node-pty' }], strategy: 'primary-fallback' },
       }),
     );
+    // The CLI's tmux sockets go to a directory of this test's own.
+    const sockets = path.join(dir, `vth-tmux-${process.getuid!()}`);
     const run = await cli(['--config', file, 'shell'], {
+      env: { TMPDIR: dir },
       input: [
         'export KEPT=yes; cd /tmp',
         'echo "in:${TMUX:+tmux}"',
@@ -303,6 +307,10 @@ describe('a pool of backends through the manager', () => {
     );
     expect(run.stderr).toContain('[session moved from tmux to node-pty]');
     expect(run.code).toBe(0);
+    // Besides every shell (`cli` checks those): no tmux server it started (the one killed, the one the
+    // manager rebuilt after it) and no socket is left once it has exited.
+    expect(listTmuxProcesses([`${sockets}/`])).toEqual([]);
+    expect(existsSync(sockets) ? readdirSync(sockets) : []).toEqual([]);
   });
 
   it('names each bad path of an invalid manager section and exits 2', async () => {

@@ -37,7 +37,6 @@ import {
 } from '@vth/core';
 import {
   dialectForShell,
-  killSessionMembers,
   resolveExecutable,
   commandEvents,
   ShellCommandRunner,
@@ -50,6 +49,8 @@ import type * as NodePty from 'node-pty';
 import { type z } from 'zod';
 import { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
 import { loadNodePty } from './load-node-pty';
+import { type ProcessEntry } from './process-table';
+import { endShells, SessionProcesses } from './session-processes';
 
 export const NODE_PTY_CAPABILITIES: BackendCapabilities = {
   persistentSessions: true,
@@ -79,9 +80,12 @@ interface PtySession {
   decoder: StringDecoder;
   closing: SessionClosedEvent['reason'] | null;
   exited: Promise<void>;
+  hasExited: boolean;
+  /** Everything the session started, followed until it is gone. */
+  processes: SessionProcesses;
+  /** Set once the session is being ended: resolves when its shell and every process it started are gone. */
+  ending: Promise<void> | undefined;
 }
-
-/** Schemas that depend on the config, built once at initialize (building a zod schema costs more than using it). */
 
 /**
  * A backend that runs each session in a local shell on a pseudo-terminal (node-pty): the lowest-latency
@@ -107,6 +111,9 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   private shellPath = '';
   private readonly sessions = new Map<string, PtySession>();
   private readonly pending = new Set<string>();
+  /** Sessions being ended (destroyed, shut down, or sweeping up after a shell that exited by itself). */
+  private readonly endings = new Set<Promise<void>>();
+  private stopped: Promise<void> | undefined;
   private readonly metrics = new MetricsRecorder();
 
   constructor(config: NodePtyConfigInput = {}) {
@@ -200,6 +207,8 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     const args = config.shellArgs ?? [...dialect.spawnArgs];
     const tooBig = execLimitProblem(env, [shell, ...args]);
     if (tooBig) return this.error('INVALID_INPUT', `invalid options.env: ${tooBig}`);
+    // shutdown() may have run while this call awaited: a shell started now would outlive it.
+    if (this.state !== 'ready') return this.error('NOT_INITIALIZED', 'the backend has been shut down');
     let pty: NodePty.IPty;
     try {
       pty = this.pty!.spawn(shell, args, {
@@ -222,7 +231,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
         terminate: () => {
           // The shell no longer answers vth (replaced by `exec`): end it rather than keep a dead session.
           session.closing ??= 'crashed';
-          void this.terminate(session);
+          void this.end([session]);
         },
       },
       dialect,
@@ -247,6 +256,9 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
       decoder: new StringDecoder('utf8'),
       closing: null,
       exited: new Promise<void>((r) => (exited = r)),
+      hasExited: false,
+      processes: new SessionProcesses(pid),
+      ending: undefined,
     };
     pty.onData((chunk) => runner.feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     pty.onExit(({ exitCode, signal }) => {
@@ -260,8 +272,9 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
             }
           : {}),
       });
-      // Whatever the shell left running (nohup'd jobs) ends with it: a session leaves nothing behind.
-      killSessionMembers(pid);
+      session.hasExited = true;
+      session.processes.shellExited();
+      if (!session.ending) this.trackEnding(session, this.sweep(session));
       if (this.sessions.get(id) === session) this.sessions.delete(id);
       this.metrics.sessionClosed();
       this.emit('session-closed', {
@@ -275,11 +288,13 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     this.sessions.set(id, session);
     pty.write(runner.bootstrapText());
     const readyResult = await runner.ready(config.readyTimeoutMs);
-    if (!readyResult.ok) {
-      session.closing = 'crashed';
-      await this.terminate(session);
-      return this.record(fail(readyResult.error));
+    if (!readyResult.ok || session.ending) {
+      session.closing ??= 'crashed';
+      await this.end([session]);
+      if (this.state !== 'ready') return this.error('NOT_INITIALIZED', 'the backend has been shut down');
+      return this.record(readyResult.ok ? fail('INTERNAL', 'the session ended as it started') : readyResult);
     }
+    session.processes.identify();
     // Scrollback starts with the session: the bootstrap line and the first prompt are vth's, not the user's.
     session.scrollback.clear();
     this.metrics.sessionCreated();
@@ -292,7 +307,7 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
     const found = this.lookup(sessionId);
     if (!found.ok) return this.record(found);
     found.value.closing = 'destroyed';
-    await this.terminate(found.value);
+    await this.end([found.value]);
     return ok();
   }
 
@@ -403,38 +418,54 @@ export class NodePtyBackend extends EventEmitter<BackendEventMap> implements ITe
   }
 
   async shutdown(): Promise<void> {
-    if (this.state === 'shut-down') return;
+    if (this.stopped) return this.stopped;
     this.state = 'shut-down';
-    await Promise.all(
-      [...this.sessions.values()].map((s) => {
-        s.closing = 'shutdown';
-        return this.terminate(s);
-      }),
-    );
+    this.stopped = (async () => {
+      const sessions = [...this.sessions.values()];
+      for (const s of sessions) s.closing ??= 'shutdown';
+      await this.end(sessions);
+      // Sweeps after shells that exited by themselves, and ends started before this call.
+      while (this.endings.size > 0) await Promise.all(this.endings);
+    })();
+    return this.stopped;
   }
 
-  /**
-   * Ends a session's shell and everything it started: SIGHUP (a closing terminal), then SIGKILL to every
-   * process of the terminal session after `killGraceMs`, because bash sometimes misses a SIGHUP that lands
-   * right after a command.
-   */
-  private async terminate(session: PtySession): Promise<void> {
-    session.runner.markClosing();
-    try {
-      session.pty.kill('SIGHUP');
-    } catch {
-      // Already gone.
+  /** Ends these sessions (joining the end of those already ending); resolves once all of them are gone. */
+  private async end(sessions: readonly PtySession[]): Promise<void> {
+    const fresh = sessions.filter((s) => !s.ending);
+    if (fresh.length > 0) {
+      const ending = this.endTogether(fresh);
+      for (const s of fresh) this.trackEnding(s, ending);
     }
-    const grace = this.config?.killGraceMs ?? 500;
-    const exitedInTime = await Promise.race([
-      session.exited.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), grace).unref()),
-    ]);
-    if (!exitedInTime) {
-      killSessionMembers(session.pid);
-      await Promise.race([session.exited, new Promise((r) => setTimeout(r, 5000).unref())]);
-    }
-    this.sessions.delete(session.id);
+    await Promise.all(sessions.map((s) => s.ending));
+  }
+
+  private trackEnding(session: PtySession, ending: Promise<void>): void {
+    session.ending = ending;
+    if (this.endings.has(ending)) return;
+    this.endings.add(ending);
+    void ending.finally(() => this.endings.delete(ending));
+  }
+
+  /** Ends sessions together (see `endShells`), then reports any process that survived. */
+  private async endTogether(sessions: readonly PtySession[]): Promise<void> {
+    for (const s of sessions) s.runner.markClosing();
+    this.reportSurvivors(sessions, await endShells(sessions, this.config?.killGraceMs ?? 500));
+    for (const s of sessions) if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
+  }
+
+  /** After a shell that exited by itself: what it left running (nohup'd jobs) ends with it. */
+  private async sweep(session: PtySession): Promise<void> {
+    this.reportSurvivors([session], await SessionProcesses.sweep([session.processes]));
+  }
+
+  private reportSurvivors(sessions: readonly PtySession[], survivors: readonly ProcessEntry[]): void {
+    if (survivors.length === 0) return;
+    const which = sessions.length === 1 ? `session ${sessions[0]!.id}` : `${sessions.length} sessions`;
+    this.error(
+      'INTERNAL',
+      `processes of ${which} survived SIGKILL (uninterruptible sleep?): pids ${survivors.map((e) => e.pid).join(', ')}`,
+    );
   }
 
   private onSessionOutput(session: PtySession, data: Buffer, commandId: string | undefined): void {

@@ -252,6 +252,14 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   /** Sessions lost per backend in the current tick, reported as one `failover` event. */
   private readonly lostBatch = new Map<PoolMember, { reason: string; sessions: string[] }>();
   private nextOrder = 0;
+  /** Backends being created through the factory: `shutdown()` waits for each, then for its shutdown. */
+  private readonly creating = new Set<Promise<unknown>>();
+  /** Backends shutting down (retired, replaced, refused): `shutdown()` waits for them. */
+  private readonly closing = new Set<Promise<void>>();
+  /** Aborted by `shutdown()`: calls stop retrying. */
+  private readonly halt = new AbortController();
+  /** Calls under the retry policy: `shutdown()` answers those waiting between two attempts at once. */
+  private readonly retried = new Set<() => void>();
 
   constructor(options: BackendManagerOptions) {
     super();
@@ -354,6 +362,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     this.strategy = strategy;
     const main = newGroup(MAIN_GROUP, config.health);
     this.groups.set(MAIN_GROUP, main);
+    // Unref'd: a back-off that shutdown cut short (see `retrying`) must not hold the process open.
     this.retryPolicy = retry(
       handleWhenResult((r) => {
         const result = r as BackendResult<unknown>;
@@ -366,7 +375,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
           maxDelay: config.retry.maxDelayMs,
         }),
       },
-    );
+    ).dangerouslyUnref();
 
     const ids = assignIds(config.backends);
     const members = ids.map((id, i) => this.newMember(id, config.backends[i]!, main));
@@ -401,26 +410,44 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   }
 
   /**
-   * Ends every session and shuts every backend down. Safe to call twice; calls made afterwards answer
-   * `NOT_INITIALIZED`.
+   * Ends every session and shuts every backend down. Resolves once every backend the manager created has
+   * shut down — pool members, experiment variants', rebuilt and hot-swap replacements, those still being
+   * created when it was called — and every probe and session move in flight has ended: no timer of the
+   * manager is left. Safe to call twice; calls made afterwards answer `NOT_INITIALIZED`.
    */
-  async shutdown(): Promise<void> {
-    if (this.stopping) return this.stopping;
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
     if (this.starting) await this.starting;
     const wasReady = this.state === 'ready';
     this.state = 'shut-down';
-    this.stopping = (async () => {
-      if (!wasReady) return;
-      const sessions = [...this.sessions.values()];
-      this.sessions.clear();
-      for (const s of sessions) s.state = 'closed';
-      await Promise.all([...this.members.values()].map((m) => this.retireMember(m)));
+    this.halt.abort();
+    for (const answerNow of [...this.retried]) answerNow();
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const s of sessions) s.state = 'closed';
+    const members = [...this.members.values()];
+    const probes = members.map((m) => m.probing);
+    for (const m of members) {
+      // Drains waiting for these sessions to leave end now, with their timers.
+      m.sessions.clear();
+      m.onSessionLeft?.();
+    }
+    await Promise.all(members.map((m) => this.retireMember(m)));
+    if (wasReady) {
       for (const s of sessions) {
         this.metrics.sessionClosed();
         this.emit('session-closed', { sessionId: s.id, reason: 'shutdown' });
       }
-    })();
-    return this.stopping;
+    }
+    await Promise.all([...sessions.map((s) => s.move), ...probes]);
+    // Rebuilds, swaps and experiments starting when shutdown came: their backends are refused, then shut down.
+    while (this.creating.size > 0 || this.closing.size > 0) {
+      await Promise.all([...this.creating, ...this.closing]);
+    }
   }
 
   // ---- the pool ----
@@ -962,21 +989,55 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
 
   /** Creates the member's backend through the factory; a failure leaves it ejected, for probes to retry. */
   private async startMember(member: PoolMember): Promise<BackendResult<void>> {
-    const created = await this.factory.create(member.spec.type, member.spec.config, {
-      id: createId(member.id),
+    const created = await this.createBackend(member, (backend) => {
+      if (member.retired) return false;
+      this.attach(member, backend);
+      return true;
     });
+    if (created === undefined || (created.ok && member.backend !== created.value)) {
+      return fail('UNAVAILABLE', `backend ${member.id} was removed while it started`, { dispatched: false });
+    }
     if (!created.ok) {
       if (member.tracker.eject(now(), `it could not be started: ${created.error.message}`)) {
         this.emitEjected(member, `it could not be started: ${created.error.message}`);
       }
       return fail(created.error.withBackendId(member.id));
     }
-    if (member.retired) {
-      await created.value.shutdown();
-      return fail('UNAVAILABLE', `backend ${member.id} was removed while it started`, { dispatched: false });
-    }
-    this.attach(member, created.value);
     return ok();
+  }
+
+  /**
+   * Every backend the manager has comes from here. Creates one for `member` through the factory and hands it
+   * to `adopt` as soon as it exists; one that `adopt` refuses (its slot was retired, the manager is shutting
+   * down) is shut down at once. `shutdown()` waits for each creation in flight and each shutdown, so nothing
+   * created here outlives the manager. Resolves to the factory's result, or `undefined` when refused.
+   */
+  private createBackend(
+    member: PoolMember,
+    adopt: (backend: ITerminalBackend) => boolean,
+  ): Promise<BackendResult<ITerminalBackend> | undefined> {
+    const creation = this.factory
+      .create(member.spec.type, member.spec.config, { id: createId(member.id) })
+      .then((created) => {
+        if (!created.ok || (this.state !== 'shut-down' && adopt(created.value))) return created;
+        void this.closeBackend(created.value);
+        return undefined;
+      });
+    this.creating.add(creation);
+    const settled = (): void => void this.creating.delete(creation);
+    creation.then(settled, settled);
+    return creation;
+  }
+
+  /** Shuts a backend down; `shutdown()` waits for it. A backend whose shutdown throws counts as shut down. */
+  private closeBackend(backend: ITerminalBackend | undefined): Promise<void> {
+    if (!backend) return Promise.resolve();
+    const closing = Promise.resolve()
+      .then(() => backend.shutdown())
+      .catch(noop);
+    this.closing.add(closing);
+    void closing.then(() => this.closing.delete(closing));
+    return closing;
   }
 
   private attach(member: PoolMember, backend: ITerminalBackend): void {
@@ -1052,7 +1113,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     member.detach();
     member.backend = undefined;
     this.forgetMember(member);
-    await backend?.shutdown();
+    await this.closeBackend(backend);
   }
 
   private forgetMember(member: PoolMember): void {
@@ -1082,24 +1143,21 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
    */
   private async replaceBackend(member: PoolMember): Promise<boolean> {
     if (member.sessions.size > 0 || member.retired) return false;
-    const created = await this.factory.create(member.spec.type, member.spec.config, {
-      id: createId(member.id),
+    const created = await this.createBackend(member, (backend) => {
+      // A session that landed on the old instance meanwhile would be stranded by the swap.
+      if (member.retired || this.state !== 'ready' || member.sessions.size > 0) return false;
+      const old = member.backend;
+      member.detach();
+      member.probeSession = undefined;
+      member.breaker = newBreaker(
+        this.config!.circuitBreaker.consecutiveFailures,
+        this.config!.circuitBreaker.halfOpenAfterMs,
+      );
+      this.attach(member, backend);
+      void this.closeBackend(old);
+      return true;
     });
-    if (!created.ok) return false;
-    if (member.retired || this.state !== 'ready') {
-      await created.value.shutdown();
-      return false;
-    }
-    const old = member.backend;
-    member.detach();
-    member.probeSession = undefined;
-    member.breaker = newBreaker(
-      this.config!.circuitBreaker.consecutiveFailures,
-      this.config!.circuitBreaker.halfOpenAfterMs,
-    );
-    this.attach(member, created.value);
-    void old?.shutdown();
-    return true;
+    return created?.ok === true && member.backend === created.value;
   }
 
   // ---- selection ----
@@ -1237,7 +1295,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
         },
       );
     };
-    return this.retryPolicy!.execute(round);
+    return this.retrying(round);
   }
 
   // ---- sessions ----
@@ -1424,7 +1482,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
         if (s.state !== 'live') return this.track(s.lostError ? fail(s.lostError) : this.ended(s));
         const member = s.member;
         const moves = s.moves;
-        const result = await this.retryPolicy!.execute(() => this.attempt(s, member, moves, paneId, call));
+        const result = await this.retrying(() => this.attempt(s, member, moves, paneId, call));
         if (result.ok) return result;
         const moved = s.moves !== moves || s.move !== undefined;
         if (followMoves && moved && !result.error.dispatched && followed < MAX_FOLLOWED_MOVES) continue;
@@ -1436,6 +1494,32 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
         this.sessionLost(s, `backend ${s.member.id} is draining`, s.member.drainReason);
       }
     }
+  }
+
+  /**
+   * `call` under the retry policy. A call waiting between two attempts when `shutdown()` comes answers at
+   * once with its last failure (a retried failure never reached a shell) rather than after its back-off.
+   */
+  private retrying<T>(call: () => Promise<BackendResult<T>>): Promise<BackendResult<T>> {
+    const halted = this.halt.signal;
+    let last: BackendResult<T> | undefined;
+    let running = false;
+    const attempts = this.retryPolicy!.execute(async () => {
+      if (halted.aborted && last) return last;
+      running = true;
+      try {
+        return (last = await call());
+      } finally {
+        running = false;
+      }
+    }, halted);
+    return new Promise((resolve, reject) => {
+      const answerNow = (): void => {
+        if (!running && last) resolve(last);
+      };
+      this.retried.add(answerNow);
+      attempts.then(resolve, reject).finally(() => this.retried.delete(answerNow));
+    });
   }
 
   private async attempt<T>(
@@ -2042,5 +2126,5 @@ function describeClose(e: SessionClosedEvent): string {
 }
 
 function noop(): void {
-  // Nothing attached yet.
+  // Nothing attached yet; nothing to report.
 }

@@ -63,19 +63,24 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Processes still alive that carry a run's tag in their environment: shells (and their children) it leaked. */
-export function leftoverProcesses(tag: string): number[] {
+/**
+ * Processes still alive that carry a run's tag in their environment: shells (and their children), tmux
+ * servers and panes it leaked. Each as `"<pid> <command line>"`.
+ */
+export function leftoverProcesses(tag: string): string[] {
   const needle = `${TAG_VARIABLE}=${tag}`;
-  const found: number[] = [];
+  const found: string[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let environ: string;
+    let cmdline: string;
     try {
       environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
     } catch {
       continue; // Gone meanwhile, or not ours to read.
     }
-    if (environ.split('\0').includes(needle) && isAlive(Number(entry))) found.push(Number(entry));
+    if (environ.split('\0').includes(needle) && isAlive(Number(entry))) found.push(`${entry} ${cmdline}`);
   }
   return found;
 }
