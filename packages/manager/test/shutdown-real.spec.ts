@@ -35,15 +35,8 @@ async function expectNothingLeft(): Promise<void> {
   // The manager's part, at once: every backend it created has completed its shutdown.
   expect(factory.notShutDown()).toEqual([]);
   expect(await listDescendantProcesses()).toEqual([]);
-  // TmuxBackend.shutdown() resolves once tmux has answered kill-server, a moment before the server and its
-  // control pane (`tail -f /dev/null`) have exited: that wait belongs in @vth/backend-tmux. Until it is
-  // there, this gives them a bounded moment; then it can check at once, as above.
-  const tmux = await pollUntil(
-    () => listTmuxProcesses(factory.tmuxSockets()),
-    (left) => left.length === 0,
-    { timeoutMs: 5000, intervalMs: 5 },
-  );
-  expect(tmux).toEqual([]);
+  // TmuxBackend.shutdown() resolves only once its server and panes have exited: no grace here either.
+  expect(listTmuxProcesses(factory.tmuxSockets())).toEqual([]);
 }
 
 /** Kills the tmux server of pool backend `id` from outside, and waits until its backend knows. */

@@ -128,7 +128,11 @@ export const bashDialect: ShellDialect = {
 
   quiet(options = {}) {
     // Line editing off too: a shell that replaced ours (`exec bash`) echoes through readline otherwise.
-    return quietLine(options.keepOnlcr === true, '\\builtin set +o emacs +o vi 2>/dev/null;');
+    // No history file either: a shell that replaced ours would save what is typed next.
+    return quietLine(
+      options.keepOnlcr === true,
+      'HISTFILE=;\\builtin set +o history +o emacs +o vi 2>/dev/null;',
+    );
   },
 
   bootstrap(nonce, options = {}) {

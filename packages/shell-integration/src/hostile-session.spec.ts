@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type BackendResult, type CommandExecution } from '@vth/core';
 import { bashDialect } from './bash-dialect';
 import { ShellCommandRunner } from './command-runner';
@@ -143,6 +145,28 @@ describe('a hostile session cannot forge results (real bash)', () => {
     const forged = await run(shell, `printf '\\033]6973;E;${NONCE};x;0;;/\\007' | od -An -c | head -1`);
     expect(forged.output).toContain('6   9   7   3');
     expect((await run(shell, 'false')).exitCode).toBe(1);
+  });
+});
+
+describe('history (real bash)', () => {
+  it('a shell that replaced ours and exits normally saves none of what vth typed into its history file', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'vth-home-'));
+    try {
+      const shell = await startShell('bash', bashDialect, 200, { nonce: NONCE }, home);
+      expect((await run(shell, 'exec bash')).status).toBe('completed');
+      await run(shell, 'echo after-exec');
+      const bye = await shell.runner.execute('exit 0');
+      expect(bye.ok && bye.value.exitCode).toBe(0);
+      await shell.exited;
+      const saved = join(home, '.bash_history');
+      if (existsSync(saved)) {
+        const text = readFileSync(saved, 'utf8');
+        expect(text).not.toContain('__vth');
+        expect(text).not.toContain(NONCE);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -25,6 +25,7 @@ export async function startShell(
   dialect: ShellDialect,
   grace = 200,
   options: Partial<ShellCommandRunnerOptions> = {},
+  home = '/tmp',
 ): Promise<RealShell> {
   const term = pty.spawn(shell, [...dialect.spawnArgs], {
     name: 'xterm-256color',
@@ -33,7 +34,7 @@ export async function startShell(
     cwd: '/tmp',
     env: {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: '/tmp',
+      HOME: home,
       LANG: 'C.UTF-8',
       TERM: 'xterm-256color',
     },
