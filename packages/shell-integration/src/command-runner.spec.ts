@@ -49,7 +49,9 @@ describe('ShellCommandRunner on real bash', () => {
 
   it('types an incomplete command raw, so later input completes it (open heredoc)', async () => {
     const pending = shell.runner.execute('cat << EOF');
-    setTimeout(() => shell.runner.sendInput('line1\nEOF\n'), 50);
+    // Typed raw once the shell has said the text is incomplete: the body comes after that.
+    await shell.printedSoFar(';I;');
+    shell.runner.sendInput('line1\nEOF\n');
     const r = await pending;
     expect(r.ok && r.value).toMatchObject({ status: 'completed', exitCode: 0, output: 'line1\n' });
   });
@@ -113,7 +115,7 @@ describe('ShellCommandRunner on real bash', () => {
   it('fails a running command as lost with its partial output when the shell is killed, and queued ones undispatched', async () => {
     const running = shell.runner.execute('echo partial; sleep 30');
     const queued = shell.runner.execute('echo never');
-    await new Promise((res) => setTimeout(res, 200));
+    await shell.printedSoFar('partial');
     shell.term.kill('SIGKILL');
     const r = await running;
     expect(!r.ok && r.error).toMatchObject({ code: 'BACKEND_CRASHED', dispatched: true });
@@ -130,7 +132,8 @@ describe('ShellCommandRunner on real bash', () => {
       write(d);
     };
     const batch = shell.runner.executeBatch(['echo a', 'read x; echo got:$x', 'echo c; false']);
-    setTimeout(() => shell.runner.sendInput('hello\n'), 100);
+    // Held by the runner until the line has started: it is input for a command, never a command line.
+    shell.runner.sendInput('hello\n');
     const r = await batch;
     expect(r.ok && r.value.map((e) => [e.output, e.exitCode])).toEqual([
       ['a\n', 0],
@@ -153,22 +156,16 @@ describe('ShellCommandRunner on real bash', () => {
 
   it('fails a command whose output was lost as BACKEND_CRASHED (dispatched) and recovers on interrupt', async () => {
     const pending = shell.runner.execute('sleep 30');
-    await new Promise((res) => setTimeout(res, 100));
+    await shell.printedSoFar(';S;');
     shell.runner.abandon('the connection to the shell was lost');
     const r = await pending;
     expect(!r.ok && r.error).toMatchObject({ code: 'BACKEND_CRASHED', dispatched: true });
     const busy = await shell.runner.execute('echo hi');
     expect(!busy.ok && busy.error.code).toBe('BUSY');
-    shell.runner.interrupt();
-    for (let i = 0; i < 100; i++) {
-      const probe = await shell.runner.execute('echo back');
-      if (probe.ok) {
-        expect(probe.value.output).toBe('back\n');
-        return;
-      }
-      await new Promise((res) => setTimeout(res, 20));
-    }
-    throw new Error('the runner did not recover');
+    const prompts = shell.printedCount(';P;');
+    shell.runner.interrupt(); // Ctrl-C and a probe line: the shell answers with a prompt mark
+    await shell.printedSoFar(';P;', prompts + 1);
+    expect((await run(shell.runner, 'echo back')).output).toBe('back\n');
   });
 
   it('reports exit N as the completion of the command that exited', async () => {
@@ -176,7 +173,7 @@ describe('ShellCommandRunner on real bash', () => {
     expect(r).toMatchObject({ status: 'completed', exitCode: 3 });
     const after = await shell.runner.execute('echo never');
     expect(!after.ok && after.error).toMatchObject({ code: 'SESSION_NOT_FOUND', dispatched: false });
-    for (let i = 0; i < 100 && !shell.runner.closed; i++) await new Promise((res) => setTimeout(res, 20));
+    await shell.exited;
     expect(shell.runner.closed).toBe(true);
   });
 });

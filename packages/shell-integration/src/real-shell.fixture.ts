@@ -13,6 +13,13 @@ export interface RealShell {
   printed: Buffer[];
   /** Resolves when the shell process has exited. */
   exited: Promise<void>;
+  /**
+   * Resolves once the terminal has printed `text` (raw, marks included) at least `times` times since the
+   * shell started.
+   */
+  printedSoFar(text: string, times?: number): Promise<void>;
+  /** How many times the terminal has printed `text` so far. */
+  printedCount(text: string): number;
 }
 
 /**
@@ -62,11 +69,32 @@ export async function startShell(
   let exited!: () => void;
   const done = new Promise<void>((r) => (exited = r));
   const printed: Buffer[] = [];
+  const watchers = new Set<() => void>();
   term.onData((d) => {
     const chunk = Buffer.isBuffer(d) ? d : Buffer.from(d);
     printed.push(chunk);
     runner.feed(chunk);
+    for (const check of [...watchers]) check();
   });
+  const printedCount = (text: string) => Buffer.concat(printed).toString('latin1').split(text).length - 1;
+  // Woken by each chunk the terminal prints: no polling, no sleeps.
+  const printedSoFar = (text: string, times = 1, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (printedCount(text) < times) return;
+        watchers.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        watchers.delete(check);
+        reject(
+          new Error(`the terminal did not print ${JSON.stringify(text)} ${times}x within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      watchers.add(check);
+      check();
+    });
   term.onExit(({ exitCode, signal }) => {
     runner.close({ exitCode, signal: signal || null });
     exited();
@@ -74,5 +102,5 @@ export async function startShell(
   term.write(runner.bootstrapText());
   const ready = await runner.ready(10_000);
   expect(ready.ok).toBe(true);
-  return { term, runner, typed, printed, exited: done };
+  return { term, runner, typed, printed, exited: done, printedSoFar, printedCount };
 }
