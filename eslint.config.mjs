@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
 /**
- * Dependencies point down only (see ARCHITECTURE.md). Tags live in each project's package.json under "nx".
+ * Dependencies point down only (see docs/architecture.md). Tags live in each project's package.json under "nx".
  * Tests may reach further (a factory test creates a real backend), so the rule covers library code only.
  */
 const depConstraints = [

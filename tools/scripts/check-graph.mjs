@@ -1,5 +1,5 @@
 // Checks the project graph Nx computes (`nx graph`): every dependency between vth projects points down the
-// layers of ARCHITECTURE.md, so nothing depends on the app, and nothing but the app depends on a backend.
+// layers of docs/architecture.md, so nothing depends on the app, and nothing but the app depends on a backend.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
