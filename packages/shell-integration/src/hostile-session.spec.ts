@@ -221,22 +221,29 @@ describe('exact output (real bash)', () => {
   });
 });
 
+/** A runner on a scripted terminal: what it typed, and marks fed back by hand. */
+function scriptedRunner() {
+  const typed: string[] = [];
+  const runner = new ShellCommandRunner({
+    transport: { write: (d) => typed.push(d) },
+    dialect: bashDialect,
+    sessionId: 's',
+    paneId: '0',
+    backendId: 'fake',
+    nonce: NONCE,
+  });
+  const mark = (body: string) => runner.feed(Buffer.from(`\x1b]6973;${body}\x07`, 'latin1'));
+  const lastId = () => /^\x15__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)?.[1];
+  mark(`P;${NONCE};;0;;/`); // ready
+  return { runner, mark, lastId };
+}
+
 describe('marks are accepted only for the command being waited on, once it was dispatched', () => {
   it('an end mark for the next command that arrives before its start mark is ignored', async () => {
-    const typed: string[] = [];
-    const runner = new ShellCommandRunner({
-      transport: { write: (d) => typed.push(d) },
-      dialect: bashDialect,
-      sessionId: 's',
-      paneId: '0',
-      backendId: 'fake',
-      nonce: NONCE,
-    });
-    const mark = (body: string) => runner.feed(Buffer.from(`\x1b]6973;${body}\x07`, 'latin1'));
-    mark(`P;${NONCE};;0;;/`);
+    const { runner, mark, lastId } = scriptedRunner();
     expect((await runner.ready(1000)).ok).toBe(true);
     const pending = runner.execute('echo hi');
-    const id = /^\x15__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)?.[1];
+    const id = lastId();
     expect(id).toMatch(/^[A-Za-z0-9_-]{12}$/);
     mark(`E;${NONCE};${id};0;;/forged`); // before the shell started it: not its end
     mark(`S;${NONCE};${id}`);
@@ -247,22 +254,14 @@ describe('marks are accepted only for the command being waited on, once it was d
   });
 
   it('command ids are unpredictable: no two alike, none derived from the last', async () => {
-    const typed: string[] = [];
-    const runner = new ShellCommandRunner({
-      transport: { write: (d) => typed.push(d) },
-      dialect: bashDialect,
-      sessionId: 's',
-      paneId: '0',
-      backendId: 'fake',
-      nonce: NONCE,
-    });
-    runner.feed(Buffer.from(`\x1b]6973;P;${NONCE};;0;;/\x07`, 'latin1'));
+    const { runner, mark, lastId } = scriptedRunner();
     const ids = new Set<string>();
     for (let i = 0; i < 50; i++) {
       void runner.execute('true');
-      const id = /^\x15__vth_id=([^;]+);/.exec(typed[typed.length - 1]!)![1]!;
+      const id = lastId()!;
       ids.add(id);
-      runner.feed(Buffer.from(`\x1b]6973;S;${NONCE};${id}\x07\x1b]6973;E;${NONCE};${id};0;;/\x07`, 'latin1'));
+      mark(`S;${NONCE};${id}`);
+      mark(`E;${NONCE};${id};0;;/`);
     }
     expect(ids.size).toBe(50);
     const prefixes = new Set([...ids].map((id) => id.slice(0, 6)));
