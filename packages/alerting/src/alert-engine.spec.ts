@@ -11,7 +11,8 @@ const UNHEALTHY = { rules: [{ kind: 'backend-unhealthy' as const, forMs: 30_000,
 describe('AlertEngine on a BackendManager', () => {
   it('a backend that goes unhealthy and recovers: fires once after forMs, resolves once after resolveAfterMs', async () => {
     const { manager, fakes } = await startManager();
-    const h = startEngine(manager, { config: UNHEALTHY });
+    // Deadlines off the evaluation interval's beat: firing on time shows the engine woke up for them.
+    const h = startEngine(manager, { config: { ...UNHEALTHY, evaluationIntervalMs: 7_000 } });
     await eject(manager, fakes, 'a');
     expect(h.fired).toEqual([]);
     h.clock.advance(29_999);

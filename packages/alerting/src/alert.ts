@@ -53,6 +53,8 @@ export function fingerprintOf(rule: string, labels: Record<string, string>): str
 /** `30 s`, `1.5 s`, `250 ms`, `2 min`: durations in summaries. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
   if (ms < 7_200_000) return `${Math.round(ms / 6_000) / 10} min`;
   return `${Math.round(ms / 360_000) / 10} h`;

@@ -80,12 +80,16 @@ export function fakeOf(fakes: FakePlugin, id: string): FakeBackend {
   return fakes.byPoolId(id)!;
 }
 
-/** One failed probe of `id` (its next command fails, not dispatched): the manager ejects it. */
-export async function eject(manager: BackendManager, fakes: FakePlugin, id: string): Promise<void> {
-  fakeOf(fakes, id).failNext(1, { code: 'UNAVAILABLE', dispatched: false, message: 'probe refused' });
+/**
+ * One failed probe of each of `ids` (its next command fails, not dispatched): the manager ejects them.
+ * (Other backends pass this probe: an ejected one comes back.)
+ */
+export async function eject(manager: BackendManager, fakes: FakePlugin, ...ids: string[]): Promise<void> {
+  for (const id of ids)
+    fakeOf(fakes, id).failNext(1, { code: 'UNAVAILABLE', dispatched: false, message: 'probe refused' });
   await manager.probeNow();
   await tick();
-  expect(manager.backends().find((b) => b.id === id)?.ejected).toBe(true);
+  for (const id of ids) expect(manager.backends().find((b) => b.id === id)?.ejected).toBe(true);
 }
 
 /** One passing probe: the manager takes `id` back. */

@@ -92,7 +92,7 @@ export class WebhookSink implements AlertSink {
           ),
         );
       }
-      this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+      this.pumping ??= this.pump();
     });
   }
 
@@ -109,13 +109,18 @@ export class WebhookSink implements AlertSink {
   }
 
   private async pump(): Promise<void> {
-    while (this.queue.length > 0) {
-      const delivery = this.queue[0]!;
-      const result = this.abort.signal.aborted
-        ? this.failure('UNAVAILABLE', `given up at close: alert ${delivery.alert.id} not delivered`)
-        : await this.send(delivery);
-      this.queue.shift();
-      delivery.done(result);
+    try {
+      while (this.queue.length > 0) {
+        const delivery = this.queue[0]!;
+        const result = this.abort.signal.aborted
+          ? this.failure('UNAVAILABLE', `given up at close: alert ${delivery.alert.id} not delivered`)
+          : await this.send(delivery);
+        this.queue.shift();
+        delivery.done(result);
+      }
+    } finally {
+      // In the same step as the last look at the queue: a delivery added after it starts a new pump.
+      this.pumping = undefined;
     }
   }
 
