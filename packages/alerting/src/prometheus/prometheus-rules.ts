@@ -26,8 +26,10 @@ export interface PrometheusRules {
   notes: string[];
 }
 
-/** A Prometheus duration: `30s`, `1500ms`, `0s`. */
+/** A Prometheus duration: `30s`, `5m`, `1h`, `1500ms`, `0s`. */
 function promDuration(ms: number): string {
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
