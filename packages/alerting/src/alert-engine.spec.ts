@@ -153,6 +153,19 @@ describe('AlertEngine on a BackendManager', () => {
     await engine.shutdown();
   });
 
+  it('a malformed event from a source is ignored and never thrown back into it', async () => {
+    const { manager } = await startManager();
+    const h = startEngine(manager, {
+      config: { rules: [{ kind: 'failover' }, { kind: 'migration-failed' }, { kind: 'swap-failed' }] },
+    });
+    for (const name of ['failover', 'session-migration-failed', 'swap-failed', 'backend-ejected'] as const) {
+      expect(() => manager.emit(name, undefined as never)).not.toThrow();
+      expect(() => manager.emit(name, { from: 7, sessions: null } as never)).not.toThrow();
+    }
+    await tick();
+    expect(h.fired).toEqual([]);
+  });
+
   it('keeps a bounded history of resolved alerts, newest first', async () => {
     const { manager, fakes } = await startManager();
     const h = startEngine(manager, {

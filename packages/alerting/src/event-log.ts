@@ -42,7 +42,9 @@ export class EventLog {
   /** @param horizonMs The longest window any rule looks at. */
   constructor(private readonly horizonMs: number) {}
 
-  record(kind: CountedEvent, backendId: string, at: number, reason: string): void {
+  /** Ignored unless `backendId` names a backend (a malformed event from a foreign source counts for nothing). */
+  record(kind: CountedEvent, backendId: unknown, at: number, reason: string): void {
+    if (typeof backendId !== 'string' || backendId === '') return;
     let byBackend = this.trails.get(kind);
     if (!byBackend) this.trails.set(kind, (byBackend = new Map()));
     let trail = byBackend.get(backendId);

@@ -74,7 +74,7 @@ export class ManagerListeners {
     );
     this.listen(
       'swap-failed',
-      guard((e: SwapFailedEvent) => events.record('swap-failed', e.backendId, clock.now(), e.reason)),
+      guard((e: SwapFailedEvent) => events.record('swap-failed', e.backendId, clock.now(), String(e.reason))),
     );
     for (const name of STATE_EVENTS)
       this.listen(
