@@ -17,6 +17,7 @@ const depConstraints = [
   },
   { sourceTag: 'type:manager', onlyDependOnLibsWithTags: ['type:core', 'type:factory'] },
   { sourceTag: 'type:facade', onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:manager'] },
+  { sourceTag: 'type:alerting', onlyDependOnLibsWithTags: ['type:core', 'type:manager'] },
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [

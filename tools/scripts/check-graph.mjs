@@ -14,6 +14,7 @@ const RANK = {
   'type:backend': 2,
   'type:manager': 2,
   'type:facade': 3,
+  'type:alerting': 3,
   'type:app': 4,
   'type:tooling': 5,
 };

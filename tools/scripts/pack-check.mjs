@@ -135,6 +135,29 @@ try {
   const out = run('node', ['-e', smoke], { cwd: consumer }).trim();
   if (out !== 'consumer-ok') failures.push(`consumer smoke run printed ${JSON.stringify(out)}`);
   else console.log('consumer: factory + node-pty backend ran a command');
+  // Alerting without the server: an engine attached to a manager, and the Prometheus rules export.
+  const alerting = `
+    const { BackendFactory } = require('@vth/factory');
+    const { BackendManager } = require('@vth/manager');
+    const { plugin } = require('@vth/backend-node-pty');
+    const { AlertEngine, MemoryAlertSink, prometheusRules } = require('@vth/alerting');
+    (async () => {
+      const manager = new BackendManager({ factory: new BackendFactory({ plugins: [plugin] }) });
+      const started = await manager.initialize({ backends: [{ type: 'node-pty' }], probe: { enabled: false } });
+      if (!started.ok) throw started.error;
+      const engine = AlertEngine.create({ sinks: [new MemoryAlertSink()] });
+      if (!engine.ok) throw engine.error;
+      const attached = engine.value.attach(manager);
+      if (!attached.ok) throw attached.error;
+      const rules = prometheusRules({});
+      if (!rules.ok) throw rules.error;
+      await engine.value.shutdown();
+      await manager.shutdown();
+      console.log(engine.value.active().length + ' ' + rules.value.yaml.includes('alert: "BackendUnhealthy"'));
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const alerted = run('node', ['-e', alerting], { cwd: consumer }).trim();
+  if (alerted !== '0 true') failures.push(`consumer alerting run printed ${JSON.stringify(alerted)}`);
+  else console.log('consumer: an alert engine watched a manager; the Prometheus rules export ran');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
