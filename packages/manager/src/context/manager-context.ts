@@ -18,9 +18,10 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 /** The `ManagerEvents` of the manager `emitter` (which emits the events of `ManagerEventMap`). */
 export function managerEvents(emitter: EventEmitter<ManagerEventMap>): ManagerEvents {
-  const emit = emitter.emit.bind(emitter) as (event: string, ...args: unknown[]) => boolean;
+  // Looked up on each call, as `emitter.emit(...)` would be; typed by `ManagerEvents` above.
+  const untyped = emitter as unknown as { emit(event: string, ...args: unknown[]): boolean };
   return {
-    emit: (event, ...args) => void emit(event, ...args),
+    emit: (event, ...args) => void untyped.emit(event, ...args),
     error: (error) => emitErrorSafely(emitter, error),
   };
 }
