@@ -25,3 +25,8 @@ export function isInfrastructureFailure(code: string): boolean {
 export function isRetryable(error: BackendError): boolean {
   return !error.dispatched && INFRASTRUCTURE.has(error.code);
 }
+
+/** Errors after which only a new instance of the backend helps (when nothing is pinned to the old one). */
+export function isDeadBackend(error: BackendError): boolean {
+  return error.code === 'UNAVAILABLE' || error.code === 'NOT_INITIALIZED' || error.code === 'BACKEND_CRASHED';
+}

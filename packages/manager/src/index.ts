@@ -1,14 +1,8 @@
-export {
-  BackendManager,
-  type BackendManagerOptions,
-  type ManagerMetrics,
-  type PoolBackendMetrics,
-  type PoolBackendSummary,
-  type DrainOptions,
-  type DrainReport,
-  type HotSwapOptions,
-  type HotSwapReport,
-} from './backend-manager';
+export { BackendManager } from './backend-manager';
+export { type BackendManagerOptions } from './manager-options';
+export { type ManagerMetrics, type PoolBackendMetrics, type PoolBackendSummary } from './metrics/pool-report';
+export { type DrainOptions } from './operations/drain';
+export { type HotSwapOptions } from './operations/hot-swap';
 export {
   experimentSpecSchema,
   variantSpecSchema,
@@ -16,7 +10,7 @@ export {
   type ExperimentSpecInput,
   type VariantSpec,
 } from './experiment-config';
-export { type ExperimentReport } from './experiment-set';
+export { type ExperimentReport } from './experiments/experiment-set';
 export { assignVariant, inTraffic, stableUnit, type WeightedVariant } from './experiments/assignment';
 export {
   compareVariant,
@@ -62,6 +56,8 @@ export { type BackendHealthSnapshot } from './health/backend-health';
 export { SessionEnvironment, type EnvironmentSnapshot } from './session-environment';
 export {
   type ManagerEventMap,
+  type DrainReport,
+  type HotSwapReport,
   type BackendEjectedEvent,
   type BackendRecoveredEvent,
   type BackendHealthChangedEvent,

@@ -1,6 +1,32 @@
 import { type BackendError, type BackendEventMap, type BackendHealth } from '@vth/core';
-import { type DrainReport, type HotSwapReport } from './backend-manager';
-import { type ExperimentReport } from './experiment-set';
+import { type ExperimentReport } from './experiments/experiment-set';
+
+/** What a drain did (`drain()`'s result and the `backend-drained` event). */
+export interface DrainReport {
+  backendId: string;
+  /** Sessions that moved to another backend. */
+  moved: number;
+  /** Sessions that ended by themselves meanwhile. */
+  ended: number;
+  /** Sessions still busy at the deadline, moved anyway (their running command was ended). */
+  forced: number;
+  /** Sessions that could not be re-created anywhere. */
+  lost: number;
+  durationMs: number;
+}
+
+/** What a hot swap did (`hotSwap()`'s result and the `backend-swapped` event). */
+export interface HotSwapReport {
+  backendId: string;
+  /** The replacement's id now (the old id unless `spec.id` named another). */
+  replacement: string;
+  /** From the call to the old backend shut down. */
+  durationMs: number;
+  moved: number;
+  ended: number;
+  forced: number;
+  lost: number;
+}
 
 export interface BackendEjectedEvent {
   backendId: string;

@@ -1,5 +1,5 @@
-import { HealthPool } from './health/health-pool';
-import { type HealthThresholds } from './health-thresholds';
+import { HealthPool } from '../health/health-pool';
+import { type HealthThresholds } from '../health-thresholds';
 
 /**
  * Backends that stand in for one another: the main pool, or the backends of one experiment variant. Each

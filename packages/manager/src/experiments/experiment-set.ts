@@ -1,8 +1,8 @@
-import { fail, ok, type BackendResult } from '@vth/core';
-import { type ExperimentSpec } from './experiment-config';
-import { assignVariant, inTraffic } from './experiments/assignment';
-import { compareExperiment, type CompareOptions, type VariantComparison } from './experiments/compare';
-import { VariantStats, type VariantStatsSnapshot } from './experiments/variant-stats';
+import { fail, ok, type BackendResult, type CommandExecution } from '@vth/core';
+import { type ExperimentSpec } from '../experiment-config';
+import { assignVariant, inTraffic } from './assignment';
+import { compareExperiment, type CompareOptions, type VariantComparison } from './compare';
+import { VariantStats, type VariantStatsSnapshot } from './variant-stats';
 
 /** One arm of a running experiment: its weight now, its backends' group, its figures. */
 export interface RunningVariant {
@@ -182,5 +182,21 @@ export class ExperimentSet {
         options,
       ),
     };
+  }
+}
+
+/** Counts one call for the variant a session was assigned to: its executions (`lost` counts as failed), or `undefined` for an error. */
+export function recordVariantCall(
+  assignment: Assignment,
+  executions: readonly CommandExecution[] | undefined,
+): void {
+  const stats = assignment.variant.stats;
+  if (executions === undefined) {
+    stats.commandFailed();
+    return;
+  }
+  for (const e of executions) {
+    if (e.status === 'lost') stats.commandFailed();
+    else stats.commandSucceeded(e.durationMs);
   }
 }

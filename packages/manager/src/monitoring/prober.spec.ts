@@ -1,0 +1,92 @@
+import { expectOk, pollUntil } from '@vth/testkit';
+import { fakePool, proberOf } from '../../test/fake-pool';
+
+function setup(probe: { enabled?: boolean; command?: string } = {}) {
+  const base = fakePool({ probe: { enabled: false, timeoutMs: 5000, ...probe } });
+  const prober = proberOf(base);
+  return { ...base, prober };
+}
+
+const probeSessions = (runs: Array<{ sessionId: string }>): string[] => [
+  ...new Set(runs.map((r) => r.sessionId)),
+];
+
+describe('Prober', () => {
+  it('runs the probe command in a probe session of its own, kept for the next probes, and records the outcome', async () => {
+    const { prober, member, fakeOf } = setup({ command: 'echo probe' });
+    const a = await member('a');
+    await prober.probeAll();
+    await prober.probeAll();
+    expect(fakeOf(a).ran).toEqual(['echo probe', 'echo probe']);
+    expect(probeSessions(fakeOf(a).runs)).toHaveLength(1);
+    expect(a.tracker.snapshot(Date.now())).toMatchObject({ lastProbeOk: true });
+  });
+
+  it('records a failing probe, and rebuilds a member that calls itself unhealthy and holds no session', async () => {
+    const { prober, member, fakeOf, fakes } = setup();
+    const a = await member('a');
+    const first = fakeOf(a);
+    first.crash();
+    await prober.probe(a);
+    expect(a.tracker.snapshot(Date.now()).lastProbeOk).toBe(false);
+    expect(a.backend).not.toBe(first);
+    expect(a.backend).toBe(fakes.instances[1]);
+    // The new instance gets a probe session of its own.
+    await prober.probe(a);
+    expect(a.tracker.snapshot(Date.now()).lastProbeOk).toBe(true);
+    expect(fakes.instances[1]!.ran).toEqual(['true']);
+  });
+
+  it('joins the probe running rather than starting a second one', async () => {
+    const { prober, member, fakeOf } = setup();
+    const a = await member('a');
+    fakeOf(a).hold();
+    const one = prober.probe(a);
+    const two = prober.probe(a);
+    expect(two).toBe(one);
+    expect(prober.inFlight()).toEqual([one]);
+    fakeOf(a).release();
+    await one;
+    expect(prober.inFlight()).toEqual([]);
+  });
+
+  it('checks a replacement without recording it (a hot swap decides)', async () => {
+    const { prober, member, fakeOf } = setup();
+    const a = await member('a');
+    expectOk(await prober.check(a));
+    fakeOf(a).failNext(1, { code: 'UNAVAILABLE', dispatched: false });
+    const failed = await prober.check(a);
+    expect(!failed.ok && failed.error.code).toBe('UNAVAILABLE');
+    expect(a.tracker.snapshot(Date.now()).lastProbeAt).toBeUndefined();
+  });
+
+  it('probes on its interval while enabled', async () => {
+    const { prober, member, fakeOf } = setup({ enabled: true });
+    const a = await member('a');
+    prober.schedule(a, 0);
+    await pollUntil(
+      () => fakeOf(a).ran.length,
+      (n) => n > 0,
+      { timeoutMs: 5000, intervalMs: 5 },
+    );
+    expect(fakeOf(a).ran[0]).toBe('true');
+    prober.stop(a);
+  });
+
+  it('clears the timer of a member that left the pool', async () => {
+    const { prober, member } = setup({ enabled: true });
+    const a = await member('a');
+    jest.useFakeTimers();
+    try {
+      prober.schedule(a, 1000);
+      expect(jest.getTimerCount()).toBe(1);
+      prober.stop(a);
+      expect(jest.getTimerCount()).toBe(0);
+      a.retire();
+      prober.schedule(a);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

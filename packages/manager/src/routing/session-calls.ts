@@ -1,0 +1,91 @@
+import {
+  fail,
+  ok,
+  parseExecutionContext,
+  type BackendResult,
+  type CaptureOptions,
+  type CommandExecution,
+  type ExecutionContext,
+} from '@vth/core';
+import { recordVariantCall } from '../experiments/experiment-set';
+import { type SessionTable } from '../sessions/session-table';
+import { type CallRouter } from './call-router';
+
+export interface SessionCallsContext {
+  managerId: string;
+  router: CallRouter;
+  sessions: SessionTable;
+}
+
+/**
+ * The calls a caller makes on a session, through the router, in the caller's terms: executions carry the
+ * manager's session and pane ids and id, count for the session's experiment variant, and a resize is
+ * remembered for the session's next move.
+ *
+ * @example
+ * ```ts
+ * const ran = await calls.executeCommand(sessionId, 'make test');
+ * ```
+ */
+export class SessionCalls {
+  constructor(private readonly ctx: SessionCallsContext) {}
+
+  async executeCommand(
+    sessionId: string,
+    command: string,
+    paneId?: string,
+    context?: ExecutionContext,
+  ): Promise<BackendResult<CommandExecution>> {
+    // Read once, here: backends (and retries on others) get the frozen copy, never the caller's object.
+    // Refused only once the session is found, in the order a backend checks.
+    const ctx = parseExecutionContext(context);
+    const r = await this.ctx.router.route(sessionId, paneId, true, async (b, id, pane) =>
+      ctx.ok ? b.executeCommand(id, command, pane, ctx.value) : fail(ctx.error),
+    );
+    const s = this.ctx.sessions.get(sessionId);
+    if (s?.assignment) recordVariantCall(s.assignment, r.ok ? [r.value] : undefined);
+    if (!r.ok) return r;
+    return ok(s ? s.execution(this.ctx.managerId, r.value) : r.value);
+  }
+
+  async executeBatch(
+    sessionId: string,
+    commands: string[],
+    paneId?: string,
+    context?: ExecutionContext,
+  ): Promise<BackendResult<CommandExecution[]>> {
+    const ctx = parseExecutionContext(context);
+    const r = await this.ctx.router.route(sessionId, paneId, true, async (b, id, pane) =>
+      ctx.ok ? b.executeBatch(id, commands, pane, ctx.value) : fail(ctx.error),
+    );
+    const s = this.ctx.sessions.get(sessionId);
+    if (s?.assignment) recordVariantCall(s.assignment, r.ok ? r.value : undefined);
+    if (!r.ok) return r;
+    return ok(s ? r.value.map((e) => s.execution(this.ctx.managerId, e)) : r.value);
+  }
+
+  /** Never sent while the session moves: the new shell would run the keys as a command. */
+  sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {
+    return this.ctx.router.route(sessionId, paneId, false, (b, id, pane) => b.sendInput(id, data, pane));
+  }
+
+  interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    return this.ctx.router.route(sessionId, paneId, true, (b, id, pane) => b.interrupt(id, pane));
+  }
+
+  capture(sessionId: string, paneId?: string, options?: CaptureOptions): Promise<BackendResult<string>> {
+    return this.ctx.router.route(sessionId, paneId, true, (b, id, pane) => b.capture(id, pane, options));
+  }
+
+  async resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>> {
+    const r = await this.ctx.router.route(sessionId, paneId, true, (b, id, pane) =>
+      b.resize(id, cols, rows, pane),
+    );
+    const s = this.ctx.sessions.get(sessionId);
+    if (r.ok && s) {
+      s.cols = cols;
+      s.rows = rows;
+    }
+    return r;
+  }
+}

@@ -1,0 +1,107 @@
+import {
+  type BackendEventMap,
+  type CommandExecution,
+  type CommandStartedEvent,
+  type HealthChangedEvent,
+  type ITerminalBackend,
+  type OutputEvent,
+  type SessionClosedEvent,
+} from '@vth/core';
+import { type ManagerEvents } from '../context/manager-context';
+import { type ManagerCounters } from '../metrics/manager-counters';
+import { type ManagedSession, type Member } from './managed-session';
+import { type SessionTable } from './session-table';
+
+export interface EventRelayContext {
+  managerId: string;
+  events: ManagerEvents;
+  counters: ManagerCounters;
+  sessions: SessionTable;
+  /** A session's shell died with its backend: re-create it elsewhere. */
+  lost: (session: ManagedSession, why: string) => void;
+  /** The backend calls itself unhealthy: probe it now rather than at the next interval. */
+  unhealthy: (member: Member) => void;
+}
+
+/**
+ * Relays the events of a member's backend to the manager's listeners in the manager's terms (its session
+ * ids, pane ids and id), for the sessions pinned there and live; keeps each session's working directory and
+ * environment up to date from its completed commands; turns a shell that died into a failover. Returns what
+ * detaches the relay.
+ *
+ * @example
+ * ```ts
+ * member.adopt(backend, relayEvents(member, backend, context));
+ * ```
+ */
+export function relayEvents(member: Member, backend: ITerminalBackend, ctx: EventRelayContext): () => void {
+  const { events, counters } = ctx;
+  const live = (innerId: string): ManagedSession | undefined => {
+    const s = member.sessionOf(innerId);
+    return s && s.member === member && s.state === 'live' ? s : undefined;
+  };
+  const detach = [
+    listen(backend, 'output', (e: OutputEvent) => {
+      const s = live(e.sessionId);
+      if (!s) return;
+      events.emit('output', s.translated ? { ...e, sessionId: s.id, paneId: s.outerPane(e.paneId) } : e);
+    }),
+    listen(backend, 'command-started', (e: CommandStartedEvent) => {
+      const s = live(e.sessionId);
+      if (!s) return;
+      counters.commandStarted();
+      events.emit('command-started', { ...e, sessionId: s.id, paneId: s.outerPane(e.paneId) });
+    }),
+    listen(backend, 'command-completed', (e: CommandExecution) => {
+      const s = live(e.sessionId);
+      if (!s) return;
+      if (e.cwd !== undefined) s.cwd = e.cwd;
+      s.environment.observe(e.command, e.status, e.exitCode);
+      const execution = s.execution(ctx.managerId, e);
+      counters.commandFinished(execution, execution.output.length);
+      events.emit('command-completed', execution);
+    }),
+    listen(backend, 'session-closed', (e: SessionClosedEvent) => {
+      const s = live(e.sessionId);
+      if (!s) return;
+      const endedNormally = e.reason === 'destroyed' || (e.reason === 'exited' && !e.signal);
+      if (endedNormally) {
+        ctx.sessions.forget(s);
+        events.emit('session-closed', { ...e, sessionId: s.id });
+      } else {
+        ctx.lost(s, `its shell on ${member.id} ${describeClose(e)}`);
+      }
+    }),
+    listen(backend, 'health-changed', (e: HealthChangedEvent) => {
+      events.emit('backend-health-changed', {
+        backendId: member.id,
+        previous: e.previous,
+        current: e.current,
+      });
+      if (e.current.status === 'unhealthy') ctx.unhealthy(member);
+    }),
+    // Errors of calls reach the manager as results; the manager reports its own.
+    listen(backend, 'error', () => undefined),
+  ];
+  return () => {
+    for (const stop of detach) stop();
+  };
+}
+
+function listen<K extends keyof BackendEventMap>(
+  backend: ITerminalBackend,
+  event: K,
+  handler: (...args: BackendEventMap[K]) => void,
+): () => void {
+  // Typed by the caller's event map above; Node's emitter typing cannot follow a generic event name.
+  const emitter = backend as unknown as NodeJS.EventEmitter;
+  const listener = handler as (...args: unknown[]) => void;
+  emitter.on(event, listener);
+  return () => void emitter.off(event, listener);
+}
+
+function describeClose(e: SessionClosedEvent): string {
+  if (e.reason === 'crashed') return 'crashed';
+  if (e.reason === 'shutdown') return 'ended when the backend shut down';
+  return `was killed${e.signal ? ` by ${String(e.signal)}` : ''}`;
+}
