@@ -52,11 +52,13 @@ import {
 import { ExperimentSet, type Assignment, type ExperimentReport } from './experiment-set';
 import { isInfrastructureFailure, isRetryable } from './failure-kinds';
 import { type BackendHealthSnapshot } from './health/backend-health';
+import { secureBackend } from './backend-spec';
 import { newManagedSession, type ManagedSession } from './managed-session';
 import { MAIN_GROUP, newGroup, variantGroupId, type MemberGroup } from './member-group';
 import {
   backendSpecSchema,
   managerConfigSchema,
+  probeContext,
   type BackendSpec,
   type BackendSpecInput,
   type ManagerConfig,
@@ -1018,6 +1020,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   ): Promise<BackendResult<ITerminalBackend> | undefined> {
     const creation = this.factory
       .create(member.spec.type, member.spec.config, { id: createId(member.id) })
+      .then((created) => secureBackend(created, member.spec.security))
       .then((created) => {
         if (!created.ok || (this.state !== 'shut-down' && adopt(created.value))) return created;
         void this.closeBackend(created.value);
@@ -1842,7 +1845,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
       const created = await this.guarded(member, () =>
         backend.createSession(
           { sessionId: createId('vth-probe'), labels: { 'vth.probe': 'true' } },
-          { timeoutMs: probe.timeoutMs },
+          probeContext(probe),
         ),
       );
       if (!created.ok) return created;
@@ -1850,7 +1853,7 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     }
     const sessionId = member.probeSession;
     const ran = await this.guarded(member, () =>
-      backend.executeCommand(sessionId, probe.command, undefined, { timeoutMs: probe.timeoutMs }),
+      backend.executeCommand(sessionId, probe.command, undefined, probeContext(probe)),
     );
     if (!ran.ok) {
       if (ran.error.code === 'SESSION_NOT_FOUND' || ran.error.code === 'BACKEND_CRASHED')
