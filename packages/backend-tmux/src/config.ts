@@ -62,7 +62,7 @@ export const tmuxConfigSchema = z.strictObject({
   /**
    * Security controls of this instance (see @vth/security): rate limits per session and per user, an audit
    * file with secrets redacted, command rules (`commands`). All off by default. With the hooks below, the
-   * one security layer every backend gets from the factory (`applySecurityLayer`).
+   * one security layer any backend gets beside a manager's backend spec (`applySecurityLayer`).
    */
   security: securityOptionsSchema.optional(),
   /**

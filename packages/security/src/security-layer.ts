@@ -37,8 +37,8 @@ export const securityHooksShape = {
 
 /**
  * The security layer of one backend, whatever its type: the JSON settings of `securityOptionsSchema`
- * (rate limits, audit, command rules, typed input) and the hooks of `securityHooksShape`. What the factory
- * takes as `create(type, config, { security })` and the manager beside a backend spec.
+ * (rate limits, audit, command rules, typed input) and the hooks of `securityHooksShape`. What the manager
+ * takes beside a backend spec, and the tmux backend's security keys.
  *
  * @example
  * ```ts
