@@ -41,7 +41,10 @@ export async function secureBackend(
   try {
     return ok(applySecurityLayer(created.value, security));
   } catch (e) {
-    await created.value.shutdown();
+    // What the backend started must not outlive the refusal; its own shutdown failing changes nothing here.
+    await Promise.resolve()
+      .then(() => created.value.shutdown())
+      .catch(() => undefined);
     return fail('INTERNAL', `the security layer could not be built: ${thrownMessage(e)}`, {
       dispatched: false,
     });
