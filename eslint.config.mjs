@@ -15,7 +15,10 @@ const depConstraints = [
     sourceTag: 'type:backend',
     onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration', 'type:security'],
   },
-  { sourceTag: 'type:manager', onlyDependOnLibsWithTags: ['type:core', 'type:factory'] },
+  {
+    sourceTag: 'type:manager',
+    onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:security'],
+  },
   { sourceTag: 'type:facade', onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:manager'] },
   { sourceTag: 'type:alerting', onlyDependOnLibsWithTags: ['type:core', 'type:manager'] },
   {

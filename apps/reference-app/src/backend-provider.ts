@@ -1,6 +1,7 @@
 import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { type BackendFactory } from '@vth/factory';
-import { BackendManager } from '@vth/manager';
+import { BackendManager, type BackendSpec, type ManagerConfig } from '@vth/manager';
+import { applySecurityLayer, type SecurityOptions } from '@vth/security';
 import { inject, injectable } from 'tsyringe';
 import { type AppConfig } from './config';
 import { TOKENS } from './tokens';
@@ -9,7 +10,8 @@ import { TOKENS } from './tokens';
  * Creates the one backend a CLI run uses and remembers it: the type asked for (`--backend`, else the
  * config's `defaultBackend`), else the config's `manager` pool when there is one, else the first of
  * `fallbackOrder` that works here. Each type gets its config from `backends[type]`, validated by its
- * plugin; `manager` (asked for by name, or configured) is a `BackendManager` over the `manager` section.
+ * plugin; `manager` (asked for by name, or configured) is a `BackendManager` over the `manager` section. The
+ * config's `security` is put in front of the backend created, or of each pool backend without its own.
  *
  * @example
  * ```ts
@@ -54,9 +56,14 @@ export class BackendProvider {
     const type = requested ?? this.config.defaultBackend;
     if (type === MANAGER || (type === undefined && this.config.manager !== undefined))
       return this.createManager();
-    if (type !== undefined) return this.factory.create(type, this.configFor(type));
+    if (type !== undefined) return this.secured(await this.factory.create(type, this.configFor(type)));
     const created = await this.factory.createWithFallback(this.config.fallbackOrder, this.config.backends);
-    return created.ok ? ok(created.value.backend) : created;
+    return created.ok ? this.secured(ok(created.value.backend)) : created;
+  }
+
+  private secured(created: BackendResult<ITerminalBackend>): BackendResult<ITerminalBackend> {
+    const security = this.config.security;
+    return created.ok && security ? ok(applySecurityLayer(created.value, security)) : created;
   }
 
   private async createManager(): Promise<BackendResult<ITerminalBackend>> {
@@ -65,7 +72,8 @@ export class BackendProvider {
         dispatched: false,
       });
     }
-    const manager = new BackendManager({ factory: this.factory, config: this.config.manager });
+    const config = withDefaultSecurity(this.config.manager, this.config.security);
+    const manager = new BackendManager({ factory: this.factory, config });
     const started = await manager.initialize();
     if (!started.ok) {
       await manager.shutdown();
@@ -78,4 +86,18 @@ export class BackendProvider {
     // Own keys only: a type named "constructor" must not pick up Object.prototype.constructor.
     return Object.hasOwn(this.config.backends, type) ? this.config.backends[type] : undefined;
   }
+}
+
+/** Each backend spec of the pool (its experiments' too) that has no security layer of its own gets `security`. */
+function withDefaultSecurity(config: ManagerConfig, security: SecurityOptions | undefined): ManagerConfig {
+  if (security === undefined) return config;
+  const spec = (s: BackendSpec): BackendSpec => (s.security === undefined ? { ...s, security } : s);
+  return {
+    ...config,
+    backends: config.backends.map(spec),
+    experiments: config.experiments.map((e) => ({
+      ...e,
+      variants: e.variants.map((v) => ({ ...v, backends: v.backends.map(spec) })),
+    })),
+  };
 }

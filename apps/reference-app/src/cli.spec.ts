@@ -326,6 +326,64 @@ describe('a pool of backends through the manager', () => {
   });
 });
 
+describe('security from vth.config.json', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'vth-cli-security-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const noTouch = { commands: { rules: [{ name: 'no-touch', program: 'touch', reason: 'read-only' }] } };
+
+  it('puts the security layer in front of the backend it creates', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(file, JSON.stringify({ fallbackOrder: ['node-pty'], security: noTouch }));
+    const target = path.join(dir, 'touched');
+    const refused = await cli(['--config', file, 'exec', '--', `touch ${target}`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('FORBIDDEN: command refused by policy: no-touch: read-only');
+    expect(existsSync(target)).toBe(false);
+    const named = await cli(['--config', file, 'exec', '--backend', 'node-pty', '--', `touch ${target}`]);
+    expect(named.stderr).toContain('FORBIDDEN');
+    expect((await cli(['--config', file, 'exec', '--', 'echo ok'])).stdout).toBe('ok\n');
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('and in front of each manager backend without a security of its own', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    const target = path.join(dir, 'touched');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        security: noTouch,
+        manager: { backends: [{ type: 'node-pty' }], probe: { enabled: false } },
+      }),
+    );
+    const refused = await cli(['--config', file, 'exec', '--', `touch ${target}`]);
+    expect(refused.stderr).toContain('FORBIDDEN');
+    expect(existsSync(target)).toBe(false);
+    // A spec's own security replaces it.
+    const own = { commands: { rules: [{ name: 'no-cat', program: 'cat' }] } };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        security: noTouch,
+        manager: { backends: [{ type: 'node-pty', security: own }], probe: { enabled: false } },
+      }),
+    );
+    expect((await cli(['--config', file, 'exec', '--', `touch ${target}`])).code).toBe(0);
+    expect(existsSync(target)).toBe(true);
+    expect((await cli(['--config', file, 'exec', '--', 'cat /dev/null'])).stderr).toContain('no-cat');
+  });
+
+  it('names each bad path of an invalid security section and exits 2', async () => {
+    const file = path.join(dir, 'vth.config.json');
+    writeFileSync(file, JSON.stringify({ security: { commands: {}, policy: 'deny' } }));
+    const run = await cli(['--config', file, 'exec', '--', 'true']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('security.commands: must name a preset or at least one rule');
+    expect(run.stderr).toContain('security.policy: unknown key');
+  });
+});
+
 describe('containers', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'vth-cli-container-'))));

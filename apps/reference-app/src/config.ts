@@ -1,5 +1,6 @@
 import { LIMITS } from '@vth/core';
 import { managerConfigSchema } from '@vth/manager';
+import { securityOptionsSchema } from '@vth/security';
 import { z } from 'zod';
 
 const timeoutMsSchema = z
@@ -37,6 +38,12 @@ export const configSchema = z.strictObject(
      * `defaultBackend` name no backend, or name `manager`.
      */
     manager: managerConfigSchema.optional(),
+    /**
+     * The security layer (`@vth/security`: rate limits, audit, command rules) in front of every backend the
+     * app creates: the one named or found in `fallbackOrder`, and each `manager` backend spec that has no
+     * `security` of its own.
+     */
+    security: securityOptionsSchema.optional(),
     exec: z
       .strictObject(
         {

@@ -1,14 +1,6 @@
 import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape, sessionProfileSchema } from '@vth/core';
-import {
-  securityOptionsSchema,
-  type AuditRedactor,
-  type AuditSink,
-  type CommandPolicy,
-  type ConfirmHandler,
-} from '@vth/security';
+import { securityHooksShape, securityOptionsSchema } from '@vth/security';
 import { z } from 'zod';
-
-const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `must be a function (${what})`);
 
 const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
 
@@ -69,22 +61,17 @@ export const tmuxConfigSchema = z.strictObject({
   killGraceMs: ms(500),
   /**
    * Security controls of this instance (see @vth/security): rate limits per session and per user, an audit
-   * file with secrets redacted. All off by default.
+   * file with secrets redacted, command rules (`commands`). All off by default. With the hooks below, the
+   * one security layer any backend gets beside a manager's backend spec (`applySecurityLayer`).
    */
   security: securityOptionsSchema.optional(),
-  /** Decides before dispatch whether a command may run; refused commands return FORBIDDEN, never run. */
-  policy: fn<CommandPolicy>('policy').optional(),
-  /** Asked when the policy answers `confirm`. */
-  confirm: fn<ConfirmHandler>('confirm').optional(),
-  /** Receives every audit record (beside `security.audit.file`). */
-  auditSink: z
-    .custom<AuditSink>(
-      (v) => typeof v === 'object' && v !== null && typeof (v as AuditSink).write === 'function',
-      'must be an audit sink (an object with write(record))',
-    )
-    .optional(),
-  /** Replaces the default redaction of audit records; `false` logs commands verbatim. */
-  redact: z.union([fn<AuditRedactor>('redact'), z.literal(false)]).optional(),
+  /**
+   * Hooks of the security layer: `policy` (decides before dispatch whether a command may run; refused
+   * commands return FORBIDDEN, never run), `confirm` (asked when it answers `confirm`), `auditSink`
+   * (receives every audit record, beside `security.audit.file`), `redact` (replaces the default redaction
+   * of audit records; `false` logs commands verbatim).
+   */
+  ...securityHooksShape,
 });
 
 export type TmuxConfig = z.output<typeof tmuxConfigSchema>;

@@ -1,5 +1,5 @@
 import { type BackendPlugin, type ITerminalBackend, type PlatformCheck } from '@vth/core';
-import { createCommandGuard, guardBackend } from '@vth/security';
+import { applySecurityLayer, parseSecurityOptions } from '@vth/security';
 import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './config';
 import { TMUX_CAPABILITIES, TmuxBackend } from './tmux-backend';
 import { checkTmuxVersion } from './tmux-version';
@@ -17,30 +17,28 @@ async function checkPlatform(): Promise<PlatformCheck> {
 }
 
 /**
- * A tmux backend with the security controls its config asks for (rate limits, audit, policy) in front of
- * it; a plain `TmuxBackend` when none are configured.
+ * A tmux backend behind the security layer its config describes (`security` and the `policy`, `confirm`,
+ * `auditSink` and `redact` hooks: the same layer the factory puts in front of any backend); a plain
+ * `TmuxBackend` when the layer turns nothing on. Throws a `BackendError` (`INVALID_CONFIG`, naming each bad
+ * path) for invalid `security` settings.
  *
  * @example
  * ```ts
- * const backend = createTmuxBackend({ security: { audit: { file: '/var/log/vth.jsonl' } },
- *   policy: denyPatterns([/\brm\s+-rf\s+\//]) });
+ * const backend = createTmuxBackend({ security: { audit: { file: '/var/log/vth.jsonl' },
+ *   commands: { preset: 'dangerous' } }, confirm: (request, reason) => ui.ask(reason) });
  * ```
  */
 export function createTmuxBackend(config: TmuxConfigInput = {}): ITerminalBackend {
-  const backend = new TmuxBackend(config);
   const { security, policy, confirm, auditSink, redact } = config;
-  if (!security?.rateLimit && !security?.audit && !policy && !auditSink) return backend;
-  return guardBackend(
-    backend,
-    createCommandGuard(tmuxConfigSchema.shape.security.parse(security) ?? {}, {
-      backendId: () => backend.id,
-      backendType: backend.type,
-      ...(policy ? { policy } : {}),
-      ...(confirm ? { confirm } : {}),
-      ...(auditSink ? { sink: auditSink } : {}),
-      ...(redact !== undefined ? { redact } : {}),
-    }),
-  );
+  const options = parseSecurityOptions(security, 'config.security');
+  if (!options.ok) throw options.error;
+  return applySecurityLayer(new TmuxBackend(config), {
+    ...options.value,
+    ...(policy === undefined ? {} : { policy }),
+    ...(confirm === undefined ? {} : { confirm }),
+    ...(auditSink === undefined ? {} : { auditSink }),
+    ...(redact === undefined ? {} : { redact }),
+  });
 }
 
 /** The tmux backend as a vth plugin (named in package.json: `"vth": { "backend": "./dist/plugin.js" }`). */

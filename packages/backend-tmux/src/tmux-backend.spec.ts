@@ -353,3 +353,63 @@ describe('tmux security controls (per backend instance)', () => {
     ).toEqual(expect.arrayContaining(['r1', 'a1', 'a2', 'a3', 'a4']));
   });
 });
+
+describe('tmux security keys are the one security layer', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vth-sec-rules-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A backend from `create`, initialized, with one session; shut down after `use`. */
+  async function withBackend(
+    backend: ITerminalBackend,
+    use: (sessionId: string) => Promise<void>,
+  ): Promise<void> {
+    const inner = (backend as unknown as { inner?: TmuxBackend }).inner;
+    track(inner ?? (backend as TmuxBackend));
+    expectOk(await backend.initialize({}));
+    try {
+      await use(expectOk(await backend.createSession({ cwd: dir })).id);
+    } finally {
+      await backend.shutdown();
+    }
+  }
+
+  it('enforces command rules given in JSON alone (security.commands), with no other control', async () => {
+    const backend = createTmuxBackend({
+      security: { commands: { rules: [{ name: 'no-touch', program: 'touch', reason: 'read-only' }] } },
+    });
+    await withBackend(backend, async (s) => {
+      const target = join(dir, 'rules-only');
+      const r = await backend.executeCommand(s, `touch ${target}`);
+      expect(!r.ok && r.error).toMatchObject({ code: 'FORBIDDEN', dispatched: false });
+      expect(expectOk(await backend.executeCommand(s, 'echo ok')).output).toBe('ok\n');
+      expect(existsSync(target)).toBe(false);
+    });
+  });
+
+  it('does the same through the factory, with the "dangerous" preset', async () => {
+    const factory = new BackendFactory({ plugins: [plugin] });
+    const created = await factory.create('tmux', { security: { commands: { preset: 'dangerous' } } });
+    await withBackend(expectOk(created), async (s) => {
+      const backend = expectOk(created);
+      // No such program: harmless if it ran, and the preset's `mkfs.*` matches it.
+      const r = await backend.executeCommand(s, 'mkfs.vthtest /dev/sdz');
+      expect(!r.ok && r.error.code).toBe('FORBIDDEN');
+    });
+  });
+
+  it('refuses bad security settings with INVALID_CONFIG naming the path', () => {
+    let thrown: unknown;
+    try {
+      createTmuxBackend({ security: { commands: {} } });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringContaining('config.security.commands: must name a preset or at least one rule'),
+    });
+  });
+});

@@ -1,4 +1,12 @@
-import { sessionIdSchema } from '@vth/core';
+import {
+  fail,
+  ok,
+  thrownMessage,
+  sessionIdSchema,
+  type BackendResult,
+  type ITerminalBackend,
+} from '@vth/core';
+import { applySecurityLayer, securityLayerSchema, type SecurityLayer } from '@vth/security';
 import { z } from 'zod';
 
 /** One backend of the pool: which plugin, its own config, and how it is weighed. */
@@ -11,7 +19,34 @@ export const backendSpecSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
   /** Share of new sessions for weighted strategies (> 0). */
   weight: z.number().positive('must be greater than 0').max(1_000_000).default(1),
+  /**
+   * The security layer in front of this backend (see `@vth/security`'s `securityLayerSchema`): rate limits,
+   * audit, command rules (`commands`) and the `policy`, `confirm`, `auditSink` and `redact` hooks.
+   */
+  security: securityLayerSchema.optional(),
 });
 
 export type BackendSpec = z.output<typeof backendSpecSchema>;
 export type BackendSpecInput = z.input<typeof backendSpecSchema>;
+
+/**
+ * A backend the factory created for a spec, behind the spec's security layer (itself when the spec has
+ * none, or the layer turns nothing on). Never throws: a layer that cannot be built shuts the backend down.
+ */
+export async function secureBackend(
+  created: BackendResult<ITerminalBackend>,
+  security: SecurityLayer | undefined,
+): Promise<BackendResult<ITerminalBackend>> {
+  if (!created.ok || security === undefined) return created;
+  try {
+    return ok(applySecurityLayer(created.value, security));
+  } catch (e) {
+    // What the backend started must not outlive the refusal; its own shutdown failing changes nothing here.
+    await Promise.resolve()
+      .then(() => created.value.shutdown())
+      .catch(() => undefined);
+    return fail('INTERNAL', `the security layer could not be built: ${thrownMessage(e)}`, {
+      dispatched: false,
+    });
+  }
+}

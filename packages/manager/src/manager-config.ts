@@ -1,4 +1,4 @@
-import { sessionIdSchema } from '@vth/core';
+import { sessionIdSchema, type ExecutionContext } from '@vth/core';
 import { z } from 'zod';
 import { backendSpecSchema } from './backend-spec';
 import { experimentSpecSchema } from './experiment-config';
@@ -16,6 +16,12 @@ export const probeConfigSchema = z.strictObject({
   timeoutMs: z.number().int().min(10).max(600_000).default(5_000),
   /** Runs in the probe session; it passes when it completes with exit code 0. */
   command: z.string().min(1).max(4096).default('true'),
+  /**
+   * Who the probes run as (`ExecutionContext.userId`, with `source: 'probe'`): a rate limit per user gives
+   * them a bucket of their own, so a flood of anonymous calls cannot starve them, and audit records name
+   * them. Choose an id your users cannot have.
+   */
+  userId: z.string().min(1).max(256).default('vth-probe'),
 });
 
 /** Retries of calls that certainly did not reach a shell (`dispatched: false`). */
@@ -98,4 +104,9 @@ export const managerConfigSchema = z
 export type ManagerConfig = z.output<typeof managerConfigSchema>;
 export type ManagerConfigInput = z.input<typeof managerConfigSchema>;
 export type ProbeConfig = z.output<typeof probeConfigSchema>;
+
+/** The context of a probe's calls: its time limit and its own identity. */
+export function probeContext(probe: ProbeConfig): ExecutionContext {
+  return { timeoutMs: probe.timeoutMs, userId: probe.userId, source: 'probe' };
+}
 export type RetryConfig = z.output<typeof retryConfigSchema>;

@@ -207,13 +207,13 @@ describe('CommandGuard', () => {
     expect((await guard.admit({ command: 'e', sessionId: 's1' })).ok).toBe(true);
   });
 
-  it('puts input to the policy as kind "input", audits only refusals, and never rate limits it', async () => {
+  it('puts input to the policy as kind "input", audits only refusals, and rate limits each call that completes a line', async () => {
     const sink = new MemoryAuditSink();
     const kinds: string[] = [];
     const guard = new CommandGuard({
       backendId: 'b1',
       backendType: 't',
-      rateLimit: { perSession: { capacity: 1, refillPerSecond: 1 }, clock: () => 0 },
+      rateLimit: { perSession: { capacity: 6, refillPerSecond: 1 }, clock: () => 0 },
       policy: ({ command, kind }) => {
         kinds.push(kind);
         return command.includes('shutdown') ? 'deny' : 'allow';
@@ -222,15 +222,27 @@ describe('CommandGuard', () => {
     });
     for (let i = 0; i < 5; i++)
       expect((await guard.admitInput({ data: 'y\n', sessionId: 's1' })).ok).toBe(true);
-    const r = await guard.admitInput({ data: 'shutdown now\n', sessionId: 's1' });
+    // Text without a line end runs nothing, is not checked yet and costs nothing.
+    expect((await guard.admitInput({ data: 'shut', sessionId: 's1' })).ok).toBe(true);
+    const r = await guard.admitInput({ data: 'down now\n', sessionId: 's1' });
     expect(!r.ok && r.error.code).toBe('FORBIDDEN');
     expect(kinds).toEqual(['input', 'input', 'input', 'input', 'input', 'input']);
     expect(sink.records).toEqual([
       // The line the shell would run, as its line discipline assembles it (no line end).
       expect.objectContaining({ kind: 'input', outcome: 'denied', command: 'shutdown now' }),
     ]);
-    // The session's one token is still there for a command.
-    expect((await guard.admit({ command: 'ls', sessionId: 's1' })).ok).toBe(true);
+    // Six lines took the session's six tokens: a command waits, and so does a seventh line, unchecked.
+    const command = await guard.admit({ command: 'ls', sessionId: 's1' });
+    expect(!command.ok && command.error.code).toBe('RATE_LIMITED');
+    const line = await guard.admitInput({ data: 'y\n', sessionId: 's1' });
+    expect(!line.ok && line.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      dispatched: false,
+      backendId: 'b1',
+    });
+    expect(kinds).toHaveLength(6);
+    await guard.close();
+    expect(sink.records.at(-1)).toMatchObject({ kind: 'input', outcome: 'rate-limited', command: '' });
   });
 
   it('rate limits session openings per user and audits a refusal as kind "session"', async () => {

@@ -6,7 +6,7 @@ import {
   type CommandExecution,
   type ExecutionContext,
 } from '@vth/core';
-import { AuditLog, type AuditErrorHandler, type AuditRedactor, type AuditSink } from './audit-log';
+import { AuditLog } from './audit-log';
 import {
   evaluatePolicy,
   withVerdict,
@@ -20,81 +20,15 @@ export { type FailedCommand } from './guard-audit';
 import { InputTracker } from './input-tracker';
 import { REDACTED } from './secret-value';
 import { messageOf } from './error-message';
-import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
-
-export interface CommandGuardAuditOptions {
-  sink: AuditSink;
-  /** Default `defaultRedact` (secrets in the command masked); `false` logs commands verbatim. */
-  redact?: AuditRedactor | false;
-  /** Told about audit failures (a redactor that throws, a sink that fails); default a process warning. */
-  onError?: AuditErrorHandler;
-  /** Bytes of a command kept in a record; see `AuditLogOptions.maxCommandBytes`. Default 4096. */
-  maxCommandBytes?: number;
-  /** Repeated refusals within this many ms become one record; see `AuditLogOptions`. Default 5000. */
-  coalesceWindowMs?: number;
-}
-
-export interface CommandGuardOptions {
-  /** Names the backend in audit records and errors; a function when the id is only known later. */
-  backendId: string | (() => string);
-  backendType: string | (() => string);
-  /** Token buckets per session and/or per user. Default: no limit. */
-  rateLimit?: RateLimiterOptions;
-  /** One record per command. Default: no audit. */
-  audit?: CommandGuardAuditOptions;
-  /** Decides whether each command may run. Default: every command may. */
-  policy?: CommandPolicy;
-  /** Asked when the policy answers `confirm`; without it, `confirm` refuses. */
-  confirm?: ConfirmHandler;
-  /**
-   * A typed line holding keys a line editor interprets (arrows, Tab, Ctrl-A…) or too long to follow is
-   * only a guess: `confirm` (default) asks the confirm handler (refused without one), `deny` refuses it,
-   * `check` puts the guess to the policy like any line.
-   */
-  untrackedInput?: 'confirm' | 'deny' | 'check';
-  /** Bytes of a typed line (and of a command open over several lines) followed. Default 8192. */
-  maxInputLineBytes?: number;
-}
-
-/** A command about to be dispatched. */
-export interface GuardRequest {
-  command: string;
-  sessionId: string;
-  paneId?: string;
-  context?: ExecutionContext;
-}
-
-/** A batch about to be dispatched: admitted whole or refused whole. */
-export interface GuardBatchRequest {
-  commands: readonly string[];
-  sessionId: string;
-  paneId?: string;
-  context?: ExecutionContext;
-}
-
-/** Text about to be typed into a session (`sendInput`). */
-export interface GuardInputRequest {
-  data: string;
-  sessionId: string;
-  paneId?: string;
-  context?: ExecutionContext;
-}
-
-/** A session about to be opened (`createSession`). */
-export interface GuardSessionRequest {
-  /** The id asked for, when the caller chose one. */
-  sessionId?: string;
-  context?: ExecutionContext;
-}
-
-/**
- * Input the policy allowed. `delivered()` records the keys as typed (call it when they are sent, before
- * the next call on the session is checked); `notDelivered()` takes them back when they never arrived.
- */
-export interface InputAdmission {
-  delivered(): void;
-  notDelivered(): void;
-}
+import { RateLimiter } from './rate-limiter';
+import {
+  type CommandGuardOptions,
+  type GuardBatchRequest,
+  type GuardInputRequest,
+  type GuardRequest,
+  type GuardSessionRequest,
+  type InputAdmission,
+} from './command-guard-options';
 
 /** A piece of typed input judged before a call: a completed line, or text a command would run after. */
 interface TypedCheck {
@@ -109,6 +43,9 @@ const NOTHING_TRACKED: InputAdmission = Object.freeze({
   delivered: () => undefined,
   notDelivered: () => undefined,
 });
+
+/** Typed input holding one of these completes a line: the shell may run it. */
+const LINE_END = /[\r\n]/;
 
 /** Panes whose typed text is followed at most (least recently used forgotten). */
 const MAX_INPUT_PANES = 4096;
@@ -195,22 +132,45 @@ export class CommandGuard {
    * `rm -rf /`) and with the earlier lines of a command left open (a quote, a heredoc); backspace, Ctrl-U,
    * Ctrl-W, Ctrl-C and Ctrl-D edit the line as a terminal would. One refused line refuses the call:
    * nothing of it is delivered. Text without a line end is not checked yet (it runs nothing); a command
-   * sent while it waits is checked with it. Not rate limited, and audited only when refused (masked after a
-   * command that reads a password). Call `delivered()` on the answer once the keys reached the session.
+   * sent while it waits is checked with it. Rate limited first (see {@link limitInput}), and audited only
+   * when refused (masked after a command that reads a password). Call `delivered()` on the answer once the
+   * keys reached the session.
    */
   checkInput(request: GuardInputRequest): Promise<BackendResult<InputAdmission>> {
-    if (!this.inputs) return Promise.resolve(ok(NOTHING_TRACKED));
-    const plan = this.inputs.plan(request.sessionId, request.paneId, request.data);
-    return closed(this.admitAll([], request, 'input', plan.checks)).then((r) => {
-      if (!r.ok) return r;
-      let undo: (() => void) | null = null;
-      return ok({ delivered: () => void (undo ??= plan.commit()), notDelivered: () => undo?.() });
+    if (!this.inputs && !this.rateLimiter) return Promise.resolve(ok(NOTHING_TRACKED));
+    return this.limitInput(request).then((limited) => {
+      if (!limited.ok) return limited;
+      if (!this.inputs) return ok(NOTHING_TRACKED);
+      const plan = this.inputs.plan(request.sessionId, request.paneId, request.data);
+      return closed(this.admitAll([], request, 'input', plan.checks)).then((r) => {
+        if (!r.ok) return r;
+        let undo: (() => void) | null = null;
+        return ok({ delivered: () => void (undo ??= plan.commit()), notDelivered: () => undo?.() });
+      });
     });
+  }
+
+  /**
+   * Rate limits typed input as commands are: a `sendInput` call that completes a line (it holds a CR or
+   * LF) takes one token from the session's bucket, its owner's (see {@link sessionOpened}; anonymous when
+   * unknown) and the global one, since an idle shell runs what it is typed. Text without a line end costs
+   * nothing. Refused: `RATE_LIMITED`, undispatched, audited with `kind: 'input'` and an empty command (the
+   * keys may answer a password prompt).
+   */
+  limitInput(request: GuardInputRequest): Promise<BackendResult<void>> {
+    if (!this.rateLimiter || !LINE_END.test(request.data)) return ADMITTED_NOW;
+    return closed(
+      (async () => {
+        const startedAt = Date.now();
+        const limited = this.rateLimiter!.checkInput(request.sessionId);
+        return this.rateLimited(limited, startedAt, request, 'input', contextOf(request.context));
+      })(),
+    );
   }
 
   /** {@link checkInput}, taking the keys as delivered when allowed (for a backend that cannot tell). */
   async admitInput(request: GuardInputRequest): Promise<BackendResult<void>> {
-    if (!this.inputs) return ADMITTED;
+    if (!this.inputs && !this.rateLimiter) return ADMITTED;
     const admitted = await this.checkInput(request);
     if (!admitted.ok) return admitted;
     admitted.value.delivered();
@@ -230,20 +190,22 @@ export class CommandGuard {
         const context = contextOf(request.context);
         const userId = typeof context.userId === 'string' ? context.userId : undefined;
         const limited = this.rateLimiter!.checkNewSession(userId);
-        if (limited.ok) return ADMITTED;
         const session = { sessionId: request.sessionId ?? '' };
-        this.audit?.refused(
-          startedAt,
-          session,
-          [{ command: '' }],
-          'session',
-          'rate-limited',
-          limited.error,
-          context,
-        );
-        return fail(limited.error.withBackendId(this.backendId));
+        return this.rateLimited(limited, startedAt, session, 'session', context);
       })(),
     );
+  }
+
+  /** Remembers who opened a session (`context.userId`): the lines typed into it are charged to them. */
+  sessionOpened(sessionId: string, context?: ExecutionContext): void {
+    if (!this.rateLimiter) return;
+    let userId: unknown;
+    try {
+      userId = contextOf(context).userId;
+    } catch {
+      // A context whose getter throws names nobody: the session stays anonymous.
+    }
+    this.rateLimiter.sessionOpened(sessionId, typeof userId === 'string' ? userId : undefined);
   }
 
   /** Audits a command that ran, whatever its status. */
@@ -355,6 +317,22 @@ export class CommandGuard {
     // The command's line end consumed what was typed; its password prompt may read the next lines.
     if (kind === 'command') this.inputs?.commandSent(request.sessionId, request.paneId, commands.join('\n'));
     return ADMITTED;
+  }
+
+  /**
+   * A session opening or typed line the rate limiter answered: refused ones are audited (with an empty
+   * command: typed keys may answer a password prompt) and name the backend.
+   */
+  private rateLimited(
+    limited: BackendResult<void>,
+    startedAt: number,
+    request: { sessionId: string; paneId?: string },
+    kind: 'session' | 'input',
+    context: ExecutionContext,
+  ): BackendResult<void> {
+    if (limited.ok) return ADMITTED;
+    this.audit?.refused(startedAt, request, [{ command: '' }], kind, 'rate-limited', limited.error, context);
+    return fail(limited.error.withBackendId(this.backendId));
   }
 
   /** What was typed into the session and not entered: a command sent now would run after it. */

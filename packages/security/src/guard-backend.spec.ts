@@ -289,6 +289,50 @@ describe('guardBackend over a real node-pty backend', () => {
         const r = await backend.executeCommand(a.id, 'true', undefined, { userId: 'u4' });
         expect(expectFailure(r, 'RATE_LIMITED').details).toMatchObject({ scope: 'global' });
       }));
+
+    it('sendInput is no way around perUser: each call that completes a line costs the session owner a token', () =>
+      withLimits({ perUser: never(3) }, async (backend) => {
+        const alice = { userId: 'alice' };
+        const s = expectOk(await backend.createSession({ cwd: dir }, alice));
+        const [first, second, third] = [marker(), marker(), marker()];
+        // Text without a line end runs nothing and costs nothing.
+        expectOk(await backend.sendInput(s.id, 'touch '));
+        expectOk(await backend.sendInput(s.id, `${first}\n`));
+        expectOk(await backend.sendInput(s.id, `touch ${second}\r`));
+        // Two tokens gone, one left: a command takes it, then typed lines are refused like commands.
+        expectOk(await backend.executeCommand(s.id, 'true', undefined, alice));
+        const typed = await backend.sendInput(s.id, `touch ${third}\n`);
+        expect(expectFailure(typed, 'RATE_LIMITED', { dispatched: false }).details).toMatchObject({
+          scope: 'user',
+          key: 'alice',
+        });
+        const ran = await backend.executeCommand(s.id, 'true', undefined, alice);
+        expectFailure(ran, 'RATE_LIMITED');
+        // Someone else's command in the same shell runs after the typed lines: two ran, the third never came.
+        const check = await backend.executeCommand(
+          s.id,
+          `test -e ${first} && test -e ${second} && test ! -e ${third} && echo ok`,
+          undefined,
+          { userId: 'bob' },
+        );
+        expect(expectOk(check).output).toBe('ok\n');
+      }));
+
+    it('lines typed into a session nobody opened are anonymous, and count against the global bucket', () =>
+      withLimits({ perUser: never(2), global: never(3) }, async (backend) => {
+        const s = expectOk(await backend.createSession({ cwd: dir }));
+        expectOk(await backend.sendInput(s.id, 'true\n'));
+        expectOk(await backend.sendInput(s.id, 'true\n'));
+        const typed = await backend.sendInput(s.id, 'true\n');
+        expect(expectFailure(typed, 'RATE_LIMITED').details).toMatchObject({
+          scope: 'user',
+          key: 'anonymous',
+        });
+        // Two typed lines and one command fill the global bucket.
+        expectOk(await backend.executeCommand(s.id, 'true', undefined, { userId: 'bob' }));
+        const ran = await backend.executeCommand(s.id, 'true', undefined, { userId: 'carol' });
+        expect(expectFailure(ran, 'RATE_LIMITED').details).toMatchObject({ scope: 'global' });
+      }));
   });
 
   describe('audit', () => {

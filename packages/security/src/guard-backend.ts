@@ -3,6 +3,7 @@ import {
   BackendError,
   emitErrorSafely,
   fail,
+  ok,
   parseExecutionContext,
   toBackendError,
   type BackendCapabilities,
@@ -19,7 +20,9 @@ import {
   type ITerminalBackend,
   type SessionInfo,
 } from '@vth/core';
-import { CommandGuard, type CommandGuardOptions } from './command-guard';
+import { CommandGuard } from './command-guard';
+import { notAString, requestedId, stringList } from './guarded-arguments';
+import { type CommandGuardOptions, type InputAdmission } from './command-guard-options';
 
 export interface GuardBackendOptions extends Omit<CommandGuardOptions, 'backendId' | 'backendType'> {
   /** Names the backend in audit records. Default: the wrapped backend's `id` (read each time). */
@@ -73,6 +76,11 @@ export function guardBackend(
   return new Guarded(backend, guard, guardInput ?? guard.hasPolicy);
 }
 
+/** Input admitted without the policy: nothing follows what it types. */
+const UNCHECKED: BackendResult<InputAdmission> = ok(
+  Object.freeze({ delivered: () => undefined, notDelivered: () => undefined }),
+);
+
 /** Events the emitter itself uses; never forwarded. */
 const OWN_EVENTS = new Set<string | symbol>(['newListener', 'removeListener']);
 
@@ -119,7 +127,7 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     options?: CreateSessionOptions,
     context?: ExecutionContext,
   ): Promise<BackendResult<SessionInfo>> {
-    if (!this.guard.rateLimiter?.limitsNewSessions) return this.inner.createSession(options, context);
+    if (!this.guard.rateLimiter) return this.inner.createSession(options, context);
     return this.guardedSession(options, context);
   }
 
@@ -127,10 +135,13 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     options: CreateSessionOptions | undefined,
     context: ExecutionContext | undefined,
   ): Promise<BackendResult<SessionInfo>> {
-    const sessionId = typeof options?.sessionId === 'string' ? { sessionId: options.sessionId } : {};
-    const admitted = await this.guard.admitSession({ ...sessionId, context });
-    if (!admitted.ok) return this.refuse(admitted);
-    return settle(() => this.inner.createSession(options, context));
+    if (this.guard.rateLimiter!.limitsNewSessions) {
+      const admitted = await this.guard.admitSession({ ...requestedId(options), context });
+      if (!admitted.ok) return this.refuse(admitted);
+    }
+    const created = await settle(() => this.inner.createSession(options, context));
+    if (created.ok) this.guard.sessionOpened(created.value.id, context);
+    return created;
   }
 
   destroySession(sessionId: string): Promise<BackendResult<void>> {
@@ -258,13 +269,13 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     if (this.guardInput && typeof data !== 'string') return this.refuse(notAString('data', this.id));
     // In line with commands: input sent after a command must not overtake it while it awaits its policy.
     const release = await this.turn(sessionId);
-    if (!this.guardInput) {
-      const pending = settle(() => this.inner.sendInput(sessionId, data, paneId));
-      release();
-      return pending;
-    }
-    const pane = typeof paneId === 'string' ? { paneId } : {};
-    const admitted = await this.guard.checkInput({ data, sessionId, ...pane });
+    const request = { data, sessionId, ...(typeof paneId === 'string' ? { paneId } : {}) };
+    // Without the policy, still rate limited: typing is no way around the limits on commands.
+    const admitted = this.guardInput
+      ? await this.guard.checkInput(request)
+      : typeof data === 'string'
+        ? await this.guard.limitInput(request).then((r) => (r.ok ? UNCHECKED : r))
+        : UNCHECKED;
     if (!admitted.ok) {
       release();
       return this.refuse(admitted);
@@ -361,25 +372,6 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     this.forwarders.delete(name);
     (this.inner as unknown as EventEmitter).off(name, forwarder);
   }
-}
-
-/** A plain copy of `value` when it is an array of strings; undefined otherwise, also when reading it throws. */
-function stringList(value: unknown): string[] | undefined {
-  try {
-    if (!Array.isArray(value)) return undefined;
-    const list: unknown[] = Array.from(value as unknown[]);
-    return list.every((c) => typeof c === 'string') ? (list as string[]) : undefined;
-  } catch {
-    // A Proxy whose traps throw.
-    return undefined;
-  }
-}
-
-function notAString(what: string, backendId: string): BackendError {
-  return new BackendError('INVALID_INPUT', `invalid ${what}: must be a string`, {
-    dispatched: false,
-    backendId,
-  });
 }
 
 /** The backend promised never to throw or reject; an audit must record what happened even if it does. */

@@ -38,8 +38,8 @@ export {
   type PolicyRequest,
   type PolicyOutcome,
 } from './command-policy';
+export { CommandGuard, type FailedCommand } from './command-guard';
 export {
-  CommandGuard,
   type CommandGuardOptions,
   type CommandGuardAuditOptions,
   type GuardRequest,
@@ -47,8 +47,7 @@ export {
   type GuardInputRequest,
   type GuardSessionRequest,
   type InputAdmission,
-  type FailedCommand,
-} from './command-guard';
+} from './command-guard-options';
 export { guardBackend, type GuardBackendOptions, type GuardedBackend } from './guard-backend';
 export {
   securityOptionsSchema,
@@ -68,3 +67,19 @@ export {
   type CommandPolicyOptions,
 } from './command-rules';
 export { DANGEROUS_COMMANDS } from './dangerous-commands';
+export {
+  COMMAND_PRESETS,
+  commandRulesConfigSchema,
+  policyFromRulesConfig,
+  type CommandPreset,
+  type CommandRulesConfig,
+  type CommandRulesConfigInput,
+} from './command-rules-config';
+export {
+  applySecurityLayer,
+  parseSecurityLayer,
+  securityHooksShape,
+  securityLayerSchema,
+  type SecurityLayer,
+  type SecurityLayerInput,
+} from './security-layer';

@@ -2,7 +2,8 @@ import { LIMITS, parseInput, type BackendResult } from '@vth/core';
 import { z } from 'zod';
 import { type AuditErrorHandler, type AuditRecord, type AuditRedactor, type AuditSink } from './audit-log';
 import { CommandGuard } from './command-guard';
-import { type CommandPolicy, type ConfirmHandler } from './command-policy';
+import { combinePolicies, type CommandPolicy, type ConfirmHandler } from './command-policy';
+import { commandRulesConfigSchema, policyFromRulesConfig } from './command-rules-config';
 import { JsonLinesFileSink } from './json-lines-file-sink';
 
 const rate = (what: string) =>
@@ -27,7 +28,7 @@ const bucketSchema = z.strictObject({
  * ```ts
  * const config = z.strictObject({ ..., security: securityOptionsSchema.optional() });
  * // { security: { rateLimit: { perSession: { capacity: 10, refillPerSecond: 5 } },
- * //               audit: { file: '/var/log/vth-audit.jsonl' } } }
+ * //               audit: { file: '/var/log/vth-audit.jsonl' }, commands: { preset: 'dangerous' } } }
  * ```
  */
 export const securityOptionsSchema = z.strictObject({
@@ -76,6 +77,11 @@ export const securityOptionsSchema = z.strictObject({
       coalesceWindowMs: z.number().int('must be an integer').min(0).max(LIMITS.timeoutMs).optional(),
     })
     .optional(),
+  /**
+   * A command policy from rules (`{ preset: 'dangerous', rules: [...], unanalysable }`), for commands and
+   * typed lines; combined with a `policy` hook when there is one (the stricter answer wins).
+   */
+  commands: commandRulesConfigSchema.optional(),
 });
 
 export type SecurityOptions = z.output<typeof securityOptionsSchema>;
@@ -98,6 +104,7 @@ export function parseSecurityOptions(input: unknown, what = 'security'): Backend
 export interface CommandGuardHooks {
   backendId: string | (() => string);
   backendType: string | (() => string);
+  /** Asked beside the rules of `commands`, if any: the stricter answer wins. */
   policy?: CommandPolicy;
   confirm?: ConfirmHandler;
   /** Replaces the redaction `audit.redact` selects. */
@@ -121,7 +128,9 @@ export interface CommandGuardHooks {
  * ```
  */
 export function createCommandGuard(options: SecurityOptions, hooks: CommandGuardHooks): CommandGuard {
-  const { rateLimit, audit, input } = options;
+  const { rateLimit, audit, input, commands } = options;
+  const rules = commands === undefined ? undefined : policyFromRulesConfig(commands);
+  const policy = rules && hooks.policy ? combinePolicies(rules, hooks.policy) : (rules ?? hooks.policy);
   const sinks: AuditSink[] = [];
   if (audit?.file !== undefined) {
     sinks.push(
@@ -149,7 +158,7 @@ export function createCommandGuard(options: SecurityOptions, hooks: CommandGuard
           },
         }
       : {}),
-    ...(hooks.policy ? { policy: hooks.policy } : {}),
+    ...(policy ? { policy } : {}),
     ...(hooks.confirm ? { confirm: hooks.confirm } : {}),
     ...(input?.untracked === undefined ? {} : { untrackedInput: input.untracked }),
     ...(input?.maxLineBytes === undefined ? {} : { maxInputLineBytes: input.maxLineBytes }),

@@ -187,6 +187,33 @@ describe('RateLimiter', () => {
     expect(limiter.trackedKeys('user')).toBe(2);
   });
 
+  it('charges typed input to the session owner, anonymous when unknown, and forgets owners with the session', () => {
+    const { clock } = fakeClock();
+    const limiter = new RateLimiter({ perUser: { capacity: 1, refillPerSecond: 1 }, clock });
+    limiter.sessionOpened('s1', 'alice');
+    expect(limiter.checkInput('s1').ok).toBe(true);
+    const mine = limiter.checkInput('s1');
+    expect(!mine.ok && mine.error.details).toMatchObject({ scope: 'user', key: 'alice' });
+    expect(limiter.checkInput('s2').ok).toBe(true);
+    const anonymous = limiter.checkInput('s2');
+    expect(!anonymous.ok && anonymous.error.details).toMatchObject({ key: 'anonymous' });
+    // A session id reused by someone else is theirs, not alice's.
+    limiter.forgetSession('s1');
+    limiter.sessionOpened('s1', 'bob');
+    expect(limiter.checkInput('s1').ok).toBe(true);
+  });
+
+  it('remembers at most maxKeys session owners', () => {
+    const { clock } = fakeClock();
+    const limiter = new RateLimiter({ perUser: { capacity: 1, refillPerSecond: 1 }, maxKeys: 2, clock });
+    limiter.sessionOpened('s1', 'alice');
+    limiter.sessionOpened('s2', 'bob');
+    limiter.sessionOpened('s3', 'carol'); // forgets s1's owner: its lines are anonymous now
+    expect(limiter.checkInput('s1').ok).toBe(true);
+    const r = limiter.checkInput('s1');
+    expect(!r.ok && r.error.details).toMatchObject({ key: 'anonymous' });
+  });
+
   it('rejects bad limits at construction', () => {
     expect(() => new RateLimiter({ perSession: { capacity: 0, refillPerSecond: 1 } })).toThrow(/capacity/);
     expect(() => new RateLimiter({ perUser: { capacity: 1, refillPerSecond: -1 } })).toThrow(

@@ -64,8 +64,10 @@ const ADMITTED: BackendResult<void> = Object.freeze(ok()) as BackendResult<void>
  */
 export class RateLimiter {
   private readonly scopes: Scope[] = [];
-  private readonly sessions: LruBuckets | null = null;
+  private readonly sessions: LruMap<TokenBucket> | null = null;
   private readonly newSessions: Scope | null = null;
+  /** Who opened each session (`sessionOpened`): typed input, which carries no context, is charged to them. */
+  private readonly owners: LruMap<string>;
   private readonly anonymous: string;
   private readonly clock: () => number;
 
@@ -76,10 +78,11 @@ export class RateLimiter {
     }
     this.clock = options.clock ?? (() => performance.now());
     this.anonymous = options.anonymousUserId ?? ANONYMOUS_USER;
+    this.owners = new LruMap(maxKeys);
     // Each bucket is built once here so a bad limit throws at construction, not at the first command.
     const scope = (name: RateLimitScope, limits: TokenBucketLimits, keys: number): Scope => {
       new TokenBucket(limits);
-      return { scope: name, limits, buckets: new LruBuckets(keys) };
+      return { scope: name, limits, buckets: new LruMap<TokenBucket>(keys) };
     };
     if (options.perSession) {
       const sessions = scope('session', options.perSession, maxKeys);
@@ -113,7 +116,7 @@ export class RateLimiter {
     for (const { scope, limits, buckets } of this.scopes) {
       const id =
         scope === 'session' ? key.sessionId : scope === 'global' ? GLOBAL_KEY : this.user(key.userId);
-      const bucket = buckets.get(id, () => new TokenBucket({ ...limits, clock: this.clock }));
+      const bucket = buckets.getOrCreate(id, () => new TokenBucket({ ...limits, clock: this.clock }));
       const result = bucket.peek(cost, now);
       if (result.ok) charged.push(bucket);
       else if (!worst || result.retryAfterMs > worst.result.retryAfterMs) {
@@ -133,17 +136,36 @@ export class RateLimiter {
     if (!this.newSessions) return ADMITTED;
     const { limits, buckets } = this.newSessions;
     const id = this.user(userId);
-    const result = buckets.get(id, () => new TokenBucket({ ...limits, clock: this.clock })).take(1, now);
+    const result = buckets
+      .getOrCreate(id, () => new TokenBucket({ ...limits, clock: this.clock }))
+      .take(1, now);
     return result.ok ? ADMITTED : refusal('new-session', id, result.retryAfterMs, 1);
+  }
+
+  /**
+   * Takes a token for typed input that completes a line (`sendInput`, which carries no context) from the
+   * session's bucket, its owner's (see {@link sessionOpened}; anonymous when unknown) and the global one:
+   * an idle shell runs what it is typed, so typing is no way around the limits on commands.
+   */
+  checkInput(sessionId: string, now: number = this.clock()): BackendResult<void> {
+    const owner = this.owners.get(sessionId);
+    return this.check({ sessionId, ...(owner === undefined ? {} : { userId: owner }) }, 1, now);
+  }
+
+  /** Remembers who opened a session, so the lines typed into it are charged to them. */
+  sessionOpened(sessionId: string, userId: string | undefined): void {
+    if (userId === undefined) this.owners.delete(sessionId);
+    else this.owners.set(sessionId, userId);
   }
 
   private user(userId: string | undefined): string {
     return userId ?? this.anonymous;
   }
 
-  /** Drops a session's bucket (the session is gone; its id may be reused). */
+  /** Drops a session's bucket and owner (the session is gone; its id may be reused). */
   forgetSession(sessionId: string): void {
     this.sessions?.delete(sessionId);
+    this.owners.delete(sessionId);
   }
 
   /** How many buckets are tracked in a scope (for tests and metrics). */
@@ -155,7 +177,7 @@ export class RateLimiter {
 interface Scope {
   scope: RateLimitScope;
   limits: TokenBucketLimits;
-  buckets: LruBuckets;
+  buckets: LruMap<TokenBucket>;
 }
 
 /** The one key of the global scope. */
@@ -182,8 +204,8 @@ function refusal(
 }
 
 /** A Map used as an LRU: re-inserting on access keeps the most recently used keys at the end. */
-class LruBuckets {
-  private readonly map = new Map<string, TokenBucket>();
+class LruMap<V> {
+  private readonly map = new Map<string, V>();
 
   constructor(private readonly maxKeys: number) {}
 
@@ -191,19 +213,27 @@ class LruBuckets {
     return this.map.size;
   }
 
-  get(key: string, create: () => TokenBucket): TokenBucket {
-    let bucket = this.map.get(key);
-    if (bucket) {
-      this.map.delete(key);
-    } else {
-      bucket = create();
-      if (this.map.size >= this.maxKeys) {
-        const oldest = this.map.keys().next();
-        if (!oldest.done) this.map.delete(oldest.value);
-      }
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) this.set(key, value);
+    return value;
+  }
+
+  getOrCreate(key: string, create: () => V): V {
+    const value = this.get(key);
+    if (value !== undefined) return value;
+    const created = create();
+    this.set(key, created);
+    return created;
+  }
+
+  set(key: string, value: V): void {
+    if (this.map.has(key)) this.map.delete(key);
+    else if (this.map.size >= this.maxKeys) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
     }
-    this.map.set(key, bucket);
-    return bucket;
+    this.map.set(key, value);
   }
 
   delete(key: string): void {

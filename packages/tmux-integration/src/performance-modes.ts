@@ -8,13 +8,17 @@ export interface PerformanceModeDefaults {
   commandTimeout: number;
   /** Default `captureBufferSize`, in lines. */
   captureBufferSize: number;
-  /** Re-create a lost session once and retry a command that certainly did not run. */
+  /**
+   * Lost sessions of an injected backend are re-created too (by a manager of the integration's own), and
+   * each re-creation is announced with `session-created`.
+   */
   recreateLostSessions: boolean;
 }
 
 /**
- * The defaults of each mode. 'reliability' also re-creates a session that vanished before a command could
- * run (the error says `dispatched: false`) and retries that command once.
+ * The defaults of each mode. 'reliability' also has the sessions of an injected backend re-created when
+ * they vanish before a command could run (the error says `dispatched: false`), as the integration's own
+ * manager does in every mode, and announces each re-creation.
  */
 export const PERFORMANCE_MODE_DEFAULTS: Readonly<Record<PerformanceMode, Readonly<PerformanceModeDefaults>>> =
   {

@@ -2,7 +2,7 @@ import { LIMITS, parseInput, type BackendResult, type ITerminalBackend } from '@
 import { type BackendFactory, PLUGIN_TYPE_PATTERN } from '@vth/factory';
 import { BUILT_IN_STRATEGIES } from '@vth/manager';
 import { z } from 'zod';
-import { PERFORMANCE_MODE_DEFAULTS, PERFORMANCE_MODES, type PerformanceMode } from './performance-modes';
+import { PERFORMANCE_MODE_DEFAULTS, PERFORMANCE_MODES } from './performance-modes';
 
 /** How the integration's `BackendManager` chooses a backend for each new session (see `@vth/manager`). */
 export const BACKEND_SELECTION_STRATEGIES = BUILT_IN_STRATEGIES;
@@ -11,64 +11,6 @@ export type BackendSelectionStrategy = (typeof BACKEND_SELECTION_STRATEGIES)[num
 
 /** The backend type tried first. */
 export const PRIMARY_BACKEND = 'tmux';
-
-/**
- * Options of `new TmuxIntegration(config)`. The first five are those of the legacy tmux integration; the rest
- * are new and optional.
- */
-export interface TmuxIntegrationConfig {
-  /** The tmux server socket, passed to the tmux backend as its `socketPath`. */
-  socketPath?: string;
-  /** Default 'balanced'. Sets the defaults of `commandTimeout` and `captureBufferSize`; see the README. */
-  performanceMode?: PerformanceMode;
-  /** Milliseconds a command may run before it ends 'timed-out'. Default by mode: 10 000 / 30 000 / 120 000. */
-  commandTimeout?: number;
-  /** Lines `getOutput` and `capturePane` return at most. Default by mode: 1000 / 5000 / 20 000. */
-  captureBufferSize?: number;
-  /** Sessions this integration may hold open at once; more are refused with `BUSY`. Default: no limit of its own. */
-  maxSessions?: number;
-  /** Default 'primary-fallback'. See `BACKEND_SELECTION_STRATEGIES`. */
-  backendSelectionStrategy?: BackendSelectionStrategy;
-  /** Backend types tried, in order, when tmux cannot be created (e.g. `['node-pty']`). Default none. */
-  fallbackBackends?: string[];
-  /**
-   * Default false. `true`: an A/B experiment over tmux and the `fallbackBackends` (one variant each, equal
-   * weights, users by `createSession`'s `userId`); its report is in `getPerformanceMetrics().experiment`.
-   */
-  enableABTesting?: boolean;
-  /** Extra config per backend type, validated by that backend's plugin: `{ 'node-pty': { shell: 'zsh' } }`. */
-  backendConfigs?: Record<string, Record<string, unknown>>;
-  /**
-   * A ready (initialized) backend to use instead of creating one, e.g. a `BackendManager`. The options that
-   * choose and configure a backend (socketPath, backendSelectionStrategy, fallbackBackends, backendConfigs,
-   * factory) do not apply and are refused alongside it.
-   */
-  backend?: ITerminalBackend;
-  /** Shut the injected `backend` down in `shutdown()`. Default false: whoever made it shuts it down. */
-  ownsBackend?: boolean;
-  /**
-   * Where backend plugins come from. Default: a new `BackendFactory` with the plugins discovered among the
-   * dependencies of the nearest package.json from `process.cwd()`.
-   */
-  factory?: BackendFactory;
-}
-
-/** The config with every default applied. */
-export interface ResolvedTmuxIntegrationConfig {
-  socketPath?: string;
-  performanceMode: PerformanceMode;
-  commandTimeout: number;
-  captureBufferSize: number;
-  maxSessions?: number;
-  backendSelectionStrategy: BackendSelectionStrategy;
-  fallbackBackends: string[];
-  enableABTesting: boolean;
-  backendConfigs: Record<string, Record<string, unknown>>;
-  backend?: ITerminalBackend;
-  ownsBackend: boolean;
-  factory?: BackendFactory;
-  recreateLostSessions: boolean;
-}
 
 const BACKEND_METHODS = [
   'createSession',
@@ -119,43 +61,55 @@ const NOT_WITH_BACKEND = [
   'factory',
 ] as const;
 
+/**
+ * Options of `new TmuxIntegration(config)`: the one declaration, whose types the integration derives (the
+ * options as given, `TmuxIntegrationConfig`; the options in effect, `ResolvedTmuxIntegrationConfig`). The
+ * first five are those of the legacy tmux integration; the rest are new and optional.
+ */
 const configSchema = z
   .strictObject(
     {
+      /** The tmux server socket, passed to the tmux backend as its `socketPath`. */
       socketPath: z
         .string({ error: 'must be a string' })
         .min(1, 'must not be empty')
         .max(LIMITS.pathLength)
         .refine((s) => !s.includes('\0'), 'must not contain NUL bytes')
         .optional(),
+      /** Default 'balanced'. Sets the defaults of `commandTimeout` and `captureBufferSize`; see the README. */
       performanceMode: z
         .enum(PERFORMANCE_MODES, {
           error: `must be one of ${PERFORMANCE_MODES.map((m) => `'${m}'`).join(', ')}`,
         })
         .optional(),
+      /** Milliseconds a command may run before it ends 'timed-out'. Default by mode: 10 000 / 30 000 / 120 000. */
       commandTimeout: z
         .number({ error: 'must be a number of milliseconds' })
         .int('must be an integer')
         .positive('must be positive')
         .max(LIMITS.timeoutMs, `must be at most ${LIMITS.timeoutMs}`)
         .optional(),
+      /** Lines `getOutput` and `capturePane` return at most. Default by mode: 1000 / 5000 / 20 000. */
       captureBufferSize: z
         .number({ error: 'must be a number of lines' })
         .int('must be an integer')
         .min(1, 'must be at least 1')
         .max(LIMITS.captureLines, `must be at most ${LIMITS.captureLines}`)
         .optional(),
+      /** Sessions this integration may hold open at once; more are refused with `BUSY`. Default: no limit of its own. */
       maxSessions: z
         .number({ error: 'must be a number' })
         .int('must be an integer')
         .min(1, 'must be at least 1')
         .max(100_000, 'must be at most 100000')
         .optional(),
+      /** Default 'primary-fallback'. See `BACKEND_SELECTION_STRATEGIES`. */
       backendSelectionStrategy: z
         .enum(BACKEND_SELECTION_STRATEGIES, {
           error: `must be one of ${BACKEND_SELECTION_STRATEGIES.map((s) => `'${s}'`).join(', ')}`,
         })
         .optional(),
+      /** Backend types tried, in order, when tmux cannot be created (e.g. `['node-pty']`). Default none. */
       fallbackBackends: z
         .array(backendType, { error: 'must be an array of backend types' })
         .max(64, 'must name at most 64 backend types')
@@ -165,14 +119,29 @@ const configSchema = z
           `must not name '${PRIMARY_BACKEND}' (always tried first)`,
         )
         .optional(),
+      /**
+       * Default false. `true`: an A/B experiment over tmux and the `fallbackBackends` (one variant each, equal
+       * weights, users by `createSession`'s `userId`); its report is in `getPerformanceMetrics().experiment`.
+       */
       enableABTesting: z.boolean({ error: 'must be a boolean' }).optional(),
+      /** Extra config per backend type, validated by that backend's plugin: `{ 'node-pty': { shell: 'zsh' } }`. */
       backendConfigs: z
         .record(backendType, z.record(z.string(), z.unknown(), { error: 'must be an object' }), {
           error: 'must be an object keyed by backend type',
         })
         .optional(),
+      /**
+       * A ready (initialized) backend to use instead of creating one, e.g. a `BackendManager`. The options that
+       * choose and configure a backend (socketPath, backendSelectionStrategy, fallbackBackends, backendConfigs,
+       * factory) do not apply and are refused alongside it.
+       */
       backend: backendShape.optional(),
+      /** Shut the injected `backend` down in `shutdown()`. Default false: whoever made it shuts it down. */
       ownsBackend: z.boolean({ error: 'must be a boolean' }).optional(),
+      /**
+       * Where backend plugins come from. Default: a new `BackendFactory` with the plugins discovered among the
+       * dependencies of the nearest package.json from `process.cwd()`.
+       */
       factory: factoryShape.optional(),
     },
     { error: 'must be an object' },
@@ -205,34 +174,64 @@ const configSchema = z
     }
   });
 
+/** The config with every default applied: those of its performance mode, then the others. */
+const resolvedConfigSchema = configSchema.transform((c) => {
+  const performanceMode = c.performanceMode ?? 'balanced';
+  const defaults = PERFORMANCE_MODE_DEFAULTS[performanceMode];
+  return {
+    ...c,
+    performanceMode,
+    commandTimeout: c.commandTimeout ?? defaults.commandTimeout,
+    captureBufferSize: c.captureBufferSize ?? defaults.captureBufferSize,
+    backendSelectionStrategy: c.backendSelectionStrategy ?? ('primary-fallback' as const),
+    fallbackBackends: c.fallbackBackends ?? [],
+    enableABTesting: c.enableABTesting ?? false,
+    backendConfigs: c.backendConfigs ?? {},
+    ownsBackend: c.backend === undefined ? true : (c.ownsBackend ?? false),
+    /** 'reliability' mode: the manager re-creates a session lost before a command reached it. */
+    recreateLostSessions: defaults.recreateLostSessions,
+  };
+});
+
+/** Options of `new TmuxIntegration(config)`, as given (see `configSchema` for each). */
+export type TmuxIntegrationConfig = z.input<typeof configSchema>;
+
+/** The config with every default applied. */
+export type ResolvedTmuxIntegrationConfig = z.output<typeof resolvedConfigSchema>;
+
+/** The settings in effect, defaults applied. */
+export type TmuxIntegrationSettings = Pick<
+  ResolvedTmuxIntegrationConfig,
+  | 'performanceMode'
+  | 'commandTimeout'
+  | 'captureBufferSize'
+  | 'maxSessions'
+  | 'backendSelectionStrategy'
+  | 'fallbackBackends'
+  | 'enableABTesting'
+  | 'recreateLostSessions'
+>;
+
+/** What `integration.settings` shows: a copy of the settings in effect. */
+export function settingsOf(c: ResolvedTmuxIntegrationConfig): TmuxIntegrationSettings {
+  return {
+    performanceMode: c.performanceMode,
+    commandTimeout: c.commandTimeout,
+    captureBufferSize: c.captureBufferSize,
+    ...(c.maxSessions === undefined ? {} : { maxSessions: c.maxSessions }),
+    backendSelectionStrategy: c.backendSelectionStrategy,
+    fallbackBackends: [...c.fallbackBackends],
+    enableABTesting: c.enableABTesting,
+    recreateLostSessions: c.recreateLostSessions,
+  };
+}
+
 /**
  * Validates the constructor's config and applies the defaults of its performance mode. `INVALID_CONFIG`
  * names every bad path (`config.performanceMode: must be one of ...`).
  */
 export function resolveConfig(config: unknown): BackendResult<ResolvedTmuxIntegrationConfig> {
-  const parsed = parseInput(configSchema, config ?? {}, 'config', 'INVALID_CONFIG');
-  if (!parsed.ok) return parsed;
-  const c = parsed.value;
-  const performanceMode = c.performanceMode ?? 'balanced';
-  const defaults = PERFORMANCE_MODE_DEFAULTS[performanceMode];
-  return {
-    ok: true,
-    value: {
-      ...(c.socketPath === undefined ? {} : { socketPath: c.socketPath }),
-      performanceMode,
-      commandTimeout: c.commandTimeout ?? defaults.commandTimeout,
-      captureBufferSize: c.captureBufferSize ?? defaults.captureBufferSize,
-      ...(c.maxSessions === undefined ? {} : { maxSessions: c.maxSessions }),
-      backendSelectionStrategy: c.backendSelectionStrategy ?? 'primary-fallback',
-      fallbackBackends: c.fallbackBackends ?? [],
-      enableABTesting: c.enableABTesting ?? false,
-      backendConfigs: c.backendConfigs ?? {},
-      ...(c.backend === undefined ? {} : { backend: c.backend }),
-      ownsBackend: c.backend === undefined ? true : (c.ownsBackend ?? false),
-      ...(c.factory === undefined ? {} : { factory: c.factory }),
-      recreateLostSessions: defaults.recreateLostSessions,
-    },
-  };
+  return parseInput(resolvedConfigSchema, config ?? {}, 'config', 'INVALID_CONFIG');
 }
 
 /** The backend types to try, in order, and the config of each: tmux first, with `socketPath` when given. */

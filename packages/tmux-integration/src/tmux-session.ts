@@ -1,3 +1,6 @@
+import { type z } from 'zod';
+import { type sessionOptionsSchema } from './call-options';
+
 /** A session as the legacy API shows it. `id` and `name` are the same: the name is the vth session id. */
 export interface TmuxSession {
   id: string;
@@ -12,12 +15,5 @@ export interface TmuxSession {
   active: boolean;
 }
 
-/** Options of `createSession`. */
-export interface TmuxSessionOptions {
-  cwd?: string;
-  env?: Record<string, string>;
-  cols?: number;
-  rows?: number;
-  /** Who the session is for: with `enableABTesting`, the same user always gets the same backend variant. */
-  userId?: string;
-}
+/** Options of `createSession` (declared once, as `sessionOptionsSchema`). */
+export type TmuxSessionOptions = z.input<typeof sessionOptionsSchema>;

@@ -1,7 +1,7 @@
 import { createId, fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { type Clock } from '../context/manager-context';
 import { withTimeout } from '../context/with-timeout';
-import { type ProbeConfig } from '../manager-config';
+import { probeContext, type ProbeConfig } from '../manager-config';
 import { type BackendPool } from '../pool/backend-pool';
 import { type CircuitGuard } from '../pool/circuit-breaker';
 import { type ManagedSession, type Member } from '../sessions/managed-session';
@@ -133,7 +133,7 @@ export class Prober {
       const created = await this.ctx.guard.call(member, () =>
         backend.createSession(
           { sessionId: createId('vth-probe'), labels: { 'vth.probe': 'true' } },
-          { timeoutMs: probe.timeoutMs },
+          probeContext(probe),
         ),
       );
       if (!created.ok) return created;
@@ -141,7 +141,7 @@ export class Prober {
     }
     const sessionId = state.session.id;
     const ran = await this.ctx.guard.call(member, () =>
-      backend.executeCommand(sessionId, probe.command, undefined, { timeoutMs: probe.timeoutMs }),
+      backend.executeCommand(sessionId, probe.command, undefined, probeContext(probe)),
     );
     if (!ran.ok) {
       if (ran.error.code === 'SESSION_NOT_FOUND' || ran.error.code === 'BACKEND_CRASHED')

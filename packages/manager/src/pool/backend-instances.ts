@@ -1,6 +1,7 @@
 import { createId, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { type BackendFactory } from '@vth/factory';
 import { type BackendSpec } from '../backend-spec';
+import { secureBackend } from '../backend-spec';
 
 /**
  * Every backend instance the manager has comes from `createBackend` and goes through `closeBackend`, so
@@ -37,6 +38,7 @@ export class BackendInstances {
   ): Promise<BackendResult<ITerminalBackend> | undefined> {
     const creation = this.factory
       .create(spec.type, spec.config, { id: createId(memberId) })
+      .then((created) => secureBackend(created, spec.security))
       .then((created) => {
         if (!created.ok || (!this.refused() && adopt(created.value))) return created;
         void this.closeBackend(created.value);
