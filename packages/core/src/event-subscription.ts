@@ -22,7 +22,7 @@ export type EventHandlers<M extends Record<keyof M, unknown[]>> = {
  */
 export function subscribe<M extends Record<keyof M, unknown[]>>(
   emitter: EventEmitter<M>,
-  handlers: EventHandlers<M>,
+  handlers: NoInfer<EventHandlers<M>>,
 ): () => void {
   // The typed overloads of EventEmitter<M> do not accept a name computed from the map: go through the
   // untyped emitter; each handler was typed by the map above.
