@@ -32,6 +32,7 @@ import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './confi
 import { capturePaneLines } from './pane-capture';
 import { readPtySize } from './pty-size';
 import { TmuxServerConnection } from './server-connection';
+import { newSessionCommands, ownServerSettings } from './session-commands';
 import { parseNewPane } from './tmux-formats';
 import {
   paneShellCommand,
@@ -41,10 +42,8 @@ import {
   type TmuxPane,
   type TmuxSession,
 } from './tmux-panes';
-
 import { quoteTmuxArg } from './tmux-quote';
 import { checkTmuxVersion } from './tmux-version';
-import { newSessionCommands, ownServerSettings } from './session-commands';
 
 export { type SplitPaneOptions } from './tmux-panes';
 
