@@ -8,16 +8,17 @@ import prettier from 'eslint-config-prettier';
 const depConstraints = [
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:shell-integration', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration'] },
   { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:security', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:factory', onlyDependOnLibsWithTags: ['type:core'] },
   {
     sourceTag: 'type:backend',
-    onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration', 'type:security'],
+    onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration', 'type:kit', 'type:security'],
   },
   {
     sourceTag: 'type:manager',
-    onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:security'],
+    onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:security', 'type:kit'],
   },
   { sourceTag: 'type:facade', onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:manager'] },
   { sourceTag: 'type:alerting', onlyDependOnLibsWithTags: ['type:core', 'type:manager'] },
@@ -30,6 +31,7 @@ const depConstraints = [
       'type:facade',
       'type:backend',
       'type:shell-integration',
+      'type:kit',
       'type:security',
     ],
   },
@@ -45,7 +47,8 @@ export default [
   },
   {
     files: ['**/src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    // Specs and their fixtures (left out of every build, see tsconfig.lib.json) are tests.
+    ignores: ['**/*.spec.ts', '**/*.fixture.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -11,12 +11,13 @@ const RANK = {
   'type:testkit': 1,
   'type:factory': 1,
   'type:security': 1,
-  'type:backend': 2,
-  'type:manager': 2,
-  'type:facade': 3,
-  'type:alerting': 3,
-  'type:app': 4,
-  'type:tooling': 5,
+  'type:kit': 2,
+  'type:backend': 3,
+  'type:manager': 3,
+  'type:facade': 4,
+  'type:alerting': 4,
+  'type:app': 5,
+  'type:tooling': 6,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'vth-graph-'));

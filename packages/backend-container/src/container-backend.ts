@@ -1,53 +1,33 @@
-import { EventEmitter } from 'node:events';
-import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import {
-  type BackendError,
+  INTERACTIVE_SHELL_CAPABILITIES,
+  ShellSessionBackend,
+  capacityHealth,
+  notReadyHealth,
+  type BackendSession,
+  type SessionOptions,
+} from '@vth/backend-kit';
+import {
   BoundedOutputBuffer,
-  captureOptionsSchema,
   createId,
-  createSessionOptionsSchema,
   fail,
-  lastLines,
-  MetricsRecorder,
   ok,
-  parseExecutionContext,
-  parseInput,
-  terminalSizeSchema,
   type BackendCapabilities,
   type BackendConfig,
-  type BackendEventMap,
   type BackendHealth,
-  type BackendMetrics,
   type BackendResult,
-  type CaptureOptions,
-  type CommandExecution,
-  type CreateSessionOptions,
-  type ExecutionContext,
-  type HealthStatus,
-  type ITerminalBackend,
-  type SessionClosedEvent,
-  type SessionInfo,
-  lookupSession,
-  targetSinglePane,
-  type SessionTable,
-  callSchemas,
-  claimSessionId,
-  type CallSchemas,
 } from '@vth/core';
 import {
-  commandEvents,
   dialectForShell,
-  readProcStat,
-  ShellCommandRunner,
   signalForegroundGroup,
   shellOwnsTerminal,
   execLimitProblem,
+  type ShellCommandRunner,
 } from '@vth/shell-integration';
-import { type z } from 'zod';
 import { containerConfigSchema, type ContainerConfig, type ContainerConfigInput } from './config';
+import { containerExit, shellHostPid, type ContainerState } from './container-inspection';
 import { containerCreateBody, sessionEnvironment } from './container-spec';
 import { type EngineClient } from './engine-client';
 import { connectEngine } from './engine-connection';
@@ -58,42 +38,19 @@ import { inspectImage } from './image-facts';
 import { ownerTag, removeLeftovers } from './leftovers';
 
 export const CONTAINER_CAPABILITIES: BackendCapabilities = {
-  persistentSessions: true,
-  multiplePanes: false,
-  resize: true,
-  interrupt: true,
-  sendInput: true,
-  capture: true,
-  streaming: true,
-  exitCodes: true,
-  cwdTracking: true,
+  ...INTERACTIVE_SHELL_CAPABILITIES,
   isolation: 'container',
-  remote: false,
 };
 
 /** The one pane of a container session. */
 export const CONTAINER_PANE = '0';
 
-interface ContainerSession {
-  id: string;
+interface ContainerSession extends BackendSession {
   containerId: string;
   stream: Duplex;
   runner: ShellCommandRunner;
-  createdAt: number;
-  labels?: Record<string, string>;
-  scrollback: BoundedOutputBuffer;
-  decoder: StringDecoder;
-  closing: SessionClosedEvent['reason'] | null;
+  output: { decoder: StringDecoder; scrollback: BoundedOutputBuffer };
   gone: Promise<void>;
-}
-
-interface ContainerState {
-  Status?: string;
-  Running?: boolean;
-  OOMKilled?: boolean;
-  ExitCode?: number;
-  Error?: string;
-  Pid?: number;
 }
 
 /**
@@ -112,14 +69,9 @@ interface ContainerState {
  * await backend.shutdown(); // every container removed
  * ```
  */
-export class ContainerBackend extends EventEmitter<BackendEventMap> implements ITerminalBackend {
+export class ContainerBackend extends ShellSessionBackend<ContainerSession, ContainerConfig> {
   readonly type = 'container';
   readonly capabilities = CONTAINER_CAPABILITIES;
-  private backendId: string;
-  private readonly initial: ContainerConfigInput | undefined;
-  private config: ContainerConfig | null = null;
-  private schemas: CallSchemas | null = null;
-  private state: 'new' | 'ready' | 'shut-down' = 'new';
   private engine: EngineClient | null = null;
   private endpoint: EngineEndpoint | null = null;
   private location: EngineLocation | null = null;
@@ -127,101 +79,61 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
   private engineDown: string | null = null;
   /** Containers of sessions lost while the engine did not answer: removed once it answers again. */
   private readonly orphans = new Set<string>();
-  private readonly sessions = new Map<string, ContainerSession>();
-  private readonly pending = new Set<string>();
-  private readonly metrics = new MetricsRecorder();
-  private lastHealth: HealthStatus = 'unhealthy';
 
   constructor(config?: ContainerConfigInput) {
-    super();
-    this.initial = config;
-    this.backendId = config?.id ?? createId('ctr');
+    super({
+      id: config?.id ?? createId('ctr'),
+      initial: config,
+      singlePane: CONTAINER_PANE,
+      healthEvents: true,
+    });
   }
 
-  get id(): string {
-    return this.backendId;
-  }
-
-  async initialize(config: BackendConfig = {}): Promise<BackendResult<void>> {
-    if (this.state === 'shut-down') return this.error('NOT_INITIALIZED', 'the backend has been shut down');
-    if (this.state === 'ready') return ok();
-    const parsed = parseInput(
-      containerConfigSchema,
-      { ...this.initial, ...config },
-      'config',
-      'INVALID_CONFIG',
-    );
-    if (!parsed.ok) return this.record(parsed);
+  protected async start(config: BackendConfig): Promise<BackendResult<void>> {
+    const parsed = this.parseConfig(containerConfigSchema, config);
+    if (!parsed.ok) return parsed;
     const cfg = parsed.value;
-    if (cfg.id) this.backendId = cfg.id;
+    this.adopt(cfg);
     const connected = await connectEngine(
       { host: cfg.host, tlsVerify: cfg.tlsVerify, certPath: cfg.certPath },
       { timeoutMs: cfg.requestTimeoutMs, backendId: this.id },
     );
-    if (!connected.ok) return this.record(connected);
+    if (!connected.ok) return connected;
     const { engine, endpoint } = connected.value;
     const checked = await checkEngineLimits(engine, cfg, this.id);
     const image = checked.ok ? await inspectImage(engine, cfg.image) : checked;
     if (!image.ok) {
       engine.close();
-      return this.record(fail(image.error.withBackendId(this.id)));
+      return fail(image.error.withBackendId(this.id));
     }
-    this.config = cfg;
     this.engine = engine;
     this.endpoint = endpoint;
     this.location = connected.value.location;
-    this.schemas = callSchemas(cfg.maxCommandBytes);
     // A crashed earlier process of this instance (or any dead vth process on this host) left containers
     // behind: they go now.
     await removeLeftovers(engine, { instance: this.id, host: hostname() });
-    this.state = 'ready';
-    void this.reportHealth();
     return ok();
   }
 
-  async createSession(
-    options: CreateSessionOptions = {},
-    _context?: ExecutionContext,
-  ): Promise<BackendResult<SessionInfo>> {
-    const ready = this.ready();
-    if (!ready.ok) return this.record(ready);
-    const cfg = ready.value;
-    const opts = parseInput(createSessionOptionsSchema, options ?? {}, 'options');
-    if (!opts.ok) return this.record(opts);
-    const o = opts.value;
+  protected override refuseOptions(o: SessionOptions): BackendResult<never> | null {
     if (o.shell !== undefined && !o.shell.startsWith('/')) {
-      return this.error(
-        'INVALID_INPUT',
-        'invalid options.shell: must be an absolute path inside the container',
-      );
+      return fail('INVALID_INPUT', 'invalid options.shell: must be an absolute path inside the container', {
+        backendId: this.id,
+      });
     }
     if (o.cwd !== undefined && !o.cwd.startsWith('/')) {
-      return this.error(
-        'INVALID_INPUT',
-        'invalid options.cwd: must be an absolute path inside the container',
-      );
+      return fail('INVALID_INPUT', 'invalid options.cwd: must be an absolute path inside the container', {
+        backendId: this.id,
+      });
     }
-    const claimed = claimSessionId(o.sessionId, {
-      sessions: this.sessions,
-      pending: this.pending,
-      maxSessions: cfg.maxSessions,
-      backendId: this.id,
-    });
-    if (!claimed.ok) return this.record(claimed);
-    const id = claimed.value;
-    this.pending.add(id);
-    try {
-      return this.record(await this.openSession(id, o, cfg));
-    } finally {
-      this.pending.delete(id);
-    }
+    return null;
   }
 
-  private async openSession(
+  protected async openSession(
     id: string,
-    o: z.output<typeof createSessionOptionsSchema>,
+    o: SessionOptions,
     cfg: ContainerConfig,
-  ): Promise<BackendResult<SessionInfo>> {
+  ): Promise<BackendResult<ContainerSession>> {
     const engine = this.engine!;
     const shell = o.shell ?? cfg.shell;
     const dialect = dialectForShell(shell);
@@ -275,37 +187,38 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
       return sized;
     }
     let hostPid: number | null | undefined;
-    const runner = new ShellCommandRunner({
-      transport: {
-        write: (data) => {
-          stream.write(data);
+    // Local engines only: the container's processes are visible in this host's /proc.
+    const findHostPid = async () =>
+      (hostPid ??= this.endpoint?.kind === 'unix' ? await shellHostPid(engine, containerId) : null);
+    const output = {
+      decoder: new StringDecoder('utf8'),
+      scrollback: new BoundedOutputBuffer(1024 * 1024, { headBytes: 0 }),
+    };
+    const runner = this.shellRunner(
+      { sessionId: id, paneId: CONTAINER_PANE, output },
+      {
+        transport: {
+          write: (data) => {
+            stream.write(data);
+          },
+          signalForeground: async (signal) => {
+            const pid = await findHostPid();
+            return pid ? signalForegroundGroup(pid, signal) : false;
+          },
+          shellInForeground: async () => {
+            const pid = await findHostPid();
+            return pid ? shellOwnsTerminal(pid) : false;
+          },
+          terminate: () => {
+            // The shell no longer answers vth (replaced by `exec`): end the session, not a dead container.
+            if (session.closing) return;
+            session.closing = 'crashed';
+            void this.endSession(session);
+          },
         },
-        // Local engines only: the container's processes are visible in this host's /proc.
-        signalForeground: async (signal) => {
-          hostPid ??= await this.shellHostPid(containerId);
-          return hostPid ? signalForegroundGroup(hostPid, signal) : false;
-        },
-        shellInForeground: async () => {
-          hostPid ??= await this.shellHostPid(containerId);
-          return hostPid ? shellOwnsTerminal(hostPid) : false;
-        },
-        terminate: () => {
-          // The shell no longer answers vth (replaced by `exec`): end the session, not a dead container.
-          if (session.closing) return;
-          session.closing = 'crashed';
-          void this.endSession(session);
-        },
+        dialect,
       },
-      dialect,
-      sessionId: id,
-      paneId: CONTAINER_PANE,
-      backendId: this.id,
-      maxOutputBytes: cfg.maxOutputBytes,
-      interruptGraceMs: cfg.interruptGraceMs,
-      killGraceMs: cfg.killGraceMs,
-      onOutput: (data, commandId) => this.onOutput(session, data, commandId),
-      ...commandEvents(this, this.metrics, id, CONTAINER_PANE),
-    });
+    );
     let gone!: () => void;
     const session: ContainerSession = {
       id,
@@ -314,8 +227,7 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
       runner,
       createdAt: Date.now(),
       ...(o.labels ? { labels: o.labels } : {}),
-      scrollback: new BoundedOutputBuffer(1024 * 1024, { headBytes: 0 }),
-      decoder: new StringDecoder('utf8'),
+      output,
       closing: null,
       gone: new Promise<void>((r) => (gone = r)),
     };
@@ -332,160 +244,67 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
       await this.endSession(session);
       return fail(readyResult.error);
     }
-    session.scrollback.clear();
-    this.metrics.sessionCreated();
-    const info = this.info(session);
-    this.emit('session-created', info);
-    return ok(info);
+    output.scrollback.clear();
+    return ok(session);
   }
 
-  async destroySession(sessionId: string): Promise<BackendResult<void>> {
-    const found = this.lookup(sessionId);
-    if (!found.ok) return this.record(found);
-    found.value.closing = 'destroyed';
-    await this.endSession(found.value);
-    return ok();
-  }
-
-  async listSessions(): Promise<BackendResult<SessionInfo[]>> {
-    const ready = this.ready();
-    if (!ready.ok) return this.record(ready);
-    return ok([...this.sessions.values()].filter((s) => !s.closing).map((s) => this.info(s)));
-  }
-
-  async executeCommand(
-    sessionId: string,
-    command: string,
-    paneId?: string,
-    context: ExecutionContext = {},
-  ): Promise<BackendResult<CommandExecution>> {
-    // Read once, at the boundary: the runner gets a frozen copy and a signal of our own.
-    const ctx = parseExecutionContext(context);
-    const target = this.target(sessionId, paneId);
-    if (!target.ok) return this.record(target);
-    if (!ctx.ok) return this.record(ctx);
-    const cmd = parseInput(this.schemas!.command, command, 'command');
-    if (!cmd.ok) return this.record(cmd);
-    return this.record(await target.value.runner.execute(cmd.value, ctx.value));
-  }
-
-  async executeBatch(
-    sessionId: string,
-    commands: string[],
-    paneId?: string,
-    context: ExecutionContext = {},
-  ): Promise<BackendResult<CommandExecution[]>> {
-    const ctx = parseExecutionContext(context);
-    const target = this.target(sessionId, paneId);
-    if (!target.ok) return this.record(target);
-    if (!ctx.ok) return this.record(ctx);
-    const cmds = parseInput(this.schemas!.commands, commands, 'commands');
-    if (!cmds.ok) return this.record(cmds);
-    return this.record(await target.value.runner.executeBatch(cmds.value, ctx.value));
-  }
-
-  async sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>> {
-    const target = this.target(sessionId, paneId);
-    if (!target.ok) return this.record(target);
-    const input = parseInput(this.schemas!.input, data, 'data');
-    if (!input.ok) return this.record(input);
-    target.value.runner.sendInput(input.value);
-    return ok();
-  }
-
-  async interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
-    const target = this.target(sessionId, paneId);
-    if (!target.ok) return this.record(target);
-    target.value.runner.interrupt();
-    return ok();
-  }
-
-  async capture(
-    sessionId: string,
-    paneId?: string,
-    options: CaptureOptions = {},
-  ): Promise<BackendResult<string>> {
-    const target = this.target(sessionId, paneId);
-    if (!target.ok) return this.record(target);
-    const opts = parseInput(captureOptionsSchema, options ?? {}, 'options');
-    if (!opts.ok) return this.record(opts);
-    const { text } = target.value.scrollback.read();
-    return ok(opts.value.lines === undefined ? text : lastLines(text, opts.value.lines));
-  }
-
-  async resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>> {
-    const target = this.target(sessionId, paneId);
-    if (!target.ok) return this.record(target);
-    const c = parseInput(terminalSizeSchema, cols, 'cols');
-    if (!c.ok) return this.record(c);
-    const r = parseInput(terminalSizeSchema, rows, 'rows');
-    if (!r.ok) return this.record(r);
+  protected async resizePane(
+    session: ContainerSession,
+    cols: number,
+    rows: number,
+  ): Promise<BackendResult<void>> {
     const resized = this.engineCall(
-      await this.engine!.json(
-        'POST',
-        `/containers/${target.value.containerId}/resize?h=${r.value}&w=${c.value}`,
-      ),
+      await this.engine!.json('POST', `/containers/${session.containerId}/resize?h=${rows}&w=${cols}`),
     );
-    return this.record(resized.ok ? ok() : resized);
+    return resized.ok ? ok() : resized;
   }
 
   async getHealth(): Promise<BackendHealth> {
     const checkedAt = Date.now();
-    if (this.state !== 'ready' || !this.engine) {
-      return {
-        status: 'unhealthy',
-        message: this.state === 'new' ? 'not initialized' : 'shut down',
-        checkedAt,
-      };
-    }
+    if (this.state !== 'ready' || !this.engine) return notReadyHealth(this.state, checkedAt);
     // A real round trip to the engine, which also follows an engine upgraded meanwhile to its API version.
     const t0 = performance.now();
     const ping = this.engineCall(await this.engine.negotiate());
     const latencyMs = performance.now() - t0;
     if (!ping.ok) return { status: 'unhealthy', message: ping.error.message, checkedAt, latencyMs };
-    const max = this.config!.maxSessions;
-    const full = this.sessions.size >= max;
-    return {
-      status: full ? 'degraded' : 'healthy',
-      ...(full ? { message: `at its maximum of ${max} sessions` } : {}),
-      checkedAt,
-      latencyMs,
-      details: {
+    const cfg = this.config!;
+    return capacityHealth(
+      this.sessions.size,
+      cfg.maxSessions,
+      { checkedAt, latencyMs },
+      {
         sessions: this.sessions.size,
-        image: this.config!.image,
-        unsafe: [...new Set(this.config!.unsafe)].sort(),
-        engine: {
-          host: this.location!.host,
-          source: this.location!.source,
-          apiVersion: ping.value,
-        },
+        image: cfg.image,
+        unsafe: [...new Set(cfg.unsafe)].sort(),
+        engine: { host: this.location!.host, source: this.location!.source, apiVersion: ping.value },
       },
-    };
+    );
   }
 
-  getMetrics(): BackendMetrics {
-    return this.metrics.snapshot(this.id, this.type, this.sessions.size);
+  protected override ready(): BackendResult<ContainerConfig> {
+    const ready = super.ready();
+    if (ready.ok && this.engineDown) {
+      return fail('UNAVAILABLE', `the Docker Engine is not answering: ${this.engineDown}`, {
+        backendId: this.id,
+      });
+    }
+    return ready;
   }
 
-  async shutdown(): Promise<void> {
-    if (this.state === 'shut-down') return;
-    const wasReady = this.state === 'ready';
-    this.state = 'shut-down';
+  protected override async stop(wasReady: boolean): Promise<void> {
     if (wasReady) {
-      await Promise.all(
-        [...this.sessions.values()].map((s) => {
-          s.closing = 'shutdown';
-          return this.endSession(s);
-        }),
-      );
+      await this.endAllSessions();
       // Containers the engine could not remove while it was away: one last try.
       await Promise.all([...this.orphans].map((id) => this.removeContainer(id)));
     }
     this.engine?.close();
-    void this.reportHealth();
   }
 
   // ---- sessions ----
+
+  protected async endSessions(sessions: readonly ContainerSession[]): Promise<void> {
+    await Promise.all(sessions.map((s) => this.endSession(s)));
+  }
 
   /** Removes the container (which ends its shell and everything in it) and waits for its stream to end. */
   private async endSession(session: ContainerSession): Promise<void> {
@@ -518,81 +337,36 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
    */
   private async onContainerGone(session: ContainerSession): Promise<void> {
     const closing = session.closing;
-    let reason: string;
-    let exitCode: number | null = null;
-    let killed = false;
+    let exit = { reason: '', exitCode: null as number | null, killed: false };
     if (closing && closing !== 'crashed') {
-      reason = `the session was ${closing === 'shutdown' ? 'shut down' : 'destroyed'}`;
+      exit.reason = `the session was ${closing === 'shutdown' ? 'shut down' : 'destroyed'}`;
     } else {
       const inspected = await this.engine!.json<{ State?: ContainerState }>(
         'GET',
         `/containers/${session.containerId}/json`,
       );
-      const state = inspected.ok ? inspected.value.State : undefined;
+      exit = containerExit(inspected);
       if (!inspected.ok) {
-        reason = `the container's engine went away (${inspected.error.message})`;
         if (inspected.error.code === 'UNAVAILABLE') this.markEngineDown(inspected.error.message);
         this.orphans.add(session.containerId);
-        killed = true;
-      } else if (state?.OOMKilled) {
-        reason = 'the container was killed for going over its memory limit (OOM)';
-        killed = true;
-      } else {
-        exitCode = state?.ExitCode ?? null;
-        killed = exitCode === null || exitCode >= 128;
-        reason = killed
-          ? `the container was killed${exitCode !== null ? ` (exit ${exitCode})` : ''}${state?.Error ? `: ${state.Error}` : ''}`
-          : `the container's shell exited with code ${exitCode}`;
       }
       await this.removeContainer(session.containerId);
     }
+    const signal = exit.killed ? 'SIGKILL' : null;
     session.runner.close({
-      exitCode,
-      signal: killed ? 'SIGKILL' : null,
-      reason,
+      exitCode: exit.exitCode,
+      signal,
+      reason: exit.reason,
       ...(closing && closing !== 'crashed' ? { intentional: true } : {}),
     });
     if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
     this.metrics.sessionClosed();
     this.emit('session-closed', {
       sessionId: session.id,
-      reason: closing ?? (killed ? 'crashed' : 'exited'),
-      exitCode,
-      signal: killed ? 'SIGKILL' : null,
+      reason: closing ?? (exit.killed ? 'crashed' : 'exited'),
+      exitCode: exit.exitCode,
+      signal,
     });
-  }
-
-  private onOutput(session: ContainerSession, data: Buffer, commandId: string | undefined): void {
-    session.scrollback.append(data);
-    if (this.listenerCount('output') === 0) return;
-    const text = session.decoder.write(data);
-    if (text) {
-      this.emit('output', {
-        sessionId: session.id,
-        paneId: CONTAINER_PANE,
-        ...(commandId === undefined ? {} : { commandId }),
-        data: text,
-      });
-    }
-  }
-
-  /**
-   * The host pid of the container's shell, when the engine runs on this host: the child of the container's
-   * init (tini), as this host's /proc sees it. `null` for a remote engine.
-   */
-  private async shellHostPid(containerId: string): Promise<number | null> {
-    if (this.endpoint?.kind !== 'unix') return null;
-    const inspected = await this.engine!.json<{ State?: ContainerState }>(
-      'GET',
-      `/containers/${containerId}/json`,
-    );
-    const initPid = inspected.ok ? inspected.value.State?.Pid : undefined;
-    if (!initPid || !readProcStat(initPid)) return null;
-    for (const name of readdirSync('/proc')) {
-      const pid = Number(name);
-      if (Number.isInteger(pid) && readProcStat(pid)?.ppid === initPid) return pid;
-    }
-    return null;
   }
 
   // ---- engine state ----
@@ -613,82 +387,5 @@ export class ContainerBackend extends EventEmitter<BackendEventMap> implements I
     if (this.engineDown) return;
     this.engineDown = message;
     void this.reportHealth();
-  }
-
-  private async reportHealth(): Promise<void> {
-    const health = await this.getHealth();
-    if (health.status === this.lastHealth) return;
-    const previous = this.lastHealth;
-    this.lastHealth = health.status;
-    this.emit('health-changed', { previous, current: health });
-  }
-
-  // ---- lookups and results ----
-
-  private info(session: ContainerSession): SessionInfo {
-    const cwd = session.runner.cwd;
-    return {
-      id: session.id,
-      backendId: this.id,
-      createdAt: session.createdAt,
-      ...(cwd === undefined ? {} : { cwd }),
-      panes: [CONTAINER_PANE],
-      alive: !session.runner.closed,
-      ...(session.labels ? { labels: session.labels } : {}),
-    };
-  }
-
-  private ready(): BackendResult<ContainerConfig> {
-    if (this.state !== 'ready' || !this.config) {
-      return fail(
-        'NOT_INITIALIZED',
-        this.state === 'new' ? 'call initialize() first' : 'the backend has been shut down',
-        { backendId: this.id },
-      );
-    }
-    if (this.engineDown) {
-      return fail('UNAVAILABLE', `the Docker Engine is not answering: ${this.engineDown}`, {
-        backendId: this.id,
-      });
-    }
-    return ok(this.config);
-  }
-
-  private lookup(sessionId: string): BackendResult<ContainerSession> {
-    const ready = this.ready();
-    if (!ready.ok) return ready;
-    return lookupSession(this.table(), sessionId);
-  }
-
-  private target(
-    sessionId: string,
-    paneId: string | undefined,
-    context?: ExecutionContext,
-  ): BackendResult<ContainerSession> {
-    const ready = this.ready();
-    if (!ready.ok) return ready;
-    return targetSinglePane(
-      { ...this.table(), pane: CONTAINER_PANE, kind: 'container' },
-      sessionId,
-      paneId,
-      context,
-    );
-  }
-
-  private table(): SessionTable<ContainerSession> {
-    return {
-      sessions: this.sessions,
-      backendId: this.id,
-      isClosing: (s) => s.closing !== null,
-    };
-  }
-
-  private error<T>(code: BackendError['code'], message: string): BackendResult<T> {
-    return this.record(fail(code, message, { backendId: this.id }));
-  }
-
-  /** Counts failures for `getMetrics()` and reports them as `error` events when someone listens. */
-  private record<T>(result: BackendResult<T>): BackendResult<T> {
-    return this.metrics.track(result, this.id, this);
   }
 }

@@ -35,6 +35,15 @@ describe('node-pty backend specifics', () => {
   });
   afterAll(() => backend.shutdown());
 
+  it('lists no session that is being destroyed: calls to it already answer SESSION_NOT_FOUND', async () => {
+    const s = expectOk(await backend.createSession());
+    const destroying = backend.destroySession(s.id);
+    expect(expectOk(await backend.listSessions()).map((x) => x.id)).not.toContain(s.id);
+    const call = await backend.executeCommand(s.id, 'true');
+    expect(!call.ok && call.error.code).toBe('SESSION_NOT_FOUND');
+    expectOk(await destroying);
+  });
+
   it('ends nohup-ed and backgrounded processes with their session', async () => {
     const s = expectOk(await backend.createSession());
     const run = expectOk(

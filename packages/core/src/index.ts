@@ -27,6 +27,7 @@ export {
   type SessionClosedEvent,
   type HealthChangedEvent,
 } from './events';
+export { subscribe, type EventHandlers } from './event-subscription';
 export { type ITerminalBackend, type BackendConfig, type CaptureOptions } from './backend';
 export { PLUGIN_CONTRACT_VERSION, type BackendPlugin, type PlatformCheck } from './plugin';
 export {

@@ -1,6 +1,7 @@
 import { BackendError, fail, type BackendResult } from '@vth/core';
 import { BackendFactory } from './backend-factory';
-import { MemoryBackend, memoryPlugin } from './test-support/memory-backend.fixture';
+import { MemoryBackend } from '@vth/backend-kit/testing';
+import { memoryPlugin } from './test-support/memory-plugin.fixture';
 
 function expectError<T>(result: BackendResult<T>): BackendError {
   expect(result.ok).toBe(false);

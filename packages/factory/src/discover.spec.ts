@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { BackendFactory, type DiscoveryReport } from './backend-factory';
-import { memoryPlugin } from './test-support/memory-backend.fixture';
+import { memoryPlugin } from './test-support/memory-plugin.fixture';
 import { importNatively } from './test-support/native-import.fixture';
 
 /** A plugin as a third party would write it: plain JS, no dependencies, a hand-written schema. */

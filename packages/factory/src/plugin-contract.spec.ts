@@ -1,7 +1,7 @@
 import { CAPABILITY_FLAGS, PLUGIN_CONTRACT_VERSION, type BackendResult } from '@vth/core';
 import { BackendFactory, type PluginRegistration } from './backend-factory';
 import { checkPluginShape } from './plugin-shape';
-import { memoryCapabilities, memoryPlugin } from './test-support/memory-backend.fixture';
+import { memoryCapabilities, memoryPlugin } from './test-support/memory-plugin.fixture';
 
 const MB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { checkPluginShape } from './plugin-shape';
-import { memoryPlugin } from './test-support/memory-backend.fixture';
+import { memoryPlugin } from './test-support/memory-plugin.fixture';
 
 describe('checkPluginShape', () => {
   it('accepts a well-formed plugin and returns the object itself', () => {

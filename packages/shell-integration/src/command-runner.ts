@@ -10,6 +10,7 @@ import {
   type CommandStatus,
   type ExecutionContext,
 } from '@vth/core';
+import { batchFailure, runInTurn } from './batch-outcome';
 import { MarkParser, type ShellEvent } from './mark-parser';
 import { OnlcrDecoder } from './onlcr-decoder';
 import { randomHex, randomToken } from './random-token';
@@ -279,7 +280,7 @@ export class ShellCommandRunner {
             { tracing: this.tracing },
           )
         : null;
-    if (text === null) return this.runSequentially(commands, context);
+    if (text === null) return runInTurn(commands, (command) => this.execute(command, context));
     if (context.signal?.aborted) {
       for (const job of jobs) job.resolve(ok(this.unstarted(job, 'interrupted')));
     } else {
@@ -292,34 +293,10 @@ export class ShellCommandRunner {
     const executions: CommandExecution[] = [];
     for (const pending of results) {
       const result = await pending;
-      if (!result.ok) return this.batchError(result.error, executions);
+      if (!result.ok) return batchFailure(result.error, executions);
       executions.push(result.value);
     }
     return ok(executions);
-  }
-
-  private async runSequentially(
-    commands: string[],
-    context: ExecutionContext,
-  ): Promise<BackendResult<CommandExecution[]>> {
-    const executions: CommandExecution[] = [];
-    for (const command of commands) {
-      const result = await this.execute(command, context);
-      if (!result.ok) return this.batchError(result.error, executions);
-      executions.push(result.value);
-    }
-    return ok(executions);
-  }
-
-  private batchError(e: BackendError, executions: CommandExecution[]): BackendResult<CommandExecution[]> {
-    return fail(
-      new BackendError(e.code, e.message, {
-        dispatched: e.dispatched || executions.length > 0,
-        ...(e.backendId === undefined ? {} : { backendId: e.backendId }),
-        cause: e,
-        details: { ...e.details, executions },
-      }),
-    );
   }
 
   /**

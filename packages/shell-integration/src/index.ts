@@ -25,3 +25,4 @@ export { shellEnvironment, type ShellEnvironmentOptions } from './shell-environm
 export { profileEnvironment, PROGRAM_PROFILE_ENV } from './session-profile';
 export { execLimitProblem } from './exec-limits';
 export { commandEvents } from './command-events';
+export { batchFailure, runInTurn } from './batch-outcome';

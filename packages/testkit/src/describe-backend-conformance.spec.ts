@@ -129,6 +129,24 @@ describe('describeBackendConformance', () => {
     for (const t of skipped) expect(t.title).toMatch(/shellFeatures\.(bash|incompleteInput)/);
   });
 
+  it('names shellFeatures.realShell only when it is off, and then skips exactly the tests that need it', () => {
+    const plain = register();
+    const contractOnly = register({ shellFeatures: { realShell: false } });
+    expect(plain.filter((t) => t.title.includes('realShell'))).toEqual([]);
+    const skipped = contractOnly.filter((t) => t.skipped);
+    expect(skipped.length).toBeGreaterThan(30);
+    expect(skipped).toEqual(contractOnly.filter((t) => t.title.includes('shellFeatures.realShell')));
+    // The same tests in the same order: only the titles of the skipped ones name the need.
+    const unnamed = (title: string) =>
+      title.replace(' [requires shellFeatures.realShell]', '').replace(', shellFeatures.realShell]', ']');
+    expect(contractOnly.map((t) => unnamed(t.title))).toEqual(plain.map((t) => t.title));
+    // What stays is the contract: lifecycle, typed errors, hostile arguments, events, metrics.
+    const kept = contractOnly.filter((t) => !t.skipped).map((t) => t.title);
+    for (const group of ['lifecycle', 'typed errors', 'health, metrics and events', 'sessions']) {
+      expect(kept.some((t) => t.includes(`› ${group} ›`))).toBe(true);
+    }
+  });
+
   it('multiplies test timeouts by timeoutScale', () => {
     const base = register();
     const scaled = register({ timeoutScale: 3 });

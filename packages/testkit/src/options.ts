@@ -12,6 +12,14 @@ export interface ShellFeatures {
    * own `PROMPT_COMMAND` and `PS1`, sourcing `/etc/bash.bashrc`).
    */
   bash?: boolean;
+  /**
+   * The session runs a real shell on a real system: programs (`printf`, `sleep`, `seq`, `od`, `stty`,
+   * `head`), files, functions, here-documents, the operating system's limits. `false` (an in-memory
+   * backend whose sessions emulate a few shell words, for testing what sits on backends) keeps only the
+   * checks of the contract itself: results, typed errors, lifecycle, sessions, queueing, events, metrics.
+   * Unlike the other needs, this one is named in a test's title only when it is not met.
+   */
+  realShell?: boolean;
 }
 
 /** Handed to `additionalTests`: a backend shared by the block and a fresh session for each test. */

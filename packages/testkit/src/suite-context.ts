@@ -33,9 +33,12 @@ export interface SuiteContext {
   test: RegisterTest;
   /**
    * Registers a test that applies only when every need is met (`it`, else `it.skip`); the needs are named
-   * in the title either way, so a skipped test says why.
+   * in the title either way, so a skipped test says why (`shellFeatures.realShell` only when unmet: nearly
+   * every backend has a real shell, and its tests keep their plain titles).
    */
   requires(...needs: Need[]): RegisterTest;
+  /** Registers a test that needs a real shell (`requires('shellFeatures.realShell')`). */
+  realShell: RegisterTest;
   /** `create()` + `initialize(config)`, asserted; a backend that fails to initialize is shut down. */
   newBackend(): Promise<ITerminalBackend>;
   /** Runs a command, asserts the call succeeded and the execution is well formed, and returns it. */
@@ -143,6 +146,7 @@ export function createSuiteContext(options: BackendConformanceOptions): SuiteCon
   const shell: Required<ShellFeatures> = {
     incompleteInput: options.shellFeatures?.incompleteInput ?? true,
     bash: options.shellFeatures?.bash ?? true,
+    realShell: options.shellFeatures?.realShell ?? true,
   };
   const ms = (baseMs: number) => Math.round(baseMs * scale);
   const testTimeout = ms(30_000);
@@ -151,6 +155,18 @@ export function createSuiteContext(options: BackendConformanceOptions): SuiteCon
       ? shell[need.slice('shellFeatures.'.length) as keyof ShellFeatures]
       : caps[need as BackendCapabilityFlag] === true;
   const label = (need: Need) => (need.startsWith('shellFeatures.') ? need : `capabilities.${need}`);
+  const named = (need: Need) => need !== 'shellFeatures.realShell' || !met(need);
+  const requires: SuiteContext['requires'] =
+    (...needs) =>
+    (title, body, timeoutMs = testTimeout) => {
+      const register = needs.every(met) ? it : it.skip;
+      const shown = needs.filter(named);
+      register(
+        shown.length > 0 ? `${title} [requires ${shown.map(label).join(', ')}]` : title,
+        body,
+        timeoutMs,
+      );
+    };
 
   const ctx: SuiteContext = {
     name: options.name,
@@ -162,12 +178,8 @@ export function createSuiteContext(options: BackendConformanceOptions): SuiteCon
     testTimeout,
     ms,
     test: (title, body, timeoutMs = testTimeout) => it(title, body, timeoutMs),
-    requires:
-      (...needs) =>
-      (title, body, timeoutMs = testTimeout) => {
-        const register = needs.every(met) ? it : it.skip;
-        register(`${title} [requires ${needs.map(label).join(', ')}]`, body, timeoutMs);
-      },
+    requires,
+    realShell: requires('shellFeatures.realShell'),
     async newBackend() {
       const backend = await options.create();
       const init = await backend.initialize(options.config ?? {});

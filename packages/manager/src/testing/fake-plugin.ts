@@ -1,15 +1,9 @@
+import { memoryPlugin, type MemoryPluginConfig } from '@vth/backend-kit/testing';
 import { type BackendPlugin } from '@vth/core';
-import { z } from 'zod';
-import { FAKE_CAPABILITIES, FakeBackend, type FakeBackendOptions } from './fake-backend';
-
-const fakeConfigSchema = z.strictObject({
-  latencyMs: z.number().min(0).optional(),
-  cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).optional(),
-});
+import { type FakeBackend } from './fake-backend';
 
 export interface FakePlugin {
-  plugin: BackendPlugin<z.output<typeof fakeConfigSchema>>;
+  plugin: BackendPlugin<MemoryPluginConfig>;
   /** Every backend the plugin created, in order (a manager's rebuilds included). */
   instances: FakeBackend[];
   /** The last instance initialized with this id (the manager's backend ids are `<pool id>-<random>`). */
@@ -17,8 +11,9 @@ export interface FakePlugin {
 }
 
 /**
- * A plugin that creates `FakeBackend`s, for testing a `BackendManager` configuration through a real
- * `BackendFactory`. `configure` programs each new instance (latency, faults) before it is used.
+ * A plugin that creates in-memory backends (see `memoryPlugin` of `@vth/backend-kit/testing`), for testing
+ * a `BackendManager` configuration through a real `BackendFactory`. `configure` programs each new instance
+ * (latency, faults) before it is used.
  *
  * @example
  * ```ts
@@ -29,28 +24,12 @@ export interface FakePlugin {
  * ```
  */
 export function createFakePlugin(type = 'fake', configure?: (backend: FakeBackend) => void): FakePlugin {
-  const instances: FakeBackend[] = [];
-  const plugin: FakePlugin['plugin'] = {
+  const plugin = memoryPlugin({
     type,
-    version: '0.0.0',
     description: 'In-memory fake backend for tests',
-    capabilities: FAKE_CAPABILITIES,
-    configSchema: fakeConfigSchema,
-    checkPlatform: async () => ({ ok: true }),
-    create: (config) => {
-      const options: FakeBackendOptions = { type, requireInitialize: true };
-      if (config.latencyMs !== undefined) options.latencyMs = config.latencyMs;
-      if (config.cwd !== undefined) options.cwd = config.cwd;
-      if (config.env !== undefined) options.env = config.env;
-      const backend = new FakeBackend(options);
-      configure?.(backend);
-      instances.push(backend);
-      return backend;
-    },
-  };
-  return {
-    plugin,
-    instances,
-    byPoolId: (poolId) => [...instances].reverse().find((b) => b.id.startsWith(`${poolId}-`)),
-  };
+    // Left undeclared, as it always was here (the factory warns and assumes the first contract).
+    contractVersion: undefined,
+    ...(configure ? { configure } : {}),
+  });
+  return { plugin, instances: plugin.created, byPoolId: (poolId) => plugin.byPoolId(poolId) };
 }

@@ -12,7 +12,7 @@ export {
   type FakeCommandHandler,
   type FakeShellState,
   type FakeCommandResult,
-} from './fake-shell';
+} from '@vth/backend-kit/testing';
 export { createFakePlugin, type FakePlugin } from './fake-plugin';
 export { seededRandom } from './seeded-random';
 export { backendView } from './backend-view-fixture';

@@ -19,7 +19,7 @@ export function describeCancellation(ctx: SuiteContext): void {
     const expectUsable = (backend: ITerminalBackend, session: string) =>
       ctx.expectRun(backend, session, 'echo usable', 'usable\n', followUp());
 
-    ctx.requires('interrupt')(
+    ctx.requires('interrupt', 'shellFeatures.realShell')(
       '`echo started; sleep 30` interrupted ends "interrupted" with exit code 130 and its output; the next command works',
       async () => {
         const backend = h.backend();
@@ -49,7 +49,7 @@ export function describeCancellation(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'timeoutMs ends `echo partial; sleep 30` "timed-out" with its partial output; the session keeps working',
       async () => {
         const backend = h.backend();
@@ -64,7 +64,7 @@ export function describeCancellation(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test('idleTimeoutMs ends a command that prints once then stays silent "timed-out"', async () => {
+    ctx.realShell('idleTimeoutMs ends a command that prints once then stays silent "timed-out"', async () => {
       const backend = h.backend();
       const session = await h.newSession();
       const execution = await ctx.run(backend, session, 'echo once; sleep 30', {
@@ -84,7 +84,7 @@ export function describeCancellation(ctx: SuiteContext): void {
       });
     });
 
-    ctx.requires('interrupt')(
+    ctx.requires('interrupt', 'shellFeatures.realShell')(
       'aborting the signal of a running `sleep 30` ends it "interrupted"; the session keeps working',
       async () => {
         const backend = h.backend();
@@ -105,7 +105,7 @@ export function describeCancellation(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test('an already-aborted signal ends the command "interrupted" without running it', async () => {
+    ctx.realShell('an already-aborted signal ends the command "interrupted" without running it', async () => {
       const backend = h.backend();
       const session = await h.newSession();
       const file = `/tmp/vth-conf-aborted-${randomBytes(6).toString('hex')}`;

@@ -21,7 +21,7 @@ export function describeCommandText(ctx: SuiteContext): void {
       await ctx.expectRun(backend, session, 'echo survived', 'survived\n');
     }
 
-    ctx.test(
+    ctx.realShell(
       'a fake end mark printed by the command does not end it; the output keeps the mark verbatim',
       async () => {
         const backend = h.backend();
@@ -42,7 +42,7 @@ export function describeCommandText(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'an unterminated mark start swallows neither the output after it nor the next command',
       async () => {
         const backend = h.backend();
@@ -53,7 +53,7 @@ export function describeCommandText(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'control characters in the command text reach the program as bytes, not keys (^C ^D ^Z DEL)',
       async () => {
         const session = await h.newSession();
@@ -61,7 +61,7 @@ export function describeCommandText(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'more control characters in the command text reach the program as bytes (^U ^V ^W ^\\ ^S ^Q ^R ^O ESC CR LF)',
       async () => {
         const session = await h.newSession();
@@ -73,7 +73,7 @@ export function describeCommandText(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'a multi-line script runs as one command: "x=1\\ny=2\\necho $((x+y))" prints "3\\n"',
       async () => {
         const session = await h.newSession();
@@ -81,7 +81,7 @@ export function describeCommandText(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test('quotes, dollars and backslashes reach the shell as typed', async () => {
+    ctx.realShell('quotes, dollars and backslashes reach the shell as typed', async () => {
       const session = await h.newSession();
       await ctx.expectRun(
         h.backend(),
@@ -91,7 +91,7 @@ export function describeCommandText(ctx: SuiteContext): void {
       );
     });
 
-    ctx.test('a trailing comment or a line continuation does not break the command', async () => {
+    ctx.realShell('a trailing comment or a line continuation does not break the command', async () => {
       const backend = h.backend();
       const session = await h.newSession();
       await ctx.expectRun(backend, session, 'echo hi # a comment', 'hi\n');
@@ -99,14 +99,18 @@ export function describeCommandText(ctx: SuiteContext): void {
       await ctx.expectRun(backend, session, 'echo after', 'after\n');
     });
 
-    ctx.test('a here-document given whole in the command text runs', async () => {
+    ctx.realShell('a here-document given whole in the command text runs', async () => {
       const backend = h.backend();
       const session = await h.newSession();
       await ctx.expectRun(backend, session, 'cat << EOF\nhello\nEOF', 'hello\n');
       await ctx.expectRun(backend, session, "cat << 'EOF'\n$HOME `x`\nEOF", '$HOME `x`\n');
     });
 
-    ctx.requires('sendInput', 'shellFeatures.incompleteInput')(
+    ctx.requires(
+      'sendInput',
+      'shellFeatures.incompleteInput',
+      'shellFeatures.realShell',
+    )(
       '`cat << EOF` without its body waits for it: sendInput("line1\\nEOF\\n") completes it with "line1\\n"',
       async () => {
         const backend = h.backend();

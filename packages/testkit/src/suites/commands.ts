@@ -8,22 +8,29 @@ export function describeCommands(ctx: SuiteContext): void {
   describe('exit codes and batches', () => {
     const h = useBackend(ctx, 'exit codes and batches');
 
-    const exitCodeCases: Array<[command: string, exitCode: number]> = [
+    const exitCodeCases: Array<[command: string, exitCode: number, realShell?: boolean]> = [
       ['true', 0],
       ['false', 1],
-      ['exit_2() { return 2; }; exit_2', 2],
-      ['sh -c "exit 3"', 3],
+      ['exit_2() { return 2; }; exit_2', 2, true],
+      ['sh -c "exit 3"', 3, true],
     ];
-    for (const [command, exitCode] of exitCodeCases) {
-      ctx.requires('exitCodes')(`\`${command}\` completes with exit code ${exitCode}`, async () => {
-        const session = await h.newSession();
-        const execution = await ctx.run(h.backend(), session, command);
-        expect({ status: execution.status, exitCode: execution.exitCode, output: execution.output }).toEqual({
-          status: 'completed',
-          exitCode,
-          output: '',
-        });
-      });
+    for (const [command, exitCode, realShell] of exitCodeCases) {
+      ctx.requires('exitCodes', ...(realShell ? (['shellFeatures.realShell'] as const) : []))(
+        `\`${command}\` completes with exit code ${exitCode}`,
+        async () => {
+          const session = await h.newSession();
+          const execution = await ctx.run(h.backend(), session, command);
+          expect({
+            status: execution.status,
+            exitCode: execution.exitCode,
+            output: execution.output,
+          }).toEqual({
+            status: 'completed',
+            exitCode,
+            output: '',
+          });
+        },
+      );
     }
 
     ctx.requires('exitCodes')(

@@ -8,7 +8,7 @@ export function describeConcurrency(ctx: SuiteContext): void {
   describe('concurrent calls', () => {
     const h = useBackend(ctx, 'concurrent calls');
 
-    ctx.test(
+    ctx.realShell(
       'two commands on one session, the second sent before the first ends, both run in call order',
       async () => {
         const backend = h.backend();
@@ -49,7 +49,7 @@ export function describeConcurrency(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test('commands in 5 sessions at once all succeed with their own output', async () => {
+    ctx.realShell('commands in 5 sessions at once all succeed with their own output', async () => {
       const backend = h.backend();
       const sessions = await Promise.all(Array.from({ length: 5 }, () => h.newSession()));
       const executions = await Promise.all(

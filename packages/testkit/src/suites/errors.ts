@@ -91,7 +91,7 @@ export function describeErrors(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'a command with a NUL byte, or not a string, answers INVALID_INPUT; a bad batch runs nothing',
       async () => {
         const backend = h.backend();

@@ -89,7 +89,7 @@ export function describeLifecycle(ctx: SuiteContext): void {
       expect(await ctx.leaks.settle(ctx.ms(5_000))).toEqual([]);
     });
 
-    ctx.test(
+    ctx.realShell(
       'shutdown ends background and foreground processes of 3 sessions and settles their pending commands',
       async () => {
         const backend = await ctx.newBackend();

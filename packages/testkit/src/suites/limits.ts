@@ -17,7 +17,7 @@ export function describeLimits(ctx: SuiteContext): void {
     const h = useBackend(ctx, 'large output and long commands');
     const bigTimeout = ctx.ms(120_000);
 
-    ctx.test(
+    ctx.realShell(
       'maxOutputBytes: 1000 on `seq 1 100000` keeps head and tail and counts every cut byte',
       async () => {
         const total = Buffer.byteLength(seqOutput(100_000));
@@ -33,7 +33,7 @@ export function describeLimits(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       '10 MiB without a newline comes back complete with the default limits; the session keeps working',
       async () => {
         const backend = h.backend();
@@ -47,7 +47,7 @@ export function describeLimits(ctx: SuiteContext): void {
       bigTimeout,
     );
 
-    ctx.test(
+    ctx.realShell(
       '`seq 1 1500000` (10.9 MB of lines) comes back exact with the default limits; the session keeps working',
       async () => {
         const backend = h.backend();
@@ -61,12 +61,12 @@ export function describeLimits(ctx: SuiteContext): void {
       bigTimeout,
     );
 
-    ctx.test('a 64 KiB command line runs: `echo <65536 × a> | wc -c` prints "65537\\n"', async () => {
+    ctx.realShell('a 64 KiB command line runs: `echo <65536 × a> | wc -c` prints "65537\\n"', async () => {
       const session = await h.newSession();
       await ctx.expectRun(h.backend(), session, `echo ${'a'.repeat(65_536)} | wc -c | tr -d ' '`, '65537\n');
     });
 
-    ctx.test('a 200 KB command of 4000 echo lines runs every line', async () => {
+    ctx.realShell('a 200 KB command of 4000 echo lines runs every line', async () => {
       const lines = Array.from(
         { length: 4000 },
         (_, i) => `line-${String(i).padStart(5, '0')}-${'z'.repeat(40)}`,

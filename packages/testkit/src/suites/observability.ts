@@ -1,7 +1,7 @@
-import { type EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import {
+  subscribe,
   type BackendEventMap,
   type BackendEventName,
   type ITerminalBackend,
@@ -20,26 +20,22 @@ interface Recorded<K extends BackendEventName = BackendEventName> {
 /** Records the backend's events until `stop()`. */
 function recordEvents(backend: ITerminalBackend) {
   const events: Recorded[] = [];
-  const emitter = backend as unknown as EventEmitter;
-  const names: BackendEventName[] = [
-    'session-created',
-    'session-closed',
-    'command-started',
-    'command-completed',
-    'output',
-  ];
-  const listeners = names.map((name) => {
-    const listener = (payload: unknown) => events.push({ name, payload } as Recorded);
-    emitter.on(name, listener);
-    return [name, listener] as const;
+  const record =
+    <K extends BackendEventName>(name: K) =>
+    (payload: BackendEventMap[K][0]) =>
+      events.push({ name, payload } as Recorded);
+  const stop = subscribe(backend, {
+    'session-created': record('session-created'),
+    'session-closed': record('session-closed'),
+    'command-started': record('command-started'),
+    'command-completed': record('command-completed'),
+    output: record('output'),
   });
   return {
     of<K extends BackendEventName>(name: K): Array<BackendEventMap[K][0]> {
       return events.filter((e) => e.name === name).map((e) => e.payload as BackendEventMap[K][0]);
     },
-    stop() {
-      for (const [name, listener] of listeners) emitter.off(name, listener);
-    },
+    stop,
   };
 }
 

@@ -86,23 +86,26 @@ export function describeSessions(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test('createSession applies cwd and env (values with spaces and quotes kept verbatim)', async () => {
-      const backend = h.backend();
-      const dir = scratchDirectory(ctx.caps);
-      try {
-        const id = await h.newSession({
-          cwd: dir.path,
-          env: { CONF_VAR: 'x y', CONF_QUOTES: `a'b"c$d \\e` },
-        });
-        await ctx.expectRun(backend, id, 'pwd', `${dir.path}\n`);
-        await ctx.expectRun(backend, id, 'echo "$CONF_VAR"', 'x y\n');
-        await ctx.expectRun(backend, id, 'printf "%s\\n" "$CONF_QUOTES"', `a'b"c$d \\e\n`);
-      } finally {
-        dir.remove();
-      }
-    });
+    ctx.realShell(
+      'createSession applies cwd and env (values with spaces and quotes kept verbatim)',
+      async () => {
+        const backend = h.backend();
+        const dir = scratchDirectory(ctx.caps);
+        try {
+          const id = await h.newSession({
+            cwd: dir.path,
+            env: { CONF_VAR: 'x y', CONF_QUOTES: `a'b"c$d \\e` },
+          });
+          await ctx.expectRun(backend, id, 'pwd', `${dir.path}\n`);
+          await ctx.expectRun(backend, id, 'echo "$CONF_VAR"', 'x y\n');
+          await ctx.expectRun(backend, id, 'printf "%s\\n" "$CONF_QUOTES"', `a'b"c$d \\e\n`);
+        } finally {
+          dir.remove();
+        }
+      },
+    );
 
-    ctx.test(
+    ctx.realShell(
       'createSession takes an environment as large as Linux takes: 300 variables of 1,000 bytes',
       async () => {
         const env: Record<string, string> = {};
@@ -117,7 +120,7 @@ export function describeSessions(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'createSession refuses one variable over 128 KiB (MAX_ARG_STRLEN) with INVALID_INPUT naming it',
       async () => {
         const error = expectFailure(
@@ -129,7 +132,7 @@ export function describeSessions(ctx: SuiteContext): void {
       },
     );
 
-    ctx.test(
+    ctx.realShell(
       'sessions are for programs by default (pagers print through, no prompts, no history expansion); profile "terminal" is plain',
       async () => {
         const backend = h.backend();

@@ -8,6 +8,7 @@ export function describeState(ctx: SuiteContext): void {
   describe('shell state persists between commands', () => {
     const h = useBackend(ctx, 'shell state');
     const persistent = ctx.requires('persistentSessions');
+    const persistentShell = ctx.requires('persistentSessions', 'shellFeatures.realShell');
 
     persistent('`cd /tmp` then `pwd` prints "/tmp\\n"', async () => {
       const backend = h.backend();
@@ -16,27 +17,28 @@ export function describeState(ctx: SuiteContext): void {
       await ctx.expectRun(backend, session, 'pwd', '/tmp\n');
     });
 
-    ctx.requires('persistentSessions', 'cwdTracking')(
-      'CommandExecution.cwd is the directory after the command, spaces and quotes included',
-      async () => {
-        const backend = h.backend();
-        const session = await h.newSession();
-        expect((await ctx.expectRun(backend, session, 'cd /tmp', '')).cwd).toBe('/tmp');
-        expect((await ctx.expectRun(backend, session, 'cd /', '')).cwd).toBe('/');
-        const odd = `/tmp/vth conf 'dir' ${randomBytes(4).toString('hex')}`;
-        const quoted = `'${odd.replace(/'/g, `'\\''`)}'`;
-        try {
-          expect((await ctx.expectRun(backend, session, `mkdir -p ${quoted} && cd ${quoted}`, '')).cwd).toBe(
-            odd,
-          );
-          expect((await ctx.expectRun(backend, session, 'echo unchanged', 'unchanged\n')).cwd).toBe(odd);
-        } finally {
-          await ctx.run(backend, session, `cd / && rm -rf ${quoted}`);
-        }
-      },
-    );
+    ctx.requires(
+      'persistentSessions',
+      'cwdTracking',
+      'shellFeatures.realShell',
+    )('CommandExecution.cwd is the directory after the command, spaces and quotes included', async () => {
+      const backend = h.backend();
+      const session = await h.newSession();
+      expect((await ctx.expectRun(backend, session, 'cd /tmp', '')).cwd).toBe('/tmp');
+      expect((await ctx.expectRun(backend, session, 'cd /', '')).cwd).toBe('/');
+      const odd = `/tmp/vth conf 'dir' ${randomBytes(4).toString('hex')}`;
+      const quoted = `'${odd.replace(/'/g, `'\\''`)}'`;
+      try {
+        expect((await ctx.expectRun(backend, session, `mkdir -p ${quoted} && cd ${quoted}`, '')).cwd).toBe(
+          odd,
+        );
+        expect((await ctx.expectRun(backend, session, 'echo unchanged', 'unchanged\n')).cwd).toBe(odd);
+      } finally {
+        await ctx.run(backend, session, `cd / && rm -rf ${quoted}`);
+      }
+    });
 
-    persistent('`export V=42` then `echo $V` prints "42\\n"', async () => {
+    persistentShell('`export V=42` then `echo $V` prints "42\\n"', async () => {
       const backend = h.backend();
       const session = await h.newSession();
       await ctx.expectRun(backend, session, 'export V=42', '');
@@ -51,7 +53,7 @@ export function describeState(ctx: SuiteContext): void {
       await ctx.expectRun(backend, session, 'echo "$conf_local"', '5\n');
     });
 
-    persistent('a shell function defined in one command is callable in the next', async () => {
+    persistentShell('a shell function defined in one command is callable in the next', async () => {
       const backend = h.backend();
       const session = await h.newSession();
       await ctx.expectRun(backend, session, 'conf_fn() { echo "fn:$1"; }', '');

@@ -6,7 +6,7 @@ import { type SuiteContext } from '../suite-context';
 export function describeStdin(ctx: SuiteContext): void {
   describe('input to a running command', () => {
     const h = useBackend(ctx, 'input');
-    const withInput = ctx.requires('sendInput');
+    const withInput = ctx.requires('sendInput', 'shellFeatures.realShell');
 
     withInput(
       '`read line; echo "got:$line"` then sendInput("hello\\n") prints exactly "got:hello\\n"',

@@ -34,6 +34,14 @@ describe('fakeShellHandler', () => {
     expect(fakeShellHandler('export 1X=2', sh).exitCode).toBe(1);
   });
 
+  it('expands ${A-word} when A is unset and ${A:-word} when it is unset or empty', () => {
+    const sh = shell();
+    fakeShellHandler('export SET=x EMPTY=', sh);
+    expect(
+      fakeShellHandler('echo ${SET-d} ${UNSET-d} "[${EMPTY-d}]" ${EMPTY:-e} ${UNSET:-e}', sh).output,
+    ).toBe('x d [] e e\n');
+  });
+
   it('runs lines joined by ;, && and ||, expanding each part when it runs', () => {
     const sh = shell();
     expect(fakeShellHandler('export A=1; echo $A && false || echo recovered; echo "a;b&&c"', sh)).toEqual({

@@ -17,7 +17,7 @@ export interface FakeCommandResult {
   exitCode?: number | null;
 }
 
-/** Runs one command line against a fake shell's state: the programmable part of `FakeBackend`. */
+/** Runs one command line against a fake shell's state: the programmable part of `MemoryBackend`. */
 export type FakeCommandHandler = (command: string, shell: FakeShellState) => FakeCommandResult;
 
 type Operator = ';' | '&&' | '||';
@@ -72,8 +72,13 @@ function words(text: string, shell: FakeShellState): string[] {
   const expand = (i: number): [string, number] => {
     const rest = text.slice(i + 1);
     if (rest.startsWith('?')) return [String(shell.lastExitCode), i + 1];
-    const braced = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest);
-    if (braced) return [shell.env[braced[1]!] ?? '', i + braced[0].length];
+    // `${A}`, and `${A-word}` / `${A:-word}` (word when A is unset / unset or empty; not expanded itself).
+    const braced = /^\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/.exec(rest);
+    if (braced) {
+      const value = shell.env[braced[1]!];
+      const fallback = braced[2] === '-' ? value === undefined : braced[2] === ':-' && !value;
+      return [fallback ? braced[3]! : (value ?? ''), i + braced[0].length];
+    }
     const bare = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
     if (bare) return [shell.env[bare[0]] ?? '', i + bare[0].length];
     return ['$', i];
@@ -161,9 +166,9 @@ function runSimple(argv: string[], shell: FakeShellState): { output: string; exi
 }
 
 /**
- * The default command handler of `FakeBackend`: just enough shell for manager tests. Understands `echo`
+ * The default command handler of `MemoryBackend`: just enough shell for tests of what sits on a backend. Understands `echo`
  * (with `-n`), `true`, `false`, `pwd`, `cd DIR`, `export A=B`, `unset A`, `A=B`, quotes, `$A`, `${A}`,
- * `$?`, and lines joined by `;`, `&&` and `||`. Anything else prints "command not found" and exits 127.
+ * `${A-word}`, `${A:-word}`, `$?`, and lines joined by `;`, `&&` and `||`. Anything else prints "command not found" and exits 127.
  *
  * @example
  * ```ts
