@@ -1,5 +1,6 @@
 import {
   emitErrorSafely,
+  subscribe,
   toBackendError,
   type CommandStartedEvent,
   type OutputEvent,
@@ -58,15 +59,15 @@ export function forwardEvents(
   });
   const onStarted = contained((e: CommandStartedEvent) => integration.emit('command-started', e));
   const onMigrated = contained((e: SessionMigratedEvent) => hooks.migrated(e));
-  backend.on('output', onOutput);
-  backend.on('session-closed', onClosed);
-  backend.on('command-started', onStarted);
+  const fromBackend = subscribe(backend, {
+    output: onOutput,
+    'session-closed': onClosed,
+    'command-started': onStarted,
+  });
   // A manager of the integration's own over an injected backend: the moves are its, the rest the backend's.
   migrations?.on('session-migrated', onMigrated);
   return () => {
-    backend.off('output', onOutput);
-    backend.off('session-closed', onClosed);
-    backend.off('command-started', onStarted);
+    fromBackend();
     migrations?.off('session-migrated', onMigrated);
   };
 }

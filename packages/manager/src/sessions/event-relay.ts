@@ -1,5 +1,5 @@
 import {
-  type BackendEventMap,
+  subscribe,
   type CommandExecution,
   type CommandStartedEvent,
   type HealthChangedEvent,
@@ -40,19 +40,19 @@ export function relayEvents(member: Member, backend: ITerminalBackend, ctx: Even
     const s = member.sessionOf(innerId);
     return s && s.member === member && s.state === 'live' ? s : undefined;
   };
-  const detach = [
-    listen(backend, 'output', (e: OutputEvent) => {
+  return subscribe(backend, {
+    output: (e: OutputEvent) => {
       const s = live(e.sessionId);
       if (!s) return;
       events.emit('output', s.translated ? { ...e, sessionId: s.id, paneId: s.outerPane(e.paneId) } : e);
-    }),
-    listen(backend, 'command-started', (e: CommandStartedEvent) => {
+    },
+    'command-started': (e: CommandStartedEvent) => {
       const s = live(e.sessionId);
       if (!s) return;
       counters.commandStarted();
       events.emit('command-started', { ...e, sessionId: s.id, paneId: s.outerPane(e.paneId) });
-    }),
-    listen(backend, 'command-completed', (e: CommandExecution) => {
+    },
+    'command-completed': (e: CommandExecution) => {
       const s = live(e.sessionId);
       if (!s) return;
       if (e.cwd !== undefined) s.cwd = e.cwd;
@@ -60,8 +60,8 @@ export function relayEvents(member: Member, backend: ITerminalBackend, ctx: Even
       const execution = s.execution(ctx.managerId, e);
       counters.commandFinished(execution, execution.output.length);
       events.emit('command-completed', execution);
-    }),
-    listen(backend, 'session-closed', (e: SessionClosedEvent) => {
+    },
+    'session-closed': (e: SessionClosedEvent) => {
       const s = live(e.sessionId);
       if (!s) return;
       const endedNormally = e.reason === 'destroyed' || (e.reason === 'exited' && !e.signal);
@@ -71,33 +71,18 @@ export function relayEvents(member: Member, backend: ITerminalBackend, ctx: Even
       } else {
         ctx.lost(s, `its shell on ${member.id} ${describeClose(e)}`);
       }
-    }),
-    listen(backend, 'health-changed', (e: HealthChangedEvent) => {
+    },
+    'health-changed': (e: HealthChangedEvent) => {
       events.emit('backend-health-changed', {
         backendId: member.id,
         previous: e.previous,
         current: e.current,
       });
       if (e.current.status === 'unhealthy') ctx.unhealthy(member);
-    }),
+    },
     // Errors of calls reach the manager as results; the manager reports its own.
-    listen(backend, 'error', () => undefined),
-  ];
-  return () => {
-    for (const stop of detach) stop();
-  };
-}
-
-function listen<K extends keyof BackendEventMap>(
-  backend: ITerminalBackend,
-  event: K,
-  handler: (...args: BackendEventMap[K]) => void,
-): () => void {
-  // Typed by the caller's event map above; Node's emitter typing cannot follow a generic event name.
-  const emitter = backend as unknown as NodeJS.EventEmitter;
-  const listener = handler as (...args: unknown[]) => void;
-  emitter.on(event, listener);
-  return () => void emitter.off(event, listener);
+    error: () => undefined,
+  });
 }
 
 function describeClose(e: SessionClosedEvent): string {
