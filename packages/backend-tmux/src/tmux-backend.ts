@@ -61,6 +61,10 @@ const SHUTDOWN_ANSWER_MS = 2000;
  * `@vth/shell-integration` marks. No `capture-pane` polling, no sleeps; the tmux CLI is spawned only to
  * start the server. Sessions are real tmux sessions: `tmux -S <socket> attach -t <session>` watches one.
  *
+ * The class itself applies none of the security keys of its config (`security`, `policy`, `confirm`,
+ * `auditSink`, `redact`): those are a layer in front of it, which `createTmuxBackend(config)`, the plugin
+ * (so the factory) and a manager's backend spec put there. Build it with those when you use them.
+ *
  * @example
  * ```ts
  * const backend = new TmuxBackend();
