@@ -7,6 +7,8 @@ import prettier from 'eslint-config-prettier';
  */
 const depConstraints = [
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
+  // The wire format loads in browsers: it depends on nothing of ours.
+  { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:shell-integration', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:security', onlyDependOnLibsWithTags: ['type:core'] },
@@ -18,6 +20,10 @@ const depConstraints = [
   { sourceTag: 'type:manager', onlyDependOnLibsWithTags: ['type:core', 'type:factory'] },
   { sourceTag: 'type:facade', onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:manager'] },
   {
+    sourceTag: 'type:server',
+    onlyDependOnLibsWithTags: ['type:core', 'type:protocol', 'type:security', 'type:manager'],
+  },
+  {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [
       'type:core',
@@ -27,6 +33,8 @@ const depConstraints = [
       'type:backend',
       'type:shell-integration',
       'type:security',
+      'type:protocol',
+      'type:server',
     ],
   },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
@@ -41,7 +49,7 @@ export default [
   },
   {
     files: ['**/src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', '**/*.fixture.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

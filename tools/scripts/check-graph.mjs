@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 const RANK = {
   'type:core': 0,
+  'type:protocol': 0,
   'type:shell-integration': 1,
   'type:testkit': 1,
   'type:factory': 1,
@@ -14,6 +15,7 @@ const RANK = {
   'type:backend': 2,
   'type:manager': 2,
   'type:facade': 3,
+  'type:server': 3,
   'type:app': 4,
   'type:tooling': 5,
 };
