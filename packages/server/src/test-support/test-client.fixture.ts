@@ -98,7 +98,7 @@ export class TestClient {
       if (v !== undefined && v !== false) return v;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+        const t = setTimeout(resolve, Math.max(1, Math.min(50, deadline - Date.now())));
         this.waiters.push(() => {
           clearTimeout(t);
           resolve();
@@ -138,8 +138,18 @@ export class TestClient {
     params: Record<string, unknown> = {},
     requestId = `r-${++this.seq}-${Date.now()}`,
   ) {
+    const from = this.messages.length;
     this.send({ type: 'request', requestId, op, params });
-    return this.message('result', (m) => m.requestId === requestId);
+    return this.until(
+      () =>
+        this.messages
+          .slice(from)
+          .find(
+            (m): m is Extract<ServerMessage, { type: 'result' }> =>
+              m.type === 'result' && m.requestId === requestId,
+          ),
+      `the result of ${op}`,
+    );
   }
 
   async attach(
