@@ -8,6 +8,9 @@ import { hashToken } from '../auth/token-store';
 import { type ServerConfigInput } from '../server-config';
 import { TestClient, type ClientOptions } from './test-client.fixture';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of any shape, read by the specs
+type Json = any;
+
 export type BackendKind = 'node-pty' | 'tmux' | 'manager';
 
 export interface Harness {
@@ -20,7 +23,7 @@ export interface Harness {
     method: string,
     path: string,
     options?: { body?: unknown; token?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any; text: string; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any;
+  ): Promise<{ status: number; body: Json; text: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
