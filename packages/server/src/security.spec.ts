@@ -57,7 +57,7 @@ describe('a server that serves several users', () => {
       [{ token: 'wrong' }, CLOSE_CODES.AUTH_FAILED],
       [{ token: TOKENS.alice, origin: 'http://evil.example' }, CLOSE_CODES.FORBIDDEN],
       [{ token: TOKENS.alice, protocols: ['vth.v0'] }, CLOSE_CODES.PROTOCOL_UNSUPPORTED],
-    ] as const) {
+    ] as Array<[{ token?: string; origin?: string; protocols?: string[] }, number]>) {
       const c = await h.connect(options);
       expect(await c.closed()).toBe(code);
       expect(c.messages).toEqual([]);
