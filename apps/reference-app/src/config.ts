@@ -1,5 +1,6 @@
 import { LIMITS } from '@vth/core';
 import { managerConfigSchema } from '@vth/manager';
+import { serverConfigSchema } from '@vth/server';
 import { z } from 'zod';
 
 const timeoutMsSchema = z
@@ -37,6 +38,8 @@ export const configSchema = z.strictObject(
      * `defaultBackend` name no backend, or name `manager`.
      */
     manager: managerConfigSchema.optional(),
+    /** `vth serve`: address, TLS, tokens, limits, security (see `@vth/server`); defaults serve 127.0.0.1:7700. */
+    server: serverConfigSchema.optional(),
     exec: z
       .strictObject(
         {

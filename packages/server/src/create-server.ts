@@ -3,7 +3,14 @@ import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fail, ok, parseInput, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { PROTOCOL_V1, type HelloMessage } from '@vth/protocol';
-import { guardBackend, type AuditSink, type CommandGuard, type GuardBackendOptions } from '@vth/security';
+import {
+  createCommandGuard,
+  guardBackend,
+  JsonLinesFileSink,
+  type AuditSink,
+  type CommandGuard,
+  type GuardBackendOptions,
+} from '@vth/security';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AttachTokens } from './auth/attach-tokens';
 import { Authenticator } from './auth/authenticator';
@@ -29,10 +36,14 @@ export interface CreateServerOptions {
   config?: ServerConfigInput;
   /**
    * Rate limits, command policy and audit of `@vth/security`, per user (the token's), in front of every
-   * call the server makes: options for `guardBackend`, or a prepared guard.
+   * call the server makes: options for `guardBackend`, or a prepared guard. Default: built from
+   * `config.security` when it is set.
    */
   security?: GuardBackendOptions | CommandGuard;
-  /** Where admin changes (drain, swap, experiments, closed sessions) are audited. */
+  /**
+   * Where admin changes (drain, swap, experiments, closed sessions) are audited; also gets the command
+   * records of `config.security`. Default: `config.security.audit.file`, when set.
+   */
   audit?: AuditSink;
 }
 
@@ -92,7 +103,26 @@ export function createServer(options: CreateServerOptions): BackendResult<VthSer
     }
   }
   const raw = options.backend;
-  const backend = options.security ? guardBackend(raw, options.security) : raw;
+  // A file sink the server opened itself is closed with it; one given in the options is the caller's.
+  const ownSink =
+    !options.audit && config.security?.audit?.file !== undefined
+      ? new JsonLinesFileSink(config.security.audit.file, {
+          ...(config.security.audit.mode === undefined ? {} : { mode: config.security.audit.mode }),
+        })
+      : undefined;
+  const auditSink = options.audit ?? ownSink;
+  const guard =
+    options.security ??
+    (config.security
+      ? createCommandGuard(
+          {
+            ...config.security,
+            ...(config.security.audit ? { audit: { ...config.security.audit, file: undefined } } : {}),
+          },
+          { backendId: () => raw.id, backendType: () => raw.type, ...(auditSink ? { sink: auditSink } : {}) },
+        )
+      : undefined);
+  const backend = guard ? guardBackend(raw, guard) : raw;
   const manager = asManager(raw);
   const version = packageVersion();
   // Before the registry: a closing session's owner must still be known when its event is published.
@@ -219,6 +249,7 @@ export function createServer(options: CreateServerOptions): BackendResult<VthSer
         metrics.dispose();
         await ctx.audit.flush();
         await app.close();
+        await ownSink?.close();
       })();
       return closed;
     },

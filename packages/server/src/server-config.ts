@@ -1,3 +1,4 @@
+import { securityOptionsSchema } from '@vth/security';
 import { z } from 'zod';
 
 const ms = (what: string) =>
@@ -132,6 +133,11 @@ export const serverConfigSchema = z
         metricsIntervalMs: ms('metrics interval').min(100).default(5_000),
       })
       .prefault({}),
+    /**
+     * Rate limits (per user: the token's), audit log and input checks of `@vth/security`, in front of every
+     * call the server makes (see its README for each key). Admin changes are audited to `audit.file` too.
+     */
+    security: securityOptionsSchema.optional(),
     metrics: z
       .strictObject({
         /** Serve `/metrics` without auth (it shows backend ids and figures, no user data). */
