@@ -40,7 +40,7 @@ export class ServerMetrics {
     options: { processMetrics: boolean },
   ) {
     const registers = [this.registry];
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vth_process_' });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vth_' });
     this.connections = new Gauge({
       name: 'vth_server_connections',
       help: 'Open WebSocket connections',
