@@ -7,6 +7,8 @@ import prettier from 'eslint-config-prettier';
  */
 const depConstraints = [
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
+  // The wire format loads in browsers: it depends on nothing of ours.
+  { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:shell-integration', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration'] },
   { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:core'] },
@@ -23,6 +25,10 @@ const depConstraints = [
   { sourceTag: 'type:facade', onlyDependOnLibsWithTags: ['type:core', 'type:factory', 'type:manager'] },
   { sourceTag: 'type:alerting', onlyDependOnLibsWithTags: ['type:core', 'type:manager'] },
   {
+    sourceTag: 'type:server',
+    onlyDependOnLibsWithTags: ['type:core', 'type:protocol', 'type:security', 'type:manager'],
+  },
+  {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [
       'type:core',
@@ -33,6 +39,8 @@ const depConstraints = [
       'type:shell-integration',
       'type:kit',
       'type:security',
+      'type:protocol',
+      'type:server',
     ],
   },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },

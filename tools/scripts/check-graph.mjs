@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 const RANK = {
   'type:core': 0,
+  'type:protocol': 0,
   'type:shell-integration': 1,
   'type:testkit': 1,
   'type:factory': 1,
@@ -16,6 +17,7 @@ const RANK = {
   'type:manager': 3,
   'type:facade': 4,
   'type:alerting': 4,
+  'type:server': 4,
   'type:app': 5,
   'type:tooling': 6,
 };

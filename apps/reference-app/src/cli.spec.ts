@@ -428,3 +428,51 @@ describe('help', () => {
     expect(run.code).toBe(2);
   });
 });
+
+describe('vth serve', () => {
+  it('serves with the config of `npm start`: ready, runs a command over HTTP, ends everything on SIGTERM', async () => {
+    let checks: Promise<{ ready: number; output: unknown }> | undefined;
+    const run = await cli(['serve', '--port', '0'], {
+      onStdout: (stdout, child) => {
+        const url = /^(http:\/\/\S+)\n/.exec(stdout)?.[1];
+        if (!url || checks) return;
+        checks = (async () => {
+          const ready = (await fetch(`${url}/readyz`)).status;
+          const headers = { 'content-type': 'application/json', 'idempotency-key': 'k1' };
+          const created = (await (
+            await fetch(`${url}/v1/sessions`, { method: 'POST', headers, body: '{}' })
+          ).json()) as {
+            value: { id: string };
+          };
+          const exec = (await (
+            await fetch(`${url}/v1/sessions/${created.value.id}/execute`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ command: 'echo served-$((40+2))' }),
+            })
+          ).json()) as { value: { output: string } };
+          child.kill('SIGTERM');
+          return { ready, output: exec.value.output };
+        })();
+      },
+    });
+    expect(await checks).toEqual({ ready: 200, output: 'served-42\n' });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^vth: serving manager \(node-pty\) on http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('refuses an invalid server section, naming the path', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vth-serve-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'vth.config.json'),
+        JSON.stringify({ server: { host: '0.0.0.0', colour: 1 } }),
+      );
+      const run = await cli(['serve'], { cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/server: unknown key|server\.colour: unknown key/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

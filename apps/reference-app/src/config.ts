@@ -1,6 +1,7 @@
 import { LIMITS } from '@vth/core';
 import { managerConfigSchema } from '@vth/manager';
 import { securityOptionsSchema } from '@vth/security';
+import { serverConfigSchema } from '@vth/server';
 import { z } from 'zod';
 
 const timeoutMsSchema = z
@@ -44,6 +45,8 @@ export const configSchema = z.strictObject(
      * `security` of its own.
      */
     security: securityOptionsSchema.optional(),
+    /** `vth serve`: address, TLS, tokens, limits, security (see `@vth/server`); defaults serve 127.0.0.1:7700. */
+    server: serverConfigSchema.optional(),
     exec: z
       .strictObject(
         {

@@ -2,7 +2,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { type DependencyContainer } from 'tsyringe';
 import { BackendsCommand } from './commands/backends-command';
 import { ExecCommand } from './commands/exec-command';
+import { ServeCommand } from './commands/serve-command';
 import { ShellCommand } from './commands/shell-command';
+import { TokenCommand } from './commands/token-command';
 import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE, PLUGINS_FROM_ENV } from './config';
 import { createContainer, type ContainerOptions } from './container';
 import { EXIT } from './exit-codes';
@@ -20,6 +22,12 @@ function milliseconds(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
     throw new InvalidArgumentError('must be a positive whole number of milliseconds');
   }
+  return Number(value);
+}
+
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65_535)
+    throw new InvalidArgumentError('must be a port number (0-65535)');
   return Number(value);
 }
 
@@ -104,6 +112,30 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .option('--cwd <dir>', 'working directory of the session')
     .action((options: { backend?: string; cwd?: string }) =>
       run((c) => c.resolve(ShellCommand).run(options)),
+    );
+
+  program
+    .command('serve')
+    .description(
+      'serve sessions over HTTP and WebSocket (vth.v1), with metrics and the admin API, until Ctrl-C',
+    )
+    .option(
+      '--backend <type>',
+      "backend type or 'manager' (default: the config's manager, else defaultBackend, else fallbackOrder)",
+    )
+    .option('--host <host>', "interface to bind (default: the config's server.host, else 127.0.0.1)")
+    .option('--port <port>', "port, 0 for any free one (default: the config's server.port, else 7700)", port)
+    .action((options: { backend?: string; host?: string; port?: number }) =>
+      run((c) => c.resolve(ServeCommand).run(options)),
+    );
+
+  program
+    .command('token')
+    .description('print a new bearer token for `vth serve`, and its config entry (only its hash) on stderr')
+    .requiredOption('--user <id>', 'the user the token speaks for')
+    .option('--role <role>', 'user (default) or admin')
+    .action((options: { user: string; role?: string }) =>
+      run(async (c) => c.resolve(TokenCommand).run(options)),
     );
 
   try {

@@ -121,6 +121,30 @@ describe('node-pty backend specifics', () => {
     }
   });
 
+  it('pauseOutput and resumeOutput lose no output; pausing is idempotent; a paused session still ends', async () => {
+    expect(backend.capabilities.flowControl).toBe(true);
+    const s = expectOk(await backend.createSession());
+    let seen = 0;
+    const count = (e: { sessionId: string; data: string }) => {
+      if (e.sessionId === s.id) seen += Buffer.byteLength(e.data);
+    };
+    backend.on('output', count);
+    try {
+      expectOk(await backend.pauseOutput(s.id));
+      expectOk(await backend.pauseOutput(s.id)); // twice is once
+      const run = backend.executeCommand(s.id, "head -c 3000000 /dev/zero | tr '\\0' x; echo");
+      expectOk(await backend.resumeOutput(s.id));
+      const done = expectOk(await run);
+      expect(done.output).toBe('x'.repeat(3_000_000) + '\n');
+      expect(seen).toBeGreaterThanOrEqual(3_000_000);
+      expectOk(await backend.pauseOutput(s.id));
+      expectOk(await backend.destroySession(s.id));
+      expect((await backend.pauseOutput(s.id)).ok).toBe(false);
+    } finally {
+      backend.off('output', count);
+    }
+  });
+
   it('rejects a missing cwd and shell as INVALID_INPUT', async () => {
     const cwd = await backend.createSession({ cwd: '/no/such/dir' });
     expect(!cwd.ok && cwd.error).toMatchObject({ code: 'INVALID_INPUT', dispatched: false });

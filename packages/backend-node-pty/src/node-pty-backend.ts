@@ -32,7 +32,10 @@ import { loadNodePty } from './load-node-pty';
 import { type ProcessEntry } from './process-table';
 import { endShells, SessionProcesses } from './session-processes';
 
-export const NODE_PTY_CAPABILITIES: BackendCapabilities = { ...INTERACTIVE_SHELL_CAPABILITIES };
+export const NODE_PTY_CAPABILITIES: BackendCapabilities = {
+  ...INTERACTIVE_SHELL_CAPABILITIES,
+  flowControl: true,
+};
 
 /** The one pane of a node-pty session. */
 export const NODE_PTY_PANE = '0';
@@ -48,6 +51,8 @@ interface PtySession extends BackendSession {
   processes: SessionProcesses;
   /** Set once the session is being ended: resolves when its shell and every process it started are gone. */
   ending: Promise<void> | undefined;
+  /** `pauseOutput` stopped reading the pty. */
+  paused: boolean;
 }
 
 /**
@@ -156,6 +161,7 @@ export class NodePtyBackend extends ShellSessionBackend<PtySession, NodePtyConfi
       hasExited: false,
       processes: new SessionProcesses(pid),
       ending: undefined,
+      paused: false,
     };
     pty.onData((chunk) => runner.feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     pty.onExit(({ exitCode, signal }) => {
@@ -207,6 +213,31 @@ export class NodePtyBackend extends ShellSessionBackend<PtySession, NodePtyConfi
     return ok();
   }
 
+  /**
+   * Stops reading the session's pty (node-pty's `pause`): a program writing to it blocks in the kernel
+   * once the pty's buffer is full, and commands wait for their output to be read. See `resumeOutput`.
+   */
+  async pauseOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    this.setPaused(target.value, true);
+    return ok();
+  }
+
+  async resumeOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    const target = this.target(sessionId, paneId);
+    if (!target.ok) return this.record(target);
+    this.setPaused(target.value, false);
+    return ok();
+  }
+
+  private setPaused(session: PtySession, paused: boolean): void {
+    if (session.paused === paused) return;
+    session.paused = paused;
+    if (paused) session.pty.pause();
+    else session.pty.resume();
+  }
+
   async getHealth(): Promise<BackendHealth> {
     const checkedAt = Date.now();
     if (this.state !== 'ready') return notReadyHealth(this.state, checkedAt);
@@ -250,6 +281,8 @@ export class NodePtyBackend extends ShellSessionBackend<PtySession, NodePtyConfi
   /** Ends sessions together (see `endShells`), then reports any process that survived. */
   private async endTogether(sessions: readonly PtySession[]): Promise<void> {
     for (const s of sessions) s.runner.markClosing();
+    // A paused pty would hold back the shell's last output and its end of file.
+    for (const s of sessions) this.setPaused(s, false);
     this.reportSurvivors(sessions, await endShells(sessions, this.config?.killGraceMs ?? 500));
     for (const s of sessions) if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
   }

@@ -64,6 +64,20 @@ export interface ITerminalBackend extends EventEmitter<BackendEventMap> {
   interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>>;
   capture(sessionId: string, paneId?: string, options?: CaptureOptions): Promise<BackendResult<string>>;
   resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>>;
+  /**
+   * Optional flow control (`capabilities.flowControl`): stop reading the session's terminal, so a program
+   * writing to it blocks in the kernel instead of filling memory, until `resumeOutput`. A server pauses a
+   * session while an attached writer is too slow to take its output. Paused output is not lost: it is read
+   * on resume. Pausing twice is the same as once; destroying a paused session works as usual.
+   *
+   * @example
+   * ```ts
+   * if (backend.capabilities.flowControl && backend.pauseOutput) await backend.pauseOutput(sessionId);
+   * ```
+   */
+  pauseOutput?(sessionId: string, paneId?: string): Promise<BackendResult<void>>;
+  /** Reads the session's terminal again after `pauseOutput`. Resuming an unpaused session does nothing. */
+  resumeOutput?(sessionId: string, paneId?: string): Promise<BackendResult<void>>;
   getHealth(): Promise<BackendHealth>;
   getMetrics(): BackendMetrics;
   /** Ends every session and releases every resource. Safe to call twice. */

@@ -25,10 +25,20 @@ export interface BackendCapabilities {
   isolation: 'none' | 'process' | 'container' | 'vm';
   /** The shell runs on another machine. */
   remote: boolean;
+  /**
+   * `pauseOutput`/`resumeOutput` stop and restart reading a session's terminal (back-pressure to the
+   * program). Optional: a backend without it leaves it out, and reads as `false`.
+   */
+  flowControl?: boolean;
 }
 
+/** The required boolean capabilities (optional ones, like `flowControl`, are read with `=== true`). */
 export type BackendCapabilityFlag = {
-  [K in keyof BackendCapabilities]: BackendCapabilities[K] extends boolean ? K : never;
+  [K in keyof BackendCapabilities]-?: object extends Pick<BackendCapabilities, K>
+    ? never
+    : BackendCapabilities[K] extends boolean
+      ? K
+      : never;
 }[keyof BackendCapabilities];
 
 /** Names of the boolean capabilities `caps` lacks among `required`. */

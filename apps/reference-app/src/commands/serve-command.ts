@@ -1,0 +1,104 @@
+import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { type BackendFactory } from '@vth/factory';
+import { BackendManager, type ManagerConfigInput } from '@vth/manager';
+import { createServer, type ServerConfigInput } from '@vth/server';
+import { inject, injectable } from 'tsyringe';
+import { MANAGER } from '../backend-provider';
+import { type AppConfig } from '../config';
+import { EXIT } from '../exit-codes';
+import { formatBackendError } from '../format-error';
+import { onSignals, type Output, type SignalSource } from '../stdio';
+import { TOKENS } from '../tokens';
+
+export interface ServeOptions {
+  /** A backend type, or `manager`; default: the config's `manager` pool, else `defaultBackend`, else `fallbackOrder`. */
+  backend?: string;
+  host?: string;
+  port?: number;
+}
+
+/**
+ * `vth serve`: the HTTP and WebSocket server (`@vth/server`) over a `BackendManager` — the config's
+ * `manager` pool, or a pool of the one backend asked for (`--backend`, `defaultBackend`), or of the
+ * `fallbackOrder` types with primary-fallback, so the admin API and the dashboard always have a pool to
+ * show. Prints the URL on stdout, serves until SIGINT or SIGTERM, then closes every connection, ends every
+ * session and exits 0.
+ */
+@injectable()
+export class ServeCommand {
+  constructor(
+    @inject(TOKENS.Config) private readonly config: AppConfig,
+    @inject(TOKENS.BackendFactory) private readonly factory: BackendFactory,
+    @inject(TOKENS.Output) private readonly output: Output,
+    @inject(TOKENS.Signals) private readonly signals: SignalSource,
+  ) {}
+
+  async run(options: ServeOptions): Promise<number> {
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const stopListening = onSignals(this.signals, ['SIGINT', 'SIGTERM'], () => stop());
+    let backend: ITerminalBackend | undefined;
+    try {
+      const created = await this.createBackend(options.backend);
+      if (!created.ok) return this.failed(created.error);
+      backend = created.value;
+      const config: ServerConfigInput = {
+        ...this.config.server,
+        ...(options.host === undefined ? {} : { host: options.host }),
+        ...(options.port === undefined ? {} : { port: options.port }),
+      };
+      const server = createServer({ backend, config });
+      if (!server.ok) return this.failed(server.error);
+      const listening = await server.value.listen();
+      if (!listening.ok) return this.failed(listening.error);
+      this.output.stdout.write(`${listening.value.url}\n`);
+      this.output.stderr.write(
+        `vth: serving ${backend.type} (${
+          (backend as BackendManager)
+            .backends?.()
+            .map((b) => b.type)
+            .join(', ') ?? backend.type
+        }) on ${listening.value.url}; Ctrl-C stops\n`,
+      );
+      await stopped;
+      await server.value.close();
+      return EXIT.ok;
+    } finally {
+      stopListening();
+      await backend?.shutdown();
+    }
+  }
+
+  private async createBackend(requested: string | undefined): Promise<BackendResult<ITerminalBackend>> {
+    const type = requested ?? this.config.defaultBackend;
+    const pool: ManagerConfigInput | undefined =
+      type === MANAGER || (type === undefined && this.config.manager !== undefined)
+        ? (this.config.manager as ManagerConfigInput | undefined)
+        : {
+            backends: (type === undefined ? this.config.fallbackOrder : [type]).map((t) => this.spec(t)),
+            strategy: 'primary-fallback' as const,
+          };
+    if (pool === undefined)
+      return fail('INVALID_CONFIG', 'the "manager" backend needs a "manager" section in the config file', {
+        dispatched: false,
+      });
+    const manager = new BackendManager({ factory: this.factory, config: pool });
+    const started = await manager.initialize();
+    if (!started.ok) {
+      await manager.shutdown();
+      return started;
+    }
+    return ok(manager);
+  }
+
+  private spec(type: string): { type: string; config?: Record<string, unknown> } {
+    return Object.hasOwn(this.config.backends, type)
+      ? { type, config: this.config.backends[type] as Record<string, unknown> }
+      : { type };
+  }
+
+  private failed(error: Parameters<typeof formatBackendError>[0]): number {
+    this.output.stderr.write(formatBackendError(error));
+    return error.code === 'INVALID_CONFIG' ? EXIT.usage : EXIT.failure;
+  }
+}

@@ -1,0 +1,8 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: '@vth/server',
+  rootDir: __dirname,
+  // The specs drive a real server over real shells; this bounds a hung run, it is not a performance claim.
+  testTimeout: 60_000,
+};

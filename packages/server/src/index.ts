@@ -1,0 +1,20 @@
+export { createServer, type CreateServerOptions, type VthServer } from './create-server';
+export {
+  serverConfigSchema,
+  isLoopbackHost,
+  isLoopbackAddress,
+  type ServerConfig,
+  type ServerConfigInput,
+  type TokenEntryInput,
+} from './server-config';
+export { hashToken, TokenStore, type TokenEntry } from './auth/token-store';
+export { AttachTokens, type AttachTokenClaims } from './auth/attach-tokens';
+export { LOCAL_USER } from './auth/authenticator';
+export { type Identity } from './auth/identity';
+export { SOCKET_PATH } from './socket/socket-server';
+export { ROUTES, type RouteSpec } from './http/routes';
+export { openApiDocument } from './http/openapi';
+export { STREAMED_EVENTS } from './observability/event-hub';
+export { type AdminAction } from './requests/admin-audit';
+export { OutputRing } from './stream/output-ring';
+export { RequestLedger, type LedgerKey } from './requests/request-ledger';
