@@ -20,7 +20,8 @@ describe('TmuxControlClient: pane text inside replies is data', () => {
       socketPath: socket,
       controlSession: 'ctl',
       configFile: null,
-      env: { ...process.env } as Record<string, string>,
+      // The C locale, as a service or CI runs in: replies stay exact (control characters, UTF-8) all the same.
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmpdir(), LC_ALL: 'C' },
       commandTimeoutMs: 5000,
       backendId: 'test',
     });
@@ -57,7 +58,7 @@ describe('TmuxControlClient: pane text inside replies is data', () => {
   });
 
   it('keeps a format value with a newline and %end (a directory name) inside its reply', async () => {
-    const hostile = join(dir, 'x\n%end 1 1 1\n%exit pwned');
+    const hostile = join(dir, 'x é\n%end 1 1 1\n%exit pwned');
     mkdirSync(hostile);
     const id = await pane('true', hostile);
     // tmux reads the path of the pane's foreground process: there is none until the pane's process runs.

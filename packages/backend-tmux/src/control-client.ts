@@ -77,7 +77,9 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
    */
   start(timeoutMs: number): Promise<BackendResult<void>> {
     const { tmuxPath, socketPath, controlSession, configFile, env } = this.opts;
-    const args = ['-S', socketPath, '-f', configFile ?? '/dev/null', '-C'];
+    // `-u`: replies are UTF-8 whatever the locale vth runs in. A client in the C locale (a service, CI)
+    // gets control characters and non-ASCII in format values and pane text replaced by `_`.
+    const args = ['-u', '-S', socketPath, '-f', configFile ?? '/dev/null', '-C'];
     // A stand-in that idles without reading or printing keeps the control session's own pane quiet.
     args.push('new-session', '-A', '-s', controlSession, '-x', '200', '-y', '50', 'tail', '-f', '/dev/null');
     return new Promise((resolve) => {

@@ -93,7 +93,8 @@ asRoot('socketPath of a server another user runs (needs root to make one)', () =
     socket = join(dir, 'sock');
     execFileSync(
       'runuser',
-      ['-u', 'nobody', '--', 'tmux', '-S', socket, '-f', '/dev/null'].concat([
+      // SHELL set: without it tmux would run the session's command with nobody's login shell (nologin).
+      ['-u', 'nobody', '--', 'env', 'SHELL=/bin/sh', 'tmux', '-S', socket, '-f', '/dev/null'].concat([
         'new-session',
         '-d',
         '-s',

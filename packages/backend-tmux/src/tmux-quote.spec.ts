@@ -45,9 +45,9 @@ describe('quoteTmuxArg', () => {
         'tail -f /dev/null',
       ]);
       const script = hostile.map((v, i) => `set-environment -t q V${i} ${quoteTmuxArg(v)}`).join('\n') + '\n';
-      execFileSync('tmux', ['-S', socket, '-C', 'attach', '-t', 'q'], { input: script });
+      execFileSync('tmux', ['-u', '-S', socket, '-C', 'attach', '-t', 'q'], { input: script });
       hostile.forEach((v, i) => {
-        const shown = execFileSync('tmux', ['-S', socket, 'show-environment', '-t', 'q', `V${i}`]);
+        const shown = execFileSync('tmux', ['-u', '-S', socket, 'show-environment', '-t', 'q', `V${i}`]);
         expect(shown.toString('utf8')).toBe(`V${i}=${v}\n`);
       });
       // The server survived every attempt to end it.

@@ -7,7 +7,7 @@ import { listTmuxProcesses } from '../src/tmux-processes';
 
 /** The tmux CLI on `socket`, for setting up and checking from outside the backend. */
 export const tmux = (socket: string, ...args: string[]): string =>
-  execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
+  execFileSync('tmux', ['-u', '-S', socket, ...args], { encoding: 'utf8' });
 
 /** Ends a server the test started (if it still runs) and waits until none of its processes is left. */
 export async function endServer(socket: string): Promise<boolean> {

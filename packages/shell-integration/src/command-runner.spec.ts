@@ -168,6 +168,23 @@ describe('ShellCommandRunner on real bash', () => {
     expect((await run(shell.runner, 'echo back')).output).toBe('back\n');
   });
 
+  it('recovers an abandoned command that ignores Ctrl-C: interrupt escalates to its process group', async () => {
+    // SIGINT ignored before exec stays ignored: the same as a Ctrl-C that reached bash instead of the job.
+    const pending = shell.runner.execute(`bash -c "trap '' INT; exec sleep 30"`);
+    await shell.printedSoFar(';S;');
+    shell.runner.abandon('the connection to the shell was lost');
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'BACKEND_CRASHED' } });
+    expect(await shell.runner.execute('echo hi')).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+    // Killed by SIGTERM, the job lets bash go on to its end mark; a job ended by SIGINT stops the line
+    // there and the prompt shows instead. Either mark ends the wait.
+    const [ends, prompts] = [shell.printedCount(';E;'), shell.printedCount(';P;')];
+    shell.runner.interrupt();
+    const marks = [shell.printedSoFar(';E;', ends + 1), shell.printedSoFar(';P;', prompts + 1)];
+    marks.forEach((m) => m.catch(() => undefined));
+    await Promise.race(marks);
+    expect((await run(shell.runner, 'echo back')).output).toBe('back\n');
+  });
+
   it('reports exit N as the completion of the command that exited', async () => {
     const r = await run(shell.runner, 'exit 3');
     expect(r).toMatchObject({ status: 'completed', exitCode: 3 });

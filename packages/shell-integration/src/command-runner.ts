@@ -168,6 +168,9 @@ export class ShellCommandRunner {
   private exitedIdle = false;
   /** `set -x` is on in the shell, as its last end or prompt mark said: the lines typed must allow for it. */
   private tracing = false;
+  /** `interrupt()` is bringing back a wedged shell (see `recover`). */
+  private recovering = false;
+  private readonly recoveryTimers = new Set<ReturnType<typeof setTimeout>>();
   /** A `shellInForeground` check for a re-arm request is under way. */
   private checkingRearm = false;
   /** The nonce of the bootstrap to type when the shell reports that echo is off (`quiet` mark). */
@@ -381,8 +384,9 @@ export class ShellCommandRunner {
 
   /**
    * Ctrl-C to the running command, escalating to SIGTERM and SIGKILL of its process group. When the runner
-   * is waiting for an abandoned command's shell to come back, Ctrl-C plus a line that makes the shell show a
-   * prompt mark bring it back. With nothing running it does nothing.
+   * is waiting for an abandoned command's shell to come back, the same escalation ends whatever still holds
+   * the terminal, and a line that makes the shell show a prompt mark brings it back. With nothing running it
+   * does nothing.
    */
   interrupt(): void {
     if (this.phase === 'closed') return;
@@ -390,7 +394,7 @@ export class ShellCommandRunner {
       this.stop(this.current, 'interrupted');
       return;
     }
-    if (this.phase === 'wedged') this.write('\x03' + this.opts.dialect.probe(randomToken(9)));
+    if (this.phase === 'wedged') void this.recover();
     // Nothing runs: nothing to interrupt. (A Ctrl-C at the prompt would only race with the next command's
     // line and could discard it.)
   }
@@ -474,6 +478,7 @@ export class ShellCommandRunner {
    */
   close(exit: ShellExit): void {
     if (this.phase === 'closed') return;
+    for (const t of this.recoveryTimers) clearTimeout(t);
     this.parser.flush(this.handleEvent);
     const why =
       exit.reason ??
@@ -880,6 +885,43 @@ export class ShellCommandRunner {
     this.wedgedBy = job;
     this.finish(job, null, undefined);
     if (this.phase === 'idle') this.phase = 'wedged';
+  }
+
+  /**
+   * Brings back a shell whose command was abandoned: Ctrl-C, then (as for a running command) SIGINT, SIGTERM
+   * and SIGKILL to a job that still holds the terminal, and a probe line once the shell itself does. A
+   * Ctrl-C typed while bash hands the terminal to a new job reaches bash, not the job, which then runs on:
+   * one Ctrl-C is not enough. Ends as soon as the shell shows a prompt (the runner is no longer wedged).
+   */
+  private async recover(): Promise<void> {
+    if (this.recovering) return;
+    this.recovering = true;
+    const done = () => this.phase !== 'wedged';
+    const grace = this.opts.interruptGraceMs ?? 1000;
+    const killGrace = this.opts.killGraceMs ?? 1000;
+    const wait = (ms: number) =>
+      new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        this.recoveryTimers.add(t);
+        t.unref?.();
+      });
+    try {
+      this.write('\x03');
+      await wait(Math.min(200, grace / 4));
+      for (const [sig, pause] of [
+        ['SIGINT', grace],
+        ['SIGTERM', killGrace],
+        ['SIGKILL', killGrace],
+      ] as const) {
+        if (done()) return;
+        if (!(await this.signal(sig))) break; // the shell itself holds the terminal: it reads the probe
+        await wait(pause);
+      }
+      if (!done()) this.write(this.opts.dialect.probe(randomToken(9)));
+    } finally {
+      this.recovering = false;
+      this.recoveryTimers.clear();
+    }
   }
 
   /** Signals the terminal's foreground job; true when there was one (not the shell itself). */
