@@ -66,4 +66,14 @@ const FLAGS: Record<BackendCapabilityFlag, true> = {
 /** Every boolean capability of `BackendCapabilities`, in declaration order. */
 export const CAPABILITY_FLAGS = Object.keys(FLAGS) as readonly BackendCapabilityFlag[];
 
+/** The optional boolean capabilities: absent reads as `false`, with no warning (older plugins lack them). */
+export type OptionalCapabilityFlag = Exclude<
+  {
+    [K in keyof BackendCapabilities]-?: BackendCapabilities[K] extends boolean | undefined ? K : never;
+  }[keyof BackendCapabilities],
+  BackendCapabilityFlag | 'isolation'
+>;
+const OPTIONAL_FLAGS: Record<OptionalCapabilityFlag, true> = { flowControl: true };
+export const OPTIONAL_CAPABILITY_FLAGS = Object.keys(OPTIONAL_FLAGS) as readonly OptionalCapabilityFlag[];
+
 export const ISOLATION_LEVELS = ['none', 'process', 'container', 'vm'] as const;

@@ -9,6 +9,8 @@ export {
 export { ok, fail, type BackendResult } from './result';
 export {
   CAPABILITY_FLAGS,
+  OPTIONAL_CAPABILITY_FLAGS,
+  type OptionalCapabilityFlag,
   ISOLATION_LEVELS,
   missingCapabilities,
   type BackendCapabilities,

@@ -52,10 +52,26 @@ describe('plugin shape bounds', () => {
     const factory = new BackendFactory();
     const registration = registered(factory.register(memoryPlugin({ capabilities: capabilities as never })));
     expect(registration.warnings).toEqual([
-      'plugin.capabilities: 100011 keys; only the 11 known ones were read, the rest ignored',
+      'plugin.capabilities: 100011 keys; only the 12 known ones were read, the rest ignored',
     ]);
     const [summary] = factory.list();
     expect(Object.keys(summary!.capabilities).sort()).toEqual([...CAPABILITY_FLAGS, 'isolation'].sort());
+  });
+
+  it('reads an optional capability (flowControl) without a warning, and refuses one that is not a boolean', () => {
+    const factory = new BackendFactory();
+    const registration = registered(
+      factory.register(memoryPlugin({ capabilities: { ...memoryCapabilities, flowControl: true } })),
+    );
+    expect(registration.warnings).toEqual([]);
+    expect(factory.list()[0]!.capabilities.flowControl).toBe(true);
+    expect(
+      refused(
+        new BackendFactory().register(
+          memoryPlugin({ capabilities: { ...memoryCapabilities, flowControl: 'yes' } as never }),
+        ),
+      ),
+    ).toBe('invalid plugin: plugin.capabilities.flowControl: must be a boolean');
   });
 
   it('names a few unknown capability keys, each cut short', () => {

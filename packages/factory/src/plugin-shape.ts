@@ -1,5 +1,6 @@
 import {
   CAPABILITY_FLAGS,
+  OPTIONAL_CAPABILITY_FLAGS,
   ISOLATION_LEVELS,
   LIMITS,
   PLUGIN_CONTRACT_VERSION,
@@ -32,7 +33,11 @@ export const PLUGIN_LIMITS = {
   capabilityKeys: 256,
 } as const;
 
-const KNOWN_CAPABILITY_KEYS = new Set<string>([...CAPABILITY_FLAGS, 'isolation']);
+const KNOWN_CAPABILITY_KEYS = new Set<string>([
+  ...CAPABILITY_FLAGS,
+  ...OPTIONAL_CAPABILITY_FLAGS,
+  'isolation',
+]);
 
 /** A plugin that passed the checks, with what was read from it (each field once). */
 export interface InspectedPlugin {
@@ -98,6 +103,12 @@ function readCapabilities(
   if (missing.length > 0) {
     const them = missing.length === 1 ? 'it' : 'them';
     warnings.push(`${path}: no ${missing.join(', ')} (the plugin predates ${them}); read as false`);
+  }
+  for (const flag of OPTIONAL_CAPABILITY_FLAGS) {
+    const flagValue = declared[flag];
+    if (flagValue === undefined) continue;
+    if (typeof flagValue !== 'boolean') issues.push(`${path}.${flag}: must be a boolean`);
+    else capabilities[flag] = flagValue;
   }
   const isolation = declared['isolation'];
   if (isolation === undefined) {
