@@ -205,6 +205,36 @@ describe('tmux backend specifics', () => {
     ).toBe(true);
   }, 30_000);
 
+  it('answers every call with a result while a dead control client is being replaced (never a throw)', async () => {
+    const s = expectOk(await backend.createSession());
+    const serverPid = (await backend.getHealth()).details?.['serverPid'];
+    const clients = () =>
+      execFileSync('pgrep', ['-f', '--', `-S ${backend.socket} -f /dev/null -C`], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map(Number)
+        .filter((pid) => pid !== serverPid);
+    const [old] = clients();
+    process.kill(old!, 'SIGKILL');
+    // Calls on every turn until the new client answers: some of them land while there is no client at all.
+    const outcomes: string[] = [];
+    for (let replaced = false; !replaced;) {
+      const settled = await Promise.allSettled([
+        backend.createSession(),
+        backend.capture(s.id),
+        backend.resize(s.id, 100, 30),
+        backend.splitPane(s.id),
+      ]);
+      for (const r of settled)
+        outcomes.push(
+          r.status === 'rejected' ? `threw ${String(r.reason)}` : r.value.ok ? 'ok' : r.value.error.code,
+        );
+      replaced =
+        clients().some((pid) => pid !== old) && settled.every((r) => r.status === 'fulfilled' && r.value.ok);
+    }
+    expect(outcomes.filter((o) => o !== 'ok' && o !== 'UNAVAILABLE' && o !== 'BACKEND_CRASHED')).toEqual([]);
+  }, 30_000);
+
   it('fails a command whose output was lost with a dead control client as dispatched, and recovers', async () => {
     const s = expectOk(await backend.createSession());
     const running = backend.executeCommand(s.id, 'sleep 30');

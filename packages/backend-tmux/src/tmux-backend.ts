@@ -32,6 +32,7 @@ import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './confi
 import { capturePaneLines } from './pane-capture';
 import { readPtySize } from './pty-size';
 import { TmuxServerConnection } from './server-connection';
+import { type TmuxControlClient } from './control-client';
 import { newSessionCommands, ownServerSettings } from './session-commands';
 import { parseNewPane } from './tmux-formats';
 import {
@@ -95,6 +96,7 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
   private captures = 0;
   private readonly panes = new TmuxPanes({
     client: () => this.client,
+    liveClient: () => this.liveClient(),
     config: () => this.config!,
     ready: () => this.state === 'ready',
     started: this.server.started,
@@ -115,6 +117,20 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
   /** The control client of the moment (replaced when it dies while the server lives on). */
   private get client() {
     return this.server.client;
+  }
+
+  /**
+   * The control client, once a replacement under way has taken over; `UNAVAILABLE` (nothing was sent) when
+   * there is none.
+   */
+  private async liveClient(): Promise<BackendResult<TmuxControlClient>> {
+    if (!this.client) await this.server.settled();
+    const client = this.client;
+    if (client) return ok(client);
+    return fail('UNAVAILABLE', 'the tmux control client died and was not replaced', {
+      backendId: this.id,
+      dispatched: false,
+    });
   }
 
   protected async start(config: BackendConfig): Promise<BackendResult<void>> {
@@ -142,7 +158,11 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
       });
     }
     // A server of our own: settings that make panes predictable for everyone attaching to it.
-    if (this.server.ownsServer) await this.client!.commands(ownServerSettings(cfg));
+    if (this.server.ownsServer) {
+      const live = await this.liveClient();
+      if (!live.ok) return live;
+      await live.value.commands(ownServerSettings(cfg));
+    }
     this.crashReason = '';
     return ok();
   }
@@ -155,7 +175,9 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
     const where = await this.localShell(o, cfg);
     if (!where.ok) return where;
     const { cwd, shell } = where.value;
-    const client = this.client!;
+    const live = await this.liveClient();
+    if (!live.ok) return live;
+    const client = live.value;
     // The profile's variables go to each session, not to the server: a shared server's other sessions,
     // and this backend's `terminal` sessions, must not get them.
     const sessionEnv = { ...profileEnvironment(o.profile ?? cfg.profile), ...cfg.env, ...o.env };
@@ -246,8 +268,10 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
         `pane "${paneId}" is the last pane of session "${sessionId}"; destroy the session instead`,
       );
     }
+    const live = await this.liveClient();
+    if (!live.ok) return this.record(live);
     pane.runner.markClosing();
-    await this.client!.command(`kill-pane -t ${pane.id}`);
+    await live.value.command(`kill-pane -t ${pane.id}`);
     this.panes.drop(pane, { exitCode: null, intentional: true, reason: 'the pane was closed' });
     return ok();
   }
@@ -256,8 +280,10 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
     pane: TmuxPane,
     lines: number | undefined,
   ): Promise<BackendResult<string>> {
+    const live = await this.liveClient();
+    if (!live.ok) return live;
     const captured = await capturePaneLines(
-      this.client!,
+      live.value,
       pane.id,
       this.workDir!,
       `vth-capture-${this.id}-${++this.captures}`,
@@ -279,7 +305,9 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
     const line = whole
       ? `resize-window -t ${pane.windowId} -x ${cols} -y ${rows}`
       : `resize-pane -t ${pane.id} -x ${cols} -y ${rows}`;
-    const resized = await this.client!.command(line);
+    const live = await this.liveClient();
+    if (!live.ok) return live;
+    const resized = await live.value.command(line);
     if (!resized.ok) return resized;
     // tmux hands a pane at most one new size per 250 ms; wait until the terminal has it, so the next command
     // sees the size it was promised.

@@ -52,6 +52,8 @@ export interface PaneExit {
 export interface TmuxPanesContext {
   /** The control client of the moment (`null` while a dead one is being replaced). */
   client(): TmuxControlClient | null;
+  /** The control client once a replacement under way took over; `UNAVAILABLE` when there is none. */
+  liveClient(): Promise<BackendResult<TmuxControlClient>>;
   config(): TmuxConfig;
   /** The backend takes calls: reconciling with tmux makes sense. */
   ready(): boolean;
@@ -123,7 +125,6 @@ export class TmuxPanes {
   async attach(session: TmuxSession, made: NewPane): Promise<BackendResult<TmuxPane>> {
     const { paneId, pid, windowId, tty } = made;
     const cfg = this.ctx.config();
-    const client = this.ctx.client()!;
     this.ctx.started.shell(pid);
     const output = { decoder: new StringDecoder('utf8') };
     const runner = this.ctx.shellRunner(
@@ -152,7 +153,8 @@ export class TmuxPanes {
     this.panes.set(paneId, pane);
     session.panes.push(paneId);
     session.windows.add(windowId);
-    client.sendKeys(paneId, runner.bootstrapText());
+    // (A client that died meanwhile drops the keys: the shell then never becomes ready, and its pane goes.)
+    this.ctx.client()?.sendKeys(paneId, runner.bootstrapText());
     const ready = runner.ready(cfg.readyTimeoutMs).then((r) => {
       // A shell that never comes up takes its pane with it: waiting commands fail instead of hanging.
       if (!r.ok)
@@ -175,18 +177,18 @@ export class TmuxPanes {
     const flags = `${options.direction === 'horizontal' ? ' -h' : ' -v'}${
       options.percent ? ` -l ${options.percent}%` : ''
     }`;
-    const split = await this.ctx
-      .client()!
-      .command(
-        `split-window -d -P -F '${NEW_PANE_FORMAT}' -t ${base}${flags}` +
-          ` -c ${quoteTmuxFormatArg(session.cwd)} ${paneShellCommand(session.shell, this.ctx.config())}`,
-      );
+    const live = await this.ctx.liveClient();
+    if (!live.ok) return live;
+    const split = await live.value.command(
+      `split-window -d -P -F '${NEW_PANE_FORMAT}' -t ${base}${flags}` +
+        ` -c ${quoteTmuxFormatArg(session.cwd)} ${paneShellCommand(session.shell, this.ctx.config())}`,
+    );
     if (!split.ok) return split;
     const made = parseNewPane(split.value[0]);
     if (!made) return fail('INTERNAL', `tmux answered split-window with "${split.value[0]}"`);
     const pane = await this.attach(session, made);
     if (!pane.ok) {
-      await this.ctx.client()!.command(`kill-pane -t ${made.paneId}`);
+      await this.ctx.client()?.command(`kill-pane -t ${made.paneId}`);
       return pane;
     }
     return ok(made.paneId);
