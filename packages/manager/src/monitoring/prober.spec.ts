@@ -37,6 +37,24 @@ describe('Prober', () => {
     expect(fakes.instances[1]!.ran).toEqual(['true']);
   });
 
+  it('does not count a probe refused for the caller (a rate limit) against the backend', async () => {
+    const { prober, member, fakeOf } = setup();
+    const a = await member('a');
+    await prober.probe(a);
+    const before = a.tracker.snapshot(Date.now());
+    expect(before).toMatchObject({ lastProbeOk: true });
+    fakeOf(a).failNext(1, { code: 'RATE_LIMITED', dispatched: false });
+    await prober.probe(a);
+    expect(fakeOf(a).ran).toEqual(['true']); // the refused probe never ran
+    expect(a.tracker.snapshot(Date.now())).toMatchObject({
+      lastProbeOk: true,
+      lastProbeAt: before.lastProbeAt,
+    });
+    fakeOf(a).failNext(1, { code: 'UNAVAILABLE', dispatched: false });
+    await prober.probe(a);
+    expect(a.tracker.snapshot(Date.now()).lastProbeOk).toBe(false);
+  });
+
   it('joins the probe running rather than starting a second one', async () => {
     const { prober, member, fakeOf } = setup();
     const a = await member('a');

@@ -1,4 +1,5 @@
 import { createId, fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { isInfrastructureFailure } from '../failure-kinds';
 import { type Clock } from '../context/manager-context';
 import { withTimeout } from '../context/with-timeout';
 import { probeContext, type ProbeConfig } from '../manager-config';
@@ -99,6 +100,9 @@ export class Prober {
       const started = performance.now();
       const outcome = await withTimeout(this.run(member, state), this.ctx.config.timeoutMs);
       if (member.retired || !this.ctx.ready()) return;
+      // A probe refused for the caller's reasons (the backend-wide rate limit while it is busy, a policy)
+      // says nothing about the backend's health, as for any call (failure-kinds.ts).
+      if (!outcome.ok && !isInfrastructureFailure(outcome.error.code)) return;
       this.ctx.health.probed(member, outcome, performance.now() - started);
       if (!outcome.ok && member.sessions.size === 0 && (await this.ctx.pool.needsRebuild(member))) {
         await this.ctx.pool.rebuild(member);
