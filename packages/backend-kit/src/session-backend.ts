@@ -102,6 +102,10 @@ export abstract class SessionBackend<
   private readonly healthEvents: boolean;
   private readonly health = new HealthReporter(this);
   private stopped: Promise<void> | undefined;
+  /** The start under way (`initialize` calls meanwhile join it). */
+  private starting: Promise<BackendResult<void>> | undefined;
+  /** A start finished after `shutdown()` was called: `stop` ends what it started as for a ready backend. */
+  private startedWhileShuttingDown = false;
 
   constructor(options: SessionBackendOptions) {
     super();
@@ -127,11 +131,24 @@ export abstract class SessionBackend<
     return this.backendId;
   }
 
+  /**
+   * Starts the backend. Calls made while a start is under way join it (and get its result, whatever config
+   * they pass); a `shutdown()` meanwhile waits for the start, then ends what it started.
+   */
   async initialize(config: BackendConfig = {}): Promise<BackendResult<void>> {
     if (this.state === 'shut-down') return this.error('NOT_INITIALIZED', 'the backend has been shut down');
     if (this.state === 'ready') return ok();
+    this.starting ??= this.startOnce(config).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startOnce(config: BackendConfig): Promise<BackendResult<void>> {
     const started = await this.start(config);
     if (!started.ok) return this.record(started);
+    if (this.state === 'shut-down') {
+      this.startedWhileShuttingDown = true;
+      return this.error('NOT_INITIALIZED', 'the backend was shut down while it started');
+    }
     this.state = 'ready';
     this.healthMayHaveChanged();
     return ok();
@@ -264,8 +281,12 @@ export abstract class SessionBackend<
   shutdown(): Promise<void> {
     if (!this.stopped) {
       const wasReady = this.state === 'ready';
+      const starting = this.starting;
       this.state = 'shut-down';
-      this.stopped = this.stop(wasReady).then(() => this.healthMayHaveChanged());
+      // A start under way finishes first: what it started is then ended like the rest.
+      this.stopped = (starting ?? Promise.resolve())
+        .then(() => this.stop(wasReady || this.startedWhileShuttingDown))
+        .then(() => this.healthMayHaveChanged());
     }
     return this.stopped;
   }

@@ -38,6 +38,20 @@ describe('shutdown() resolves only when every process the backend started has ex
     expect(existsSync(socket)).toBe(false);
   });
 
+  it('called while initialize() is starting the server: the start finishes, then everything goes', async () => {
+    const backend = track(new TmuxBackend({ killGraceMs: 200 }));
+    const starting = backend.initialize({});
+    const again = backend.initialize({}); // joins the start under way: one server, not two
+    const down = backend.shutdown();
+    const [first, second] = await Promise.all([starting, again, down]);
+    expect(!first!.ok && first!.error.code).toBe('NOT_INITIALIZED');
+    expect(second).toEqual(first);
+    expect(listTmuxProcesses([backend.socket])).toEqual([]);
+    expect(existsSync(backend.socket)).toBe(false);
+    const after = await backend.createSession();
+    expect(!after.ok && after.error.code).toBe('NOT_INITIALIZED');
+  });
+
   it('of a server of its own whose control client was just killed', async () => {
     const backend = track(new TmuxBackend({ killGraceMs: 200 }));
     expectOk(await backend.initialize({}));
