@@ -242,6 +242,27 @@ describe('BackendManager routing', () => {
 });
 
 describe('BackendManager failover', () => {
+  it("re-creates a crashed session as its owner (the caller's userId and source, nothing else)", async () => {
+    const { manager, fakes } = await start({
+      backends: [
+        { type: 'fake', id: 'a' },
+        { type: 'fake', id: 'b' },
+      ],
+    });
+    const onOutput = () => undefined;
+    const s = expectOk(
+      await manager.createSession({}, { userId: 'alice', source: 'voice', timeoutMs: 1234, onOutput }),
+    );
+    expect(manager.backendOf(s.id)).toBe('a');
+    const create = jest.spyOn(fakes.byPoolId('b')!, 'createSession');
+    const moved = nextEvent(manager, 'session-migrated');
+    fakes.byPoolId('a')!.crash();
+    await moved;
+    expect(manager.backendOf(s.id)).toBe('b');
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(create.mock.calls[0]![1]).toEqual({ userId: 'alice', source: 'voice' });
+  });
+
   it('re-creates a crashed session elsewhere with its cwd and environment, and says so', async () => {
     const { manager, fakes } = await start({
       backends: [

@@ -166,7 +166,8 @@ export class SessionMigrator {
     s: ManagedSession,
     from: Member,
   ): Promise<BackendResult<Placed>> {
-    const opening = this.ctx.placer.open(options, undefined, s.key, {
+    // As its owner: the new backend's rate limits, audit log and policy see who the session belongs to.
+    const opening = this.ctx.placer.open(options, { ...s.owner }, s.key, {
       groups: this.ctx.placer.groupsFor(s.assignment),
       prefer: from.drain?.target,
       avoid: new Set([from]),

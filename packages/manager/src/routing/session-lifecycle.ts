@@ -79,6 +79,10 @@ export class SessionLifecycle {
         innerId: info.id,
         options: rest,
         key,
+        owner: {
+          ...(ctx.value.userId === undefined ? {} : { userId: ctx.value.userId }),
+          ...(ctx.value.source === undefined ? {} : { source: ctx.value.source }),
+        },
         panes: info.panes,
         cwd: info.cwd,
         assignment,

@@ -4,6 +4,7 @@ import {
   type BackendResult,
   type CommandExecution,
   type CreateSessionOptions,
+  type ExecutionContext,
   type SessionInfo,
 } from '@vth/core';
 import { type Assignment } from '../experiments/experiment-set';
@@ -19,6 +20,9 @@ export type Member = PoolMember<ManagedSession>;
  */
 export type SessionState = 'live' | 'moving' | 'closing' | 'closed';
 
+/** The identity of the caller that created a session (nothing of its call: no timeout, signal or callback). */
+export type SessionOwner = Pick<ExecutionContext, 'userId' | 'source'>;
+
 export interface ManagedSessionInit {
   id: string;
   member: Member;
@@ -26,6 +30,8 @@ export interface ManagedSessionInit {
   /** What createSession was given, without `sessionId`. */
   options: Omit<CreateSessionOptions, 'sessionId'>;
   key: string;
+  /** Who created it: a move re-creates it as them (rate limits, audit, policy), never anonymously. */
+  owner?: SessionOwner;
   panes: string[];
   cwd: string | undefined;
   assignment: Assignment | undefined;
@@ -49,6 +55,8 @@ export class ManagedSession {
   readonly options: Omit<CreateSessionOptions, 'sessionId'>;
   /** The caller's key for strategies that hash (user id, else the session id). */
   readonly key: string;
+  /** Who created it (see `ManagedSessionInit.owner`). */
+  readonly owner: SessionOwner;
   readonly environment: SessionEnvironment;
   /** The pane ids the caller knows (those of the first backend). */
   readonly panes: readonly string[];
@@ -76,6 +84,7 @@ export class ManagedSession {
     this.inner = init.innerId;
     this.options = init.options;
     this.key = init.key;
+    this.owner = init.owner ?? {};
     this.panes = init.panes;
     this.assignment = init.assignment;
     this.environment = new SessionEnvironment(init.options.env);
