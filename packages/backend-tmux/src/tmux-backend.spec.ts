@@ -238,7 +238,10 @@ describe('tmux backend specifics', () => {
   it('fails a command whose output was lost with a dead control client as dispatched, and recovers', async () => {
     const s = expectOk(await backend.createSession());
     const running = backend.executeCommand(s.id, 'sleep 30');
-    await new Promise((r) => setTimeout(r, 100));
+    // The command runs once the pane's foreground program is sleep: its output can only be lost from then on.
+    const foreground = () =>
+      tmux(backend.socket, 'display-message', '-p', '-t', s.panes[0]!, '#{pane_current_command}').trim();
+    expect(await until(() => foreground() === 'sleep', 10_000)).toBe(true);
     const serverPid = (await backend.getHealth()).details?.['serverPid'];
     for (const pid of execFileSync('pgrep', ['-f', '--', `-S ${backend.socket} -f /dev/null -C`], {
       encoding: 'utf8',

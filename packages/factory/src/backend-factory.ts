@@ -1,28 +1,29 @@
 import {
-  BackendError,
-  CAPABILITY_FLAGS,
-  LIMITS,
   fail,
-  isBackendError,
-  missingCapabilities,
   ok,
   parseInput,
-  thrownMessage,
   type BackendCapabilities,
-  type BackendCapabilityFlag,
-  type BackendErrorCode,
+  type BackendError,
   type BackendPlugin,
   type BackendResult,
   type ITerminalBackend,
   type PlatformCheck,
 } from '@vth/core';
-import { z } from 'zod';
-import { DEPENDENCY_FIELDS, scanDependencies, type DependencyField } from './discover';
-import { DEFAULT_LOAD_TIMEOUT_MS, importModuleNatively, type ModuleImporter } from './load-plugin-module';
+import { attemptCreate, type Attempt, type CreateOptions } from './create-attempt';
+import { unknownType } from './creation-failure';
+import {
+  configsSchema,
+  createOptionsSchema,
+  discoverOptionsSchema,
+  factoryOptionsSchema,
+  typesSchema,
+} from './factory-input-schemas';
 import { runPlatformCheck } from './platform-check';
-import { isRecord } from './is-record';
-import { parsePluginConfig, type PluginConfig } from './plugin-config';
+import { discoverPlugins, type DiscoverOptions, type DiscoveryReport } from './plugin-discovery';
 import { inspectPlugin, type InspectedPlugin } from './plugin-shape';
+
+export { type CreateOptions } from './create-attempt';
+export { type DiscoverOptions, type DiscoveredPlugin, type DiscoveryReport } from './plugin-discovery';
 
 export interface BackendFactoryOptions {
   /** Registered at construction, as `register` would. */
@@ -50,13 +51,6 @@ export interface PluginSummary {
   capabilities: BackendCapabilities;
 }
 
-export interface CreateOptions {
-  /** Refuse (`UNSUPPORTED`) a backend that lacks any of these. */
-  requiredCapabilities?: BackendCapabilityFlag[];
-  /** Passed to `initialize` as the backend's id. */
-  id?: string;
-}
-
 export interface FallbackFailure {
   type: string;
   error: BackendError;
@@ -68,146 +62,6 @@ export interface FallbackSuccess {
   type: string;
   /** The types tried before it, in order, and why each failed. */
   failures: FallbackFailure[];
-}
-
-export interface DiscoverOptions {
-  /** The app's package.json, or the folder holding it. */
-  from: string;
-  /** Register what is found. Default true; false only reports what would be registered. */
-  register?: boolean;
-  /** Which dependency lists to read. Default `['dependencies', 'optionalDependencies']`. */
-  dependencyFields?: DependencyField[];
-  /**
-   * Loads a plugin module from its file URL. Default: the runtime's `import()`. Pass your own where
-   * `import()` is not available as is, e.g. under Jest without `--experimental-vm-modules`.
-   */
-  importModule?: ModuleImporter;
-  /**
-   * A plugin module that has not finished loading after this many milliseconds (an ES module whose
-   * top-level `await` never settles) is reported as a failure of its package. Default 10 000. Modules load
-   * at once, so one that hangs delays discovery by at most this long, and no other package.
-   */
-  loadTimeoutMs?: number;
-}
-
-export interface DiscoveredPlugin {
-  package: string;
-  /** The installed package's version. */
-  version: string;
-  type: string;
-  /** Absolute, symlinks resolved: the file that was loaded. */
-  modulePath: string;
-}
-
-export interface DiscoveryReport {
-  plugins: DiscoveredPlugin[];
-  failures: Array<{ package: string; reason: string }>;
-  /** Dependencies without a `"vth": { "backend": ... }` field. */
-  skipped: string[];
-  /** What was adapted or ignored in the plugins listed in `plugins`, one line each (see `register`). */
-  warnings: Array<{ package: string; message: string }>;
-}
-
-/** A failed attempt keeps a reason without the type name, so a fallback summary does not repeat it. */
-type Failed = { ok: false; error: BackendError; reason: string };
-type Attempt = { ok: true; backend: ITerminalBackend } | Failed;
-
-const functionShape = z.custom<(...args: unknown[]) => unknown>(
-  (v) => typeof v === 'function',
-  'must be a function',
-);
-
-const timeoutSchema = z
-  .number({ error: 'must be a number of milliseconds' })
-  .int('must be an integer')
-  .positive('must be positive')
-  .max(LIMITS.timeoutMs, `must be at most ${LIMITS.timeoutMs}`);
-
-const factoryOptionsSchema = z
-  .object({
-    plugins: z.array(z.unknown(), { error: 'must be an array' }).optional(),
-    platformCheckTimeoutMs: timeoutSchema.optional(),
-  })
-  .optional();
-
-const createOptionsSchema = z
-  .object({
-    requiredCapabilities: z.array(z.enum(CAPABILITY_FLAGS)).optional(),
-    id: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
-  })
-  .optional();
-
-const typesSchema = z
-  .array(z.string({ error: 'must be a string' }), { error: 'must be an array of backend types' })
-  .min(1, 'must name at least one backend type');
-
-const configsSchema = z
-  .record(z.string(), z.unknown(), { error: 'must be an object keyed by type' })
-  .optional();
-
-const discoverOptionsSchema = z.object(
-  {
-    from: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
-    register: z.boolean({ error: 'must be a boolean' }).optional(),
-    dependencyFields: z.array(z.enum(DEPENDENCY_FIELDS)).optional(),
-    importModule: functionShape.optional(),
-    loadTimeoutMs: timeoutSchema.optional(),
-  },
-  { error: 'must be an object' },
-);
-
-const DEFAULT_DEPENDENCY_FIELDS: readonly DependencyField[] = ['dependencies', 'optionalDependencies'];
-
-function looksLikeBackend(value: unknown): value is ITerminalBackend {
-  return (
-    isRecord(value) &&
-    typeof (value as { initialize?: unknown }).initialize === 'function' &&
-    typeof (value as { shutdown?: unknown }).shutdown === 'function'
-  );
-}
-
-/** Nothing ran in a shell while a backend was being created, so every creation error is safe to retry. */
-function undispatched(error: BackendError): BackendError {
-  if (!error.dispatched) return error;
-  return new BackendError(error.code, error.message, {
-    dispatched: false,
-    ...(error.backendId === undefined ? {} : { backendId: error.backendId }),
-    ...(error.details === undefined ? {} : { details: error.details }),
-    cause: error.cause ?? error,
-  });
-}
-
-function refuse(
-  code: BackendErrorCode,
-  message: string,
-  reason: string,
-  details: Record<string, unknown>,
-  cause?: unknown,
-): Failed {
-  return {
-    ok: false,
-    error: new BackendError(code, message, {
-      dispatched: false,
-      details,
-      ...(cause === undefined ? {} : { cause }),
-    }),
-    reason,
-  };
-}
-
-/** Plugin code may throw anything; a BackendError it throws keeps its code, anything else is INTERNAL. */
-function pluginThrew(type: string, stage: string, thrown: unknown): Failed {
-  if (isBackendError(thrown)) {
-    return { ok: false, error: undispatched(thrown), reason: `${stage} failed: ${thrown.message}` };
-  }
-  const message = thrownMessage(thrown);
-  return refuse(
-    'INTERNAL',
-    `backend "${type}": ${stage} threw: ${message}`,
-    `${stage} threw: ${message}`,
-    { type, stage },
-    thrown,
-  );
 }
 
 /**
@@ -342,7 +196,7 @@ export class BackendFactory {
    */
   async checkPlatform(type: string): Promise<BackendResult<PlatformCheck>> {
     const plugin = this.plugins.get(type)?.plugin;
-    if (plugin === undefined) return fail(this.unknownType(type).error);
+    if (plugin === undefined) return fail(unknownType(type, this.plugins.keys()).error);
     return ok(await runPlatformCheck(() => plugin.checkPlatform(), this.platformCheckTimeoutMs));
   }
 
@@ -424,160 +278,12 @@ export class BackendFactory {
   async discover(options: DiscoverOptions): Promise<BackendResult<DiscoveryReport>> {
     const parsed = parseInput(discoverOptionsSchema, options, 'options');
     if (!parsed.ok) return fail(parsed.error);
-    try {
-      const scan = await scanDependencies({
-        from: options.from,
-        dependencyFields: options.dependencyFields ?? DEFAULT_DEPENDENCY_FIELDS,
-        importModule: options.importModule ?? importModuleNatively,
-        loadTimeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
-      });
-      if (!scan.ok) return fail(scan.error);
-      const report: DiscoveryReport = { plugins: [], failures: [], skipped: [], warnings: [] };
-      const claimedBy = new Map<string, string>();
-      for (const dep of scan.value) {
-        if (dep.kind === 'skipped') {
-          report.skipped.push(dep.package);
-          continue;
-        }
-        if (dep.kind === 'failed') {
-          report.failures.push({ package: dep.package, reason: dep.reason });
-          continue;
-        }
-        const checked = inspectPlugin(dep.plugin);
-        if (!checked.ok) {
-          report.failures.push({ package: dep.package, reason: checked.error.message });
-          continue;
-        }
-        const { type } = checked.value;
-        const owner = claimedBy.get(type);
-        if (owner !== undefined || this.plugins.has(type)) {
-          const by = owner === undefined ? '' : ` by ${owner}`;
-          report.failures.push({
-            package: dep.package,
-            reason: `backend type "${type}" is already registered${by}`,
-          });
-          continue;
-        }
-        claimedBy.set(type, dep.package);
-        if (options.register !== false) this.plugins.set(type, checked.value);
-        report.plugins.push({ package: dep.package, version: dep.version, type, modulePath: dep.modulePath });
-        for (const message of checked.value.warnings) report.warnings.push({ package: dep.package, message });
-      }
-      return ok(report);
-    } catch (e) {
-      // The scan handles every expected failure itself; this is the promise that discover never throws.
-      return fail('INTERNAL', `plugin discovery failed: ${thrownMessage(e)}`, {
-        dispatched: false,
-        cause: e,
-      });
-    }
-  }
-
-  private unknownType(type: string): Failed {
-    const registered = [...this.plugins.keys()].sort();
-    const known = registered.length > 0 ? registered.join(', ') : 'none';
-    return refuse(
-      'UNAVAILABLE',
-      `unknown backend type "${type}" (registered: ${known})`,
-      `not registered (registered: ${known})`,
-      { type, registered },
-    );
+    return discoverPlugins(options, this.plugins);
   }
 
   private async attempt(type: string, config: unknown, options: CreateOptions): Promise<Attempt> {
     const registered = this.plugins.get(type);
-    if (registered === undefined) return this.unknownType(type);
-    const { plugin } = registered;
-
-    // Capabilities are a fixed property of the plugin: when they rule it out, config and probe are moot.
-    const missing = missingCapabilities(registered.capabilities, options.requiredCapabilities);
-    if (missing.length > 0) {
-      const list = missing.join(', ');
-      return refuse(
-        'UNSUPPORTED',
-        `backend "${type}" lacks required capabilities: ${list}`,
-        `lacks required capabilities: ${list}`,
-        { type, missing },
-      );
-    }
-
-    let parsed: PluginConfig;
-    let initConfig: Record<string, unknown> = {};
-    try {
-      parsed = parsePluginConfig(plugin.configSchema, config ?? {});
-      // Copied here, inside the try: the parsed config is plugin output, and its getters may throw.
-      if (parsed.ok) {
-        initConfig = {
-          ...(isRecord(parsed.data) ? parsed.data : {}),
-          ...(options.id === undefined ? {} : { id: options.id }),
-        };
-      }
-    } catch (e) {
-      return pluginThrew(type, 'configSchema.safeParse()', e);
-    }
-    if (!parsed.ok) {
-      const lines = parsed.issues.length > 0 ? parsed.issues.join('; ') : 'rejected without issues';
-      return refuse(
-        'INVALID_CONFIG',
-        `invalid config for backend "${type}": ${lines}`,
-        `invalid config: ${lines}`,
-        {
-          type,
-          issues: parsed.issues,
-        },
-      );
-    }
-    const data = parsed.data;
-
-    const check = await runPlatformCheck(() => plugin.checkPlatform(), this.platformCheckTimeoutMs);
-    if (!check.ok) {
-      const why = check.hint === undefined ? check.reason : `${check.reason} (hint: ${check.hint})`;
-      return refuse('UNAVAILABLE', `backend "${type}" is unavailable: ${why}`, why, {
-        type,
-        reason: check.reason,
-        ...(check.hint === undefined ? {} : { hint: check.hint }),
-      });
-    }
-
-    let backend: ITerminalBackend;
-    try {
-      const created: unknown = plugin.create(data);
-      // Inside the try: reading the methods of what plugin code returned may throw too.
-      if (!looksLikeBackend(created)) {
-        return refuse(
-          'INTERNAL',
-          `backend "${type}": create() did not return a backend (no initialize/shutdown methods)`,
-          'create() did not return a backend',
-          { type, stage: 'create()' },
-        );
-      }
-      backend = created;
-    } catch (e) {
-      return pluginThrew(type, 'create()', e);
-    }
-
-    let failure: Failed;
-    try {
-      const initialized: unknown = await backend.initialize(initConfig);
-      if (isRecord(initialized) && initialized['ok'] === true) return { ok: true, backend };
-      const error = isRecord(initialized) ? initialized['error'] : undefined;
-      failure = isBackendError(error)
-        ? { ok: false, error: undispatched(error), reason: `initialize failed: ${error.message}` }
-        : refuse(
-            'INTERNAL',
-            `backend "${type}": initialize() returned a malformed result`,
-            'initialize() returned a malformed result',
-            { type, stage: 'initialize()' },
-          );
-    } catch (e) {
-      failure = pluginThrew(type, 'initialize()', e);
-    }
-    try {
-      // Release whatever a half-initialized backend holds (a tmux server, a container) before reporting.
-      await backend.shutdown();
-    } catch {
-      // The initialize error is the one worth reporting.
-    }
-    return failure;
+    if (registered === undefined) return unknownType(type, this.plugins.keys());
+    return attemptCreate(registered, type, config, options, this.platformCheckTimeoutMs);
   }
 }

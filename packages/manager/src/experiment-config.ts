@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { backendSpecSchema } from './backend-spec';
+import { flagDuplicates } from './duplicate-names';
 
 /** Lower-case words joined by hyphens: experiment and variant names read in configuration and reports. */
 const nameSchema = z
@@ -48,16 +49,13 @@ export const experimentSpecSchema = z
     variants: z.array(variantSpecSchema).min(2, 'must have at least two variants').max(16),
   })
   .superRefine((spec, ctx) => {
-    const names = new Set<string>();
-    spec.variants.forEach((v, i) => {
-      if (names.has(v.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['variants', i, 'name'],
-          message: `duplicate variant "${v.name}"`,
-        });
-      names.add(v.name);
-    });
+    const names = flagDuplicates(
+      ctx,
+      spec.variants,
+      ['variants', 'name'],
+      (v) => v.name,
+      (name) => `duplicate variant "${name}"`,
+    );
     if (spec.control !== undefined && !names.has(spec.control))
       ctx.addIssue({ code: 'custom', path: ['control'], message: `no variant named "${spec.control}"` });
     if (spec.variants.every((v) => v.weight === 0))

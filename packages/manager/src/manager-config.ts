@@ -1,6 +1,7 @@
 import { sessionIdSchema, type ExecutionContext } from '@vth/core';
 import { z } from 'zod';
 import { backendSpecSchema } from './backend-spec';
+import { flagDuplicates } from './duplicate-names';
 import { experimentSpecSchema } from './experiment-config';
 import { healthThresholdsSchema } from './health-thresholds';
 
@@ -78,27 +79,20 @@ export const managerConfigSchema = z
     experiments: z.array(experimentSpecSchema).max(64).default([]),
   })
   .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.backends.forEach((spec, index) => {
-      if (spec.id === undefined) return;
-      if (seen.has(spec.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['backends', index, 'id'],
-          message: `duplicate id "${spec.id}"`,
-        });
-      seen.add(spec.id);
-    });
-    const experiments = new Set<string>();
-    config.experiments.forEach((spec, index) => {
-      if (experiments.has(spec.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['experiments', index, 'name'],
-          message: `duplicate experiment "${spec.name}"`,
-        });
-      experiments.add(spec.name);
-    });
+    flagDuplicates(
+      ctx,
+      config.backends,
+      ['backends', 'id'],
+      (b) => b.id,
+      (id) => `duplicate id "${id}"`,
+    );
+    flagDuplicates(
+      ctx,
+      config.experiments,
+      ['experiments', 'name'],
+      (e) => e.name,
+      (name) => `duplicate experiment "${name}"`,
+    );
   });
 
 export type ManagerConfig = z.output<typeof managerConfigSchema>;

@@ -301,16 +301,20 @@ describe('TmuxIntegration: observability', () => {
     expect(before.commands).toEqual({ total: 0, succeeded: 0, failed: 0, timedOut: 0 });
     expect(before.latency).toEqual({ p50: 0, p95: 0, p99: 0, mean: 0 });
 
-    await integration.executeCommand('true');
-    await integration.executeCommand('false');
-    await integration.executeCommand('sleep 30', { timeout: 100 });
+    const durations: number[] = [];
+    durations.push((await integration.executeCommand('true')).duration);
+    durations.push((await integration.executeCommand('false')).duration);
+    durations.push((await integration.executeCommand('sleep 30', { timeout: 100 })).duration);
     await rejection(integration.executeCommand('echo x', { sessionId: 'nowhere' }));
 
     const after = integration.getPerformanceMetrics();
     expect(after.commands).toEqual({ total: 4, succeeded: 1, failed: 2, timedOut: 1 });
-    expect(after.latency.p50).toBeGreaterThan(0);
-    expect(after.latency.p99).toBeGreaterThanOrEqual(after.latency.p50);
-    expect(after.latency.mean).toBeGreaterThan(0);
+    // The latency figures are those of the three commands that ran (the one that could not run has none):
+    // the mean exact, percentiles within the histogram's 1/32 (plus its 1 µs step) of the values.
+    const [, median, slowest] = [...durations].sort((a, b) => a - b) as [number, number, number];
+    expect(after.latency.mean).toBeCloseTo((durations[0]! + durations[1]! + durations[2]!) / 3, 9);
+    expect(Math.abs(after.latency.p50 - median)).toBeLessThanOrEqual(median / 32 + 0.001);
+    expect(Math.abs(after.latency.p99 - slowest)).toBeLessThanOrEqual(slowest / 32 + 0.001);
     expect(after.sessions).toEqual({ active: 1, created: 1 });
     expect(after.backendType).toBe('node-pty');
     // The integration runs on its own BackendManager: its figures, broken down per backend.
