@@ -1,13 +1,9 @@
 import {
   BackendError,
-  CAPABILITY_FLAGS,
   LIMITS,
   fail,
   isBackendError,
-  missingCapabilities,
   ok,
-  parseInput,
-  thrownMessage,
   type BackendCapabilities,
   type BackendCapabilityFlag,
   type BackendErrorCode,
@@ -16,6 +12,7 @@ import {
   type ITerminalBackend,
   type PlatformCheck,
 } from '@vth/core';
+import { CAPABILITY_FLAGS, missingCapabilities, parseInput, thrownMessage } from '@vth/core/kit';
 import { z } from 'zod';
 import { DEPENDENCY_FIELDS, scanDependencies, type DependencyField } from './discover';
 import { DEFAULT_LOAD_TIMEOUT_MS, importModuleNatively, type ModuleImporter } from './load-plugin-module';

@@ -1,4 +1,5 @@
-import { auditFields, type BackendEventMap, type MetricsRecorder } from '@vth/core';
+import { type BackendEventMap } from '@vth/core';
+import { auditFields, type MetricsRecorder } from '@vth/core/kit';
 import { type ShellCommandRunnerOptions } from './command-runner-options';
 
 interface CommandEventTarget {

@@ -1,11 +1,11 @@
 import { StringDecoder } from 'node:string_decoder';
 import {
-  BoundedOutputBuffer,
   type BackendResult,
   type CommandExecution,
   type CommandStatus,
   type ExecutionContext,
 } from '@vth/core';
+import { BoundedOutputBuffer } from '@vth/core/kit';
 import { type ShellCommandRunnerOptions } from './command-runner-options';
 import { OnlcrDecoder } from './onlcr-decoder';
 import { randomToken } from './random-token';

@@ -2,12 +2,12 @@ import {
   BackendError,
   fail,
   ok,
-  parseExecutionContext,
   type BackendResult,
   type CommandExecution,
   type CommandStatus,
   type ExecutionContext,
 } from '@vth/core';
+import { parseExecutionContext } from '@vth/core/kit';
 import { advanceBatchLine, dropBatchLine } from './batch-line';
 import { CommandJob } from './command-job';
 import { type ShellCommandRunnerOptions } from './command-runner-options';
