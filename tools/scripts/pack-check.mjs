@@ -7,6 +7,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
+/** Entry points other than the main ones, with a few names each must export. */
+const ENTRY_POINTS = {
+  '@vth/core/kit': [
+    'parseInput',
+    'parseExecutionContext',
+    'BoundedOutputBuffer',
+    'MetricsRecorder',
+    'createId',
+  ],
+  '@vth/manager/stats': ['assignVariant', 'compareExperiment', 'mannWhitney', 'twoProportionTest'],
+  '@vth/manager/testing': ['FakeBackend', 'createFakePlugin'],
+  '@vth/backend-kit/testing': ['MemoryBackend', 'memoryPlugin'],
+};
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', ...opts });
 const work = mkdtempSync(join(tmpdir(), 'vth-pack-'));
 const failures = [];
@@ -104,7 +117,7 @@ try {
       console.log(`  ${name} plugin platform check from the consumer: ${check}`);
     }
     console.log(`  ${name}: require ok (${cjs} exports), import ok`);
-    // Every other entry point of the exports map loads too (`@vth/manager/testing`, ...).
+    // Every other entry point of the exports map loads too (`@vth/manager/testing`, ...), with require and import.
     for (const subpath of Object.keys(pkg.exports ?? {})) {
       if (subpath === '.' || subpath === './package.json' || subpath === './plugin') continue;
       const entry = `${name}/${subpath.slice(2)}`;
@@ -115,10 +128,53 @@ try {
           cwd: consumer,
         },
       ).trim();
-      if (!(Number(count) > 0)) failures.push(`${entry}: no exports when loaded from a consumer`);
-      else console.log(`  ${entry}: require ok (${count} exports)`);
+      const esmCount = run(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          `import * as m from ${JSON.stringify(entry)}; console.log(Object.keys(m).length)`,
+        ],
+        { cwd: consumer },
+      ).trim();
+      if (!(Number(count) > 0) || !(Number(esmCount) > 0))
+        failures.push(`${entry}: no exports when loaded from a consumer (cjs ${count}, esm ${esmCount})`);
+      else console.log(`  ${entry}: require ok (${count} exports), import ok`);
     }
   }
+  // The deliberate surfaces: each entry point exists and holds what it is for (helpers moved off the main
+  // entries stay reachable where the READMEs say).
+  for (const [entry, names] of Object.entries(ENTRY_POINTS)) {
+    const found = JSON.parse(
+      run(
+        'node',
+        [
+          '-e',
+          `const m = require(${JSON.stringify(entry)}); console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => n in m)))`,
+        ],
+        { cwd: consumer },
+      ),
+    );
+    const missing = names.filter((_, i) => !found[i]);
+    if (missing.length) failures.push(`${entry}: missing ${missing.join(', ')}`);
+    else console.log(`  ${entry}: ${names.join(', ')}`);
+  }
+  // ...and the main entries stay narrow: no kit helper or statistics helper there.
+  for (const [main, entry] of [
+    ['@vth/core', '@vth/core/kit'],
+    ['@vth/manager', '@vth/manager/stats'],
+  ]) {
+    const leaked = run(
+      'node',
+      [
+        '-e',
+        `const a = require(${JSON.stringify(main)}), b = require(${JSON.stringify(entry)}); console.log(Object.keys(b).filter((k) => k in a).join(' '))`,
+      ],
+      { cwd: consumer },
+    ).trim();
+    if (leaked) failures.push(`${main} exports what belongs to ${entry}: ${leaked}`);
+  }
+
   // The smallest working setup: core + factory + one backend, from the consumer.
   const smoke = `
     const { BackendFactory } = require('@vth/factory');

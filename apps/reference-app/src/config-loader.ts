@@ -1,4 +1,5 @@
-import { fail, formatIssues, ok, type BackendResult } from '@vth/core';
+import { fail, ok, type BackendResult } from '@vth/core';
+import { formatIssues } from '@vth/core/kit';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { inject, injectable } from 'tsyringe';

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { BackendError, emitErrorSafely, fail, ok, thrownMessage, type BackendResult } from '@vth/core';
+import { BackendError, fail, ok, type BackendResult } from '@vth/core';
+import { emitErrorSafely, thrownMessage } from '@vth/core/kit';
 import { type Alert } from './alert';
 import { RuleAlerts } from './alert-lifecycle';
 import { SourceSnapshot, type AlertSource } from './alert-source';

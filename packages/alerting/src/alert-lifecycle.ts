@@ -1,4 +1,4 @@
-import { createId } from '@vth/core';
+import { createId } from '@vth/core/kit';
 import { alertName, fingerprintOf, formatDuration, type Alert } from './alert';
 import { type AlertRule } from './alert-rules';
 import { type Observation } from './conditions/condition';

@@ -1,4 +1,4 @@
-import { thrownMessage } from '@vth/core';
+import { thrownMessage } from '@vth/core/kit';
 import {
   type BackendManager,
   type ExperimentReport,

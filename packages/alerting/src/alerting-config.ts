@@ -1,4 +1,5 @@
-import { parseInput, type BackendResult } from '@vth/core';
+import { type BackendResult } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { z } from 'zod';
 import { alertRuleSchema, DEFAULT_ALERT_RULES } from './alert-rules';
 import { webhookOptionsSchema } from './sinks/webhook-options';

@@ -1,4 +1,5 @@
-import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape, sessionProfileSchema } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, sessionProfileSchema } from '@vth/core';
+import { commandLimitsShape } from '@vth/core/kit';
 import { z } from 'zod';
 import {
   NETWORK_MODE,

@@ -10,8 +10,6 @@ import {
   type SessionOptions,
 } from '@vth/backend-kit';
 import {
-  BoundedOutputBuffer,
-  createId,
   fail,
   ok,
   type BackendCapabilities,
@@ -19,6 +17,7 @@ import {
   type BackendHealth,
   type BackendResult,
 } from '@vth/core';
+import { BoundedOutputBuffer, createId } from '@vth/core/kit';
 import {
   dialectForShell,
   signalForegroundGroup,

@@ -2,16 +2,9 @@ import { EventEmitter } from 'node:events';
 import {
   callSchemas,
   captureOptionsSchema,
-  claimSessionId,
   createSessionOptionsSchema,
   fail,
-  lastLines,
-  lookupSession,
-  MetricsRecorder,
   ok,
-  parseExecutionContext,
-  parseInput,
-  targetSinglePane,
   terminalSizeSchema,
   type BackendCapabilities,
   type BackendConfig,
@@ -27,8 +20,17 @@ import {
   type ExecutionContext,
   type ITerminalBackend,
   type SessionInfo,
-  type SessionTable,
 } from '@vth/core';
+import {
+  claimSessionId,
+  lastLines,
+  lookupSession,
+  MetricsRecorder,
+  parseExecutionContext,
+  parseInput,
+  targetSinglePane,
+  type SessionTable,
+} from '@vth/core/kit';
 import { type z, type ZodType } from 'zod';
 import { HealthReporter } from './backend-health';
 import {

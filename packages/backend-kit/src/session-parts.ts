@@ -1,11 +1,11 @@
 import { type StringDecoder } from 'node:string_decoder';
 import {
   type BackendResult,
-  type BoundedOutputBuffer,
   type CommandExecution,
   type ExecutionContext,
   type SessionClosedEvent,
 } from '@vth/core';
+import { type BoundedOutputBuffer } from '@vth/core/kit';
 
 /**
  * What runs the commands of one pane, one at a time: `ShellCommandRunner` (from `@vth/shell-integration`)

@@ -1,4 +1,5 @@
-import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape, sessionProfileSchema } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, sessionProfileSchema } from '@vth/core';
+import { commandLimitsShape } from '@vth/core/kit';
 import { z } from 'zod';
 
 const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);

@@ -8,8 +8,6 @@ import {
   type SessionOptions,
 } from '@vth/backend-kit';
 import {
-  BoundedOutputBuffer,
-  createId,
   fail,
   ok,
   toBackendError,
@@ -18,6 +16,7 @@ import {
   type BackendHealth,
   type BackendResult,
 } from '@vth/core';
+import { BoundedOutputBuffer, createId } from '@vth/core/kit';
 import {
   dialectForShell,
   shellEnvironment,

@@ -1,4 +1,5 @@
-import { envSchema, LIMITS, terminalSizeSchema, commandLimitsShape, sessionProfileSchema } from '@vth/core';
+import { envSchema, LIMITS, terminalSizeSchema, sessionProfileSchema } from '@vth/core';
+import { commandLimitsShape } from '@vth/core/kit';
 import { securityHooksShape, securityOptionsSchema } from '@vth/security';
 import { z } from 'zod';
 

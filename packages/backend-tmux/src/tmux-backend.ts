@@ -10,18 +10,15 @@ import {
 } from '@vth/backend-kit';
 import {
   BackendError,
-  createId,
-  emitErrorSafely,
   fail,
-  lookupSession,
   ok,
-  parseInput,
   type BackendCapabilities,
   type BackendConfig,
   type BackendHealth,
   type BackendResult,
   type SessionClosedEvent,
 } from '@vth/core';
+import { createId, emitErrorSafely, lookupSession, parseInput } from '@vth/core/kit';
 import {
   dialectForShell,
   shellEnvironment,

@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { type BackendSession, type ShellPaneSpec } from '@vth/backend-kit';
-import { fail, ok, paneIdSchema, parseInput, type BackendResult, type SessionClosedEvent } from '@vth/core';
+import { fail, ok, paneIdSchema, type BackendResult, type SessionClosedEvent } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import {
   dialectForShell,
   killSessionMembers,

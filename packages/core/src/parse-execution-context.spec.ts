@@ -1,9 +1,5 @@
-import {
-  executionContextSchema,
-  parseExecutionContext,
-  type BackendResult,
-  type ExecutionContext,
-} from './index';
+import { executionContextSchema, type BackendResult, type ExecutionContext } from './index';
+import { parseExecutionContext } from './kit';
 
 const FIELDS = Object.keys(executionContextSchema.shape);
 

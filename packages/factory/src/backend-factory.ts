@@ -1,7 +1,6 @@
 import {
   fail,
   ok,
-  parseInput,
   type BackendCapabilities,
   type BackendError,
   type BackendPlugin,
@@ -9,6 +8,7 @@ import {
   type ITerminalBackend,
   type PlatformCheck,
 } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { attemptCreate, type Attempt, type CreateOptions } from './create-attempt';
 import { unknownType } from './creation-failure';
 import {

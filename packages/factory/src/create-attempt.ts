@@ -1,9 +1,5 @@
-import {
-  isBackendError,
-  missingCapabilities,
-  type BackendCapabilityFlag,
-  type ITerminalBackend,
-} from '@vth/core';
+import { isBackendError, type BackendCapabilityFlag, type ITerminalBackend } from '@vth/core';
+import { missingCapabilities } from '@vth/core/kit';
 import { pluginThrew, refuse, undispatched, type Failed } from './creation-failure';
 import { isRecord } from './is-record';
 import { runPlatformCheck } from './platform-check';

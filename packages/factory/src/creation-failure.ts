@@ -1,4 +1,5 @@
-import { BackendError, isBackendError, thrownMessage, type BackendErrorCode } from '@vth/core';
+import { BackendError, isBackendError, type BackendErrorCode } from '@vth/core';
+import { thrownMessage } from '@vth/core/kit';
 
 /** A failed attempt keeps a reason without the type name, so a fallback summary does not repeat it. */
 export type Failed = { ok: false; error: BackendError; reason: string };

@@ -1,4 +1,5 @@
-import { CAPABILITY_FLAGS, LIMITS } from '@vth/core';
+import { LIMITS } from '@vth/core';
+import { CAPABILITY_FLAGS } from '@vth/core/kit';
 import { z } from 'zod';
 import { DEPENDENCY_FIELDS } from './discover';
 

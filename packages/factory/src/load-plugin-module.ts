@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { thrownMessage } from '@vth/core';
+import { thrownMessage } from '@vth/core/kit';
 
 /** Loads a module given its file URL. The default is the runtime's own `import()`. */
 export type ModuleImporter = (fileUrl: string) => Promise<unknown>;

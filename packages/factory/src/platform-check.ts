@@ -1,4 +1,5 @@
-import { thrownMessage, type PlatformCheck } from '@vth/core';
+import { type PlatformCheck } from '@vth/core';
+import { thrownMessage } from '@vth/core/kit';
 
 /** Reasons and hints are plugin text that reaches logs and UIs: a few lines at most. */
 const MAX_TEXT = 1000;

@@ -1,4 +1,4 @@
-import { formatIssues, type SchemaIssue } from '@vth/core';
+import { formatIssues, type SchemaIssue } from '@vth/core/kit';
 import { isRecord } from './is-record';
 
 /** A config as a plugin's schema judged it: the parsed value (defaults applied), or `config.<path>` issues. */

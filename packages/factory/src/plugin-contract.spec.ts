@@ -1,4 +1,5 @@
-import { CAPABILITY_FLAGS, PLUGIN_CONTRACT_VERSION, type BackendResult } from '@vth/core';
+import { PLUGIN_CONTRACT_VERSION, type BackendResult } from '@vth/core';
+import { CAPABILITY_FLAGS } from '@vth/core/kit';
 import { BackendFactory, type PluginRegistration } from './backend-factory';
 import { checkPluginShape } from './plugin-shape';
 import { memoryCapabilities, memoryPlugin } from './test-support/memory-plugin.fixture';

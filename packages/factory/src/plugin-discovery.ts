@@ -1,4 +1,5 @@
-import { thrownMessage, type BackendResult, fail, ok } from '@vth/core';
+import { type BackendResult, fail, ok } from '@vth/core';
+import { thrownMessage } from '@vth/core/kit';
 import { scanDependencies, type DependencyField } from './discover';
 import { DEFAULT_LOAD_TIMEOUT_MS, importModuleNatively, type ModuleImporter } from './load-plugin-module';
 import { inspectPlugin, type InspectedPlugin } from './plugin-shape';

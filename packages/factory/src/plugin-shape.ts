@@ -1,16 +1,13 @@
 import {
-  CAPABILITY_FLAGS,
-  OPTIONAL_CAPABILITY_FLAGS,
-  ISOLATION_LEVELS,
   LIMITS,
   PLUGIN_CONTRACT_VERSION,
   fail,
   ok,
-  thrownMessage,
   type BackendCapabilities,
   type BackendPlugin,
   type BackendResult,
 } from '@vth/core';
+import { CAPABILITY_FLAGS, ISOLATION_LEVELS, OPTIONAL_CAPABILITY_FLAGS, thrownMessage } from '@vth/core/kit';
 
 /** Plugin types name backends in config files, ids and metrics, so they stay lowercase and portable. */
 export const PLUGIN_TYPE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;

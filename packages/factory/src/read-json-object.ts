@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { thrownMessage } from '@vth/core';
+import { thrownMessage } from '@vth/core/kit';
 
 export type JsonObjectRead = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
 

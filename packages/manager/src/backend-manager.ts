@@ -1,7 +1,5 @@
 import { EventEmitter } from 'node:events';
 import {
-  createId,
-  emitErrorSafely,
   fail,
   ok,
   type BackendCapabilities,
@@ -16,6 +14,7 @@ import {
   type ITerminalBackend,
   type SessionInfo,
 } from '@vth/core';
+import { createId, emitErrorSafely } from '@vth/core/kit';
 import { type BackendFactory } from '@vth/factory';
 import { checkBackendSpec } from './config-check';
 import { managerEvents, systemClock } from './context/manager-context';

@@ -1,11 +1,5 @@
-import {
-  fail,
-  ok,
-  thrownMessage,
-  sessionIdSchema,
-  type BackendResult,
-  type ITerminalBackend,
-} from '@vth/core';
+import { fail, ok, sessionIdSchema, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { thrownMessage } from '@vth/core/kit';
 import { applySecurityLayer, securityLayerSchema, type SecurityLayer } from '@vth/security';
 import { z } from 'zod';
 

@@ -1,4 +1,5 @@
-import { fail, formatIssues, ok, parseInput, type BackendResult } from '@vth/core';
+import { fail, ok, type BackendResult } from '@vth/core';
+import { formatIssues, parseInput } from '@vth/core/kit';
 import { type BackendFactory } from '@vth/factory';
 import { backendSpecSchema, type BackendSpec } from './backend-spec';
 import { type SelectionStrategy } from './backend-view';

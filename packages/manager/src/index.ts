@@ -11,19 +11,8 @@ export {
   type VariantSpec,
 } from './experiment-config';
 export { type ExperimentReport } from './experiments/experiment-set';
-export { assignVariant, inTraffic, stableUnit, type WeightedVariant } from './experiments/assignment';
-export {
-  compareVariant,
-  compareExperiment,
-  mannWhitney,
-  twoProportionTest,
-  type ArmData,
-  type CompareOptions,
-  type ProportionTest,
-  type RankTest,
-  type VariantComparison,
-  type Verdict,
-} from './experiments/compare';
+// The statistics behind experiments (assignment, variant comparison tests) are in `@vth/manager/stats`.
+export { type VariantComparison, type Verdict } from './experiments/compare';
 export { type VariantStatsSnapshot } from './experiments/variant-stats';
 export {
   managerConfigSchema,

@@ -1,4 +1,5 @@
-import { parseInput, type BackendResult } from '@vth/core';
+import { type BackendResult } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { z } from 'zod';
 import { analyseCommandLine, type AnalysedCommand, type CommandFlags } from './command-analysis';
 import { type CommandPolicy, type PolicyDecision } from './command-policy';

@@ -1,10 +1,8 @@
 import { EventEmitter } from 'node:events';
 import {
   BackendError,
-  emitErrorSafely,
   fail,
   ok,
-  parseExecutionContext,
   toBackendError,
   type BackendCapabilities,
   type BackendConfig,
@@ -20,6 +18,7 @@ import {
   type ITerminalBackend,
   type SessionInfo,
 } from '@vth/core';
+import { emitErrorSafely, parseExecutionContext } from '@vth/core/kit';
 import { CommandGuard } from './command-guard';
 import { notAString, requestedId, stringList } from './guarded-arguments';
 import { type CommandGuardOptions, type InputAdmission } from './command-guard-options';

@@ -1,4 +1,5 @@
-import { LIMITS, parseInput, type BackendResult } from '@vth/core';
+import { LIMITS, type BackendResult } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { z } from 'zod';
 import { type AuditErrorHandler, type AuditRecord, type AuditRedactor, type AuditSink } from './audit-log';
 import { CommandGuard } from './command-guard';

@@ -1,4 +1,5 @@
-import { parseInput, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { type BackendResult, type ITerminalBackend } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { z } from 'zod';
 import { type AuditRedactor, type AuditSink } from './audit-log';
 import { type CommandPolicy, type ConfirmHandler } from './command-policy';

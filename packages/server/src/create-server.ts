@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fail, ok, parseInput, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { PROTOCOL_V1, type HelloMessage } from '@vth/protocol';
 import {
   createCommandGuard,

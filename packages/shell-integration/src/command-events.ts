@@ -1,5 +1,6 @@
-import { auditFields, type BackendEventMap, type MetricsRecorder } from '@vth/core';
-import { type ShellCommandRunnerOptions } from './command-runner';
+import { type BackendEventMap } from '@vth/core';
+import { auditFields, type MetricsRecorder } from '@vth/core/kit';
+import { type ShellCommandRunnerOptions } from './command-runner-options';
 
 interface CommandEventTarget {
   emit<K extends 'command-started' | 'command-completed'>(name: K, ...args: BackendEventMap[K]): boolean;

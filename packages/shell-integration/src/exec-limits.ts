@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { environmentBytes } from '@vth/core';
+import { environmentBytes } from '@vth/core/kit';
 
 /**
  * Why `execve` would refuse this environment with these arguments (E2BIG), or `null` when it fits: the

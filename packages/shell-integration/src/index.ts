@@ -5,13 +5,9 @@ export { bashDialect } from './bash-dialect';
 export { posixDialect } from './posix-dialect';
 export { dialectForShell } from './dialect-for-shell';
 export { ansiCQuote, unquoteShellWord, literalTerminalInput } from './shell-quote';
-export {
-  ShellCommandRunner,
-  type ShellCommandRunnerOptions,
-  type ShellTransport,
-  type ShellExit,
-  type ForegroundSignal,
-} from './command-runner';
+export { ShellCommandRunner } from './command-runner';
+export { type ShellCommandRunnerOptions } from './command-runner-options';
+export { type ShellTransport, type ShellExit, type ForegroundSignal } from './shell-transport';
 export {
   readProcStat,
   listSessionMembers,

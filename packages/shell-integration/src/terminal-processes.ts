@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { type ForegroundSignal } from './command-runner';
+import { type ForegroundSignal } from './shell-transport';
 
 /*
  * Linux process facts about a terminal's shell, read from /proc: what local interactive backends (a pty, a

@@ -1,4 +1,5 @@
-import { CAPABILITY_FLAGS, type BackendCapabilities, type ITerminalBackend } from '@vth/core';
+import { type BackendCapabilities, type ITerminalBackend } from '@vth/core';
+import { CAPABILITY_FLAGS } from '@vth/core/kit';
 import { describeBackendConformance } from './describe-backend-conformance';
 
 interface RecordedTest {

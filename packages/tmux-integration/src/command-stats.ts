@@ -1,4 +1,5 @@
-import { LatencyHistogram, type BackendError, type CommandExecution } from '@vth/core';
+import { type BackendError, type CommandExecution } from '@vth/core';
+import { LatencyHistogram } from '@vth/core/kit';
 import { CommandHistory } from './command-history';
 import { toCommandResult, type CommandResult } from './command-result';
 import { type PerformanceMetrics } from './performance-metrics';

@@ -1,4 +1,5 @@
-import { ok, parseInput, type BackendResult, type CommandExecution } from '@vth/core';
+import { ok, type BackendResult, type CommandExecution } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import {
   captureOptionsSchema,
   commandsSchema,

@@ -1,11 +1,10 @@
 import {
-  emitErrorSafely,
-  subscribe,
   toBackendError,
   type CommandStartedEvent,
   type OutputEvent,
   type SessionClosedEvent,
 } from '@vth/core';
+import { emitErrorSafely, subscribe } from '@vth/core/kit';
 import { type SessionMigratedEvent } from '@vth/manager';
 import { type EventEmitter } from 'node:events';
 import { type TmuxIntegrationEventMap } from './events';

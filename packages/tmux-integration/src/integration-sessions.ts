@@ -1,12 +1,12 @@
 import {
   fail,
   ok,
-  parseInput,
   sessionIdSchema,
   type BackendError,
   type BackendResult,
   type ITerminalBackend,
 } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { type SessionMigratedEvent } from '@vth/manager';
 import { nameSchema, sessionOptionsSchema } from './call-options';
 import { type SelectedBackend } from './integration-backend';

@@ -1,4 +1,5 @@
-import { LIMITS, parseInput, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { LIMITS, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { type BackendFactory, PLUGIN_TYPE_PATTERN } from '@vth/factory';
 import { BUILT_IN_STRATEGIES } from '@vth/manager';
 import { z } from 'zod';

@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
 import {
   BackendError,
-  emitErrorSafely,
-  parseInput,
   toBackendError,
   type BackendErrorCode,
   type BackendHealth,
   type BackendResult,
   type ITerminalBackend,
 } from '@vth/core';
+import { emitErrorSafely, parseInput } from '@vth/core/kit';
 import {
   limitSchema,
   type CapturePaneOptions,

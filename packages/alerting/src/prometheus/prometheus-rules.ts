@@ -1,4 +1,5 @@
-import { ok, parseInput, type BackendResult } from '@vth/core';
+import { ok, type BackendResult } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { z } from 'zod';
 import { alertName, formatDuration } from '../alert';
 import { type AlertRule } from '../alert-rules';

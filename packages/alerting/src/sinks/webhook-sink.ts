@@ -1,4 +1,5 @@
-import { fail, ok, parseInput, type BackendResult } from '@vth/core';
+import { fail, ok, type BackendResult } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { type Alert } from '../alert';
 import { ALERT_SEVERITIES } from '../alert-rules';
 import { systemClock, type AlertClock } from '../clock';

@@ -1,7 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
 import {
-  BoundedOutputBuffer,
-  createId,
   fail,
   LIMITS,
   ok,
@@ -13,6 +11,7 @@ import {
   type HealthStatus,
   type SessionClosedEvent,
 } from '@vth/core';
+import { BoundedOutputBuffer, createId } from '@vth/core/kit';
 import { commandEvents } from '@vth/shell-integration';
 import { emitPaneOutput } from '../pane-output';
 import { SessionBackend, type SessionOptions } from '../session-backend';

@@ -1,5 +1,6 @@
 import { type EventEmitter } from 'node:events';
-import { emitErrorSafely, type BackendError } from '@vth/core';
+import { type BackendError } from '@vth/core';
+import { emitErrorSafely } from '@vth/core/kit';
 import { type ManagerEventMap } from '../manager-events';
 
 /** How a collaborator of the manager speaks to the manager's listeners, without holding the manager. */

@@ -1,4 +1,5 @@
-import { LatencyHistogram, type LatencySummary } from '@vth/core';
+import { type LatencySummary } from '@vth/core';
+import { LatencyHistogram } from '@vth/core/kit';
 import { LatencyReservoir } from './latency-reservoir';
 
 /** What one variant of an experiment has seen so far. */

@@ -1,4 +1,5 @@
-import { BackendError, createId, fail, ok, type BackendResult, type CreateSessionOptions } from '@vth/core';
+import { BackendError, fail, ok, type BackendResult, type CreateSessionOptions } from '@vth/core';
+import { createId } from '@vth/core/kit';
 import { type ManagerEvents } from '../context/manager-context';
 import { withTimeout } from '../context/with-timeout';
 import { isInfrastructureFailure } from '../failure-kinds';

@@ -1,4 +1,5 @@
-import { LatencyHistogram, type LatencySummary } from '@vth/core';
+import { type LatencySummary } from '@vth/core';
+import { LatencyHistogram } from '@vth/core/kit';
 
 /** What a window holds at a moment. */
 export interface WindowSummary {

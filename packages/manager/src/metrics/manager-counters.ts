@@ -1,4 +1,4 @@
-import { MetricsRecorder } from '@vth/core';
+import { MetricsRecorder } from '@vth/core/kit';
 
 /**
  * The manager's own counters: those of any backend (sessions, commands, errors, latency), plus what only a

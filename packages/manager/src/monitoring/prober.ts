@@ -1,4 +1,5 @@
-import { createId, fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { createId } from '@vth/core/kit';
 import { isInfrastructureFailure } from '../failure-kinds';
 import { type Clock } from '../context/manager-context';
 import { withTimeout } from '../context/with-timeout';

@@ -1,4 +1,5 @@
-import { fail, ok, parseInput, type BackendResult } from '@vth/core';
+import { fail, ok, type BackendResult } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { z } from 'zod';
 import { experimentSpecSchema, weightsSchema, type ExperimentSpec } from '../experiment-config';
 import { drainMember } from './drain';

@@ -1,4 +1,5 @@
-import { createId, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { type BackendResult, type ITerminalBackend } from '@vth/core';
+import { createId } from '@vth/core/kit';
 import { type BackendFactory } from '@vth/factory';
 import { type BackendSpec } from '../backend-spec';
 import { secureBackend } from '../backend-spec';

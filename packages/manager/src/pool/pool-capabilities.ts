@@ -1,4 +1,5 @@
-import { CAPABILITY_FLAGS, ISOLATION_LEVELS, type BackendCapabilities, type BackendPlugin } from '@vth/core';
+import { type BackendCapabilities, type BackendPlugin } from '@vth/core';
+import { CAPABILITY_FLAGS, ISOLATION_LEVELS } from '@vth/core/kit';
 
 /** What a pool of unknown backends can promise: nothing. */
 export const NO_CAPABILITIES: BackendCapabilities = {

@@ -1,12 +1,12 @@
 import {
   fail,
   ok,
-  parseExecutionContext,
   type BackendResult,
   type CaptureOptions,
   type CommandExecution,
   type ExecutionContext,
 } from '@vth/core';
+import { parseExecutionContext } from '@vth/core/kit';
 import { recordVariantCall } from '../experiments/experiment-set';
 import { type SessionTable } from '../sessions/session-table';
 import { type CallRouter } from './call-router';

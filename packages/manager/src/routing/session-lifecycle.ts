@@ -1,15 +1,13 @@
 import {
-  createId,
   createSessionOptionsSchema,
   fail,
   ok,
-  parseExecutionContext,
-  parseInput,
   type BackendResult,
   type CreateSessionOptions,
   type ExecutionContext,
   type SessionInfo,
 } from '@vth/core';
+import { createId, parseExecutionContext, parseInput } from '@vth/core/kit';
 import { type ManagerEvents } from '../context/manager-context';
 import { type Readiness } from '../context/readiness';
 import { type Assignment } from '../experiments/experiment-set';

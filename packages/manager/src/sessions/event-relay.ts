@@ -1,5 +1,4 @@
 import {
-  subscribe,
   type CommandExecution,
   type CommandStartedEvent,
   type HealthChangedEvent,
@@ -7,6 +6,7 @@ import {
   type OutputEvent,
   type SessionClosedEvent,
 } from '@vth/core';
+import { subscribe } from '@vth/core/kit';
 import { type ManagerEvents } from '../context/manager-context';
 import { type ManagerCounters } from '../metrics/manager-counters';
 import { type ManagedSession, type Member } from './managed-session';

@@ -1,4 +1,5 @@
-import { fail, ok, parseInput, sessionIdSchema, type BackendError, type BackendResult } from '@vth/core';
+import { fail, ok, sessionIdSchema, type BackendError, type BackendResult } from '@vth/core';
+import { parseInput } from '@vth/core/kit';
 import { type ManagedSession } from './managed-session';
 
 /** How many lost sessions `find` can still explain. */

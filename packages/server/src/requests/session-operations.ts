@@ -1,4 +1,5 @@
-import { createId, fail, ok, type BackendResult, type ExecutionContext } from '@vth/core';
+import { fail, ok, type BackendResult, type ExecutionContext } from '@vth/core';
+import { createId } from '@vth/core/kit';
 import { type OperationName, type OperationParams } from '@vth/protocol';
 import { type CallContext, type OperationContext } from './operation-context';
 import { accessSession } from './session-access';

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import {
-  subscribe,
   type BackendEventMap,
   type BackendEventName,
   type ITerminalBackend,
   type OutputEvent,
 } from '@vth/core';
+import { subscribe } from '@vth/core/kit';
 import { useBackend } from '../backend-handle';
 import { expectFailure, expectOk, pollUntil } from '../helpers';
 import { describe } from '../jest-api';
