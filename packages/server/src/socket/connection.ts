@@ -196,6 +196,8 @@ export class Connection {
       case 'viewport': {
         const a = this.attachments.get(m.channel);
         if (!a) return this.problem('UNKNOWN_CHANNEL', `no channel ${m.channel}`, { channel: m.channel });
+        if (a.channel.mode !== 'writer')
+          return this.problem('FORBIDDEN', 'a viewer cannot resize', { channel: m.channel });
         a.stream.setViewport(a.channel, { cols: m.cols, rows: m.rows, visible: m.visible });
         return;
       }
