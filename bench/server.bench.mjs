@@ -17,9 +17,17 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const SEQ = Number(process.env.BENCH_SEQ ?? 1_000_000);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 1000);
 
-const child = spawn(process.execPath, [fileURLToPath(new URL('./lib/server-child.mjs', import.meta.url))], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+// BENCH_CPU_PROF=<dir>: the server process writes a CPU profile there (node --cpu-prof) when it ends.
+const profile = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
+const child = spawn(
+  process.execPath,
+  [...profile, fileURLToPath(new URL('./lib/server-child.mjs', import.meta.url))],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const { url, echo } = await new Promise((resolve, reject) => {
   let out = '';
   child.stdout.on('data', (d) => {

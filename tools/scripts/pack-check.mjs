@@ -214,6 +214,38 @@ try {
   const alerted = run('node', ['-e', alerting], { cwd: consumer }).trim();
   if (alerted !== '0 true') failures.push(`consumer alerting run printed ${JSON.stringify(alerted)}`);
   else console.log('consumer: an alert engine watched a manager; the Prometheus rules export ran');
+  // The server and its wire format from the consumer: a node-pty server answers a vth.v1 client.
+  for (const name of ['@vth/protocol', '@vth/server'])
+    if (!tarballs.some((t) => t.name === name)) failures.push(`${name} was not packed`);
+  const served = `
+    const { NodePtyBackend } = require('@vth/backend-node-pty');
+    const { createServer } = require('@vth/server');
+    const { clientProtocols, decodeServerMessage, encodeMessage } = require('@vth/protocol');
+    const WebSocket = require('ws');
+    (async () => {
+      const backend = new NodePtyBackend();
+      if (!(await backend.initialize({})).ok) throw new Error('backend');
+      const server = createServer({ backend, config: { port: 0 } });
+      if (!server.ok) throw server.error;
+      const url = (await server.value.listen()).value.url.replace('http', 'ws') + '/v1/ws';
+      const ws = new WebSocket(url, clientProtocols());
+      const answer = await new Promise((resolve, reject) => {
+        ws.on('error', reject);
+        ws.on('message', (data) => {
+          const m = decodeServerMessage(data.toString());
+          if (m.ok && m.message.type === 'hello')
+            ws.send(encodeMessage({ type: 'request', requestId: 'r1', op: 'backend.health', params: {} }));
+          if (m.ok && m.message.type === 'result') resolve(m.message.ok);
+        });
+      });
+      ws.close();
+      await server.value.close();
+      await backend.shutdown();
+      console.log('served ' + answer);
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const servedOut = run('node', ['-e', served], { cwd: consumer }).trim();
+  if (servedOut !== 'served true') failures.push(`consumer server run printed ${JSON.stringify(servedOut)}`);
+  else console.log('consumer: @vth/server served @vth/protocol to a ws client');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -349,6 +349,27 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
     return this.use((rt) => rt.calls.resize(sessionId, cols, rows, paneId));
   }
 
+  /**
+   * Flow control of a session (see `ITerminalBackend.pauseOutput`), forwarded to the backend that holds
+   * it. Always present on a manager: `capabilities.flowControl` is true only when every backend of the pool
+   * has it, and a session on a backend without it answers `UNSUPPORTED` (`dispatched: false`). A session
+   * moved to another backend while paused is not paused there.
+   *
+   * @example
+   * ```ts
+   * const paused = await manager.pauseOutput(sessionId);
+   * if (paused.ok) setTimeout(() => void manager.resumeOutput(sessionId), 100);
+   * ```
+   */
+  pauseOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    return this.use((rt) => rt.calls.pauseOutput(sessionId, paneId));
+  }
+
+  /** Reads a session's terminal again after `pauseOutput`, on the backend that holds it. */
+  resumeOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    return this.use((rt) => rt.calls.resumeOutput(sessionId, paneId));
+  }
+
   // ---- health and metrics ----
 
   /** Runs an active health check of every backend now (also what the interval does), and waits for them. */

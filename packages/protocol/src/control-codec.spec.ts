@@ -6,6 +6,7 @@ import {
   encodeMessage,
   parseOperationParams,
 } from './control-codec';
+import { ackMessageSchema } from './client-messages';
 import { OPERATION_NAMES, OPERATIONS } from './operations';
 import { clientProtocols, negotiateProtocol, PROTOCOL_V1, tokenFromProtocols } from './version';
 
@@ -35,6 +36,29 @@ describe('control message codec', () => {
         const decoded = decodeClientMessage(JSON.stringify({ ...fields, type }));
         if (!decoded.ok) expect(decoded.problem.code).toBe('BAD_MESSAGE');
       }),
+    );
+  });
+
+  it('answers an ack exactly as its schema does (acks take a hand-written fast path)', () => {
+    const number = fc.oneof(
+      fc.integer({ min: -2, max: 0xffff_ffff + 2 }),
+      fc.maxSafeNat(),
+      fc.constantFrom(Number.MAX_SAFE_INTEGER + 1, 1.5, -0, 1e300),
+      fc.double(),
+    );
+    const value = fc.oneof(number, fc.string({ maxLength: 3 }), fc.constant(null), fc.boolean());
+    fc.assert(
+      fc.property(
+        fc.record({ channel: value, offset: value, extra: value, __proto__: value }, { requiredKeys: [] }),
+        (fields) => {
+          const text = JSON.stringify({ type: 'ack', ...fields });
+          const expected = ackMessageSchema.safeParse(JSON.parse(text));
+          const decoded = decodeClientMessage(text);
+          expect(decoded.ok).toBe(expected.success);
+          if (decoded.ok && expected.success) expect(decoded.message).toEqual(expected.data);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 

@@ -171,8 +171,7 @@ export function createServer(options: CreateServerOptions): BackendResult<VthSer
     experiments,
   };
   const runner = new OperationRunner(ctx, (op, transport, result, ms) => {
-    metrics.requests.inc({ op, transport, outcome: result.ok ? 'ok' : result.error.code });
-    metrics.requestSeconds.observe({ op }, ms / 1000);
+    metrics.request(op, transport, result.ok ? 'ok' : result.error.code, ms / 1000);
   });
   const auth = new Authenticator(config, attachTokens);
   const metricsTopic = new MetricsTopic(config.events.metricsIntervalMs, snapshot);

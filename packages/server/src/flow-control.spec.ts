@@ -1,4 +1,6 @@
-import { startServer, type Harness } from './test-support/server-harness.fixture';
+import { type ITerminalBackend } from '@vth/core';
+import { type BackendManager } from '@vth/manager';
+import { startServer, type BackendKind, type Harness } from './test-support/server-harness.fixture';
 import { type TestClient } from './test-support/test-client.fixture';
 
 const HIGH = 64 * 1024;
@@ -10,10 +12,19 @@ async function newSession(c: TestClient): Promise<string> {
   return (r.value as { id: string }).id;
 }
 
-describe('flow control (node-pty)', () => {
+/** The backend whose pty a pause reaches: node-pty itself, or the pool's node-pty behind a manager. */
+function ptyOf(h: Harness): ITerminalBackend {
+  const manager = h.backend as BackendManager;
+  return h.backend.type === 'manager' ? manager.instanceOf('pty')! : h.backend;
+}
+
+// Over tmux (no flow control) a writer that falls behind is skipped ahead like a viewer, so "the writer
+// gets every byte" holds only where the pty can be paused: node-pty, alone or behind a manager.
+describe.each(['node-pty', 'manager'] as BackendKind[])('flow control (%s)', (kind) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startServer({
+      backend: kind,
       config: { flow: { highWatermark: HIGH, lowWatermark: 16 * 1024 }, limits: { maxFrameBytes: FRAME } },
     });
   });
@@ -56,7 +67,7 @@ describe('flow control (node-pty)', () => {
   });
 
   it('a slow writer pauses the pty until it acknowledges, and then gets every byte', async () => {
-    const backend = h.backend as unknown as { pauseOutput: jest.Mock; resumeOutput: jest.Mock };
+    const backend = ptyOf(h) as unknown as { pauseOutput: jest.Mock; resumeOutput: jest.Mock };
     const pause = jest.spyOn(backend, 'pauseOutput');
     const resume = jest.spyOn(backend, 'resumeOutput');
     const w = await h.connect({ autoAck: false });
@@ -64,7 +75,10 @@ describe('flow control (node-pty)', () => {
     const id = await newSession(other);
     const wc = await w.attach(id, 'writer', 'live');
     if (wc.type !== 'attached') throw new Error('attach failed');
-    const run = other.request('command.execute', { sessionId: id, command: 'seq 1 200000; echo end-of-run' });
+    const run = other.request('command.execute', {
+      sessionId: id,
+      command: 'seq 1 200000; echo end-of-run',
+    });
     await w.until(() => pause.mock.calls.some((c) => c[0] === id), 'the session to be paused');
     const held = w.bytes(wc.channel);
     expect(held.end - held.start).toBeLessThanOrEqual(HIGH + FRAME);

@@ -48,35 +48,24 @@ export interface SessionFlowControl {
 }
 
 /**
- * Flow control of one session: the backend's own `pauseOutput`, or — behind a manager that does not
- * forward it — that of the pool backend the session lives on at the time of the call (it may move). When
- * neither can pause, `pause` answers `false` and the server treats a slow writer as a slow viewer.
+ * Flow control of one session: the backend's own `pauseOutput`. A `BackendManager` forwards it to the pool
+ * backend holding the session, answering `UNSUPPORTED` when that one cannot pause; so the method being
+ * there is what counts, not `capabilities.flowControl` (which a manager sets only when every pool backend
+ * has it). When the backend cannot pause, `pause` answers `false` and the server treats a slow writer as a
+ * slow viewer.
  */
 export function sessionFlowControl(backend: ITerminalBackend, sessionId: string): SessionFlowControl {
-  const target = (): ITerminalBackend | undefined => {
-    if (canPause(backend)) return backend;
-    const manager = asManager(backend);
-    const memberId = manager?.backendOf(sessionId);
-    const member = memberId === undefined ? undefined : manager!.instanceOf(memberId);
-    return member && canPause(member) ? member : undefined;
-  };
-  let pausedOn: ITerminalBackend | undefined;
+  let paused = false;
   return {
     async pause() {
-      const b = target();
-      if (!b) return false;
-      const r = await b.pauseOutput!(sessionId);
-      if (r.ok) pausedOn = b;
-      return r.ok;
+      if (!backend.pauseOutput || !backend.resumeOutput) return false;
+      paused = (await backend.pauseOutput(sessionId)).ok;
+      return paused;
     },
     async resume() {
-      const b = pausedOn;
-      pausedOn = undefined;
-      if (b) await b.resumeOutput!(sessionId);
+      if (!paused) return;
+      paused = false;
+      await backend.resumeOutput!(sessionId);
     },
   };
-}
-
-function canPause(b: ITerminalBackend): boolean {
-  return b.capabilities.flowControl === true && !!b.pauseOutput && !!b.resumeOutput;
 }

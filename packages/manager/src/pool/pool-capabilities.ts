@@ -31,5 +31,7 @@ export function commonCapabilities(
     if (ISOLATION_LEVELS.indexOf(plugin.capabilities.isolation) < ISOLATION_LEVELS.indexOf(caps.isolation))
       caps.isolation = plugin.capabilities.isolation;
   }
+  // Optional flags are not in CAPABILITY_FLAGS: a pool has one only when every member has it.
+  if (plugins.some((p) => p.capabilities.flowControl !== true)) delete caps.flowControl;
   return caps;
 }

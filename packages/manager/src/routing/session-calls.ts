@@ -5,6 +5,7 @@ import {
   type CaptureOptions,
   type CommandExecution,
   type ExecutionContext,
+  type ITerminalBackend,
 } from '@vth/core';
 import { parseExecutionContext } from '@vth/core/kit';
 import { recordVariantCall } from '../experiments/experiment-set';
@@ -77,6 +78,22 @@ export class SessionCalls {
     return this.ctx.router.route(sessionId, paneId, true, (b, id, pane) => b.capture(id, pane, options));
   }
 
+  /**
+   * Flow control, on the backend that holds the session now: `UNSUPPORTED` (not dispatched) when that
+   * backend has no `flowControl`. A session that moves while paused arrives unpaused on its new backend.
+   */
+  pauseOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    return this.ctx.router.route(sessionId, paneId, true, (b, id, pane) =>
+      canPause(b) ? b.pauseOutput!(id, pane) : noFlowControl(b),
+    );
+  }
+
+  resumeOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    return this.ctx.router.route(sessionId, paneId, true, (b, id, pane) =>
+      canPause(b) ? b.resumeOutput!(id, pane) : noFlowControl(b),
+    );
+  }
+
   async resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>> {
     const r = await this.ctx.router.route(sessionId, paneId, true, (b, id, pane) =>
       b.resize(id, cols, rows, pane),
@@ -88,4 +105,15 @@ export class SessionCalls {
     }
     return r;
   }
+}
+
+/** A backend that declares flow control and has both methods. */
+export function canPause(b: ITerminalBackend): boolean {
+  return b.capabilities.flowControl === true && !!b.pauseOutput && !!b.resumeOutput;
+}
+
+function noFlowControl(b: ITerminalBackend): Promise<BackendResult<void>> {
+  return Promise.resolve(
+    fail('UNSUPPORTED', `backend ${b.id} (${b.type}) has no flow control`, { dispatched: false }),
+  );
 }

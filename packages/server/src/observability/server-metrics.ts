@@ -28,6 +28,15 @@ export class ServerMetrics {
   readonly viewerSkips: Counter;
   readonly writerPauses: Counter;
   readonly protocolErrors: Counter<'code'>;
+  /** Children of the per-message counters, looked up once: a labelled `inc` hashes its labels each call. */
+  readonly traffic: Record<
+    'sentControl' | 'sentOutput' | 'receivedControl' | 'receivedInput',
+    Counter.Internal
+  >;
+  private readonly requestChildren = new Map<
+    string,
+    { count: Counter.Internal; seconds: Histogram.Internal<'op'> }
+  >();
   private readonly commandSeconds: Histogram<'backend'>;
   private readonly onCompleted = (e: CommandExecution): void => {
     const backend = this.manager?.backendOf(e.sessionId) ?? e.backendId;
@@ -84,6 +93,12 @@ export class ServerMetrics {
       buckets: SECONDS,
       registers,
     });
+    this.traffic = {
+      sentControl: this.bytesSent.labels('control'),
+      sentOutput: this.bytesSent.labels('output'),
+      receivedControl: this.bytesReceived.labels('control'),
+      receivedInput: this.bytesReceived.labels('input'),
+    };
     this.viewerSkips = new Counter({
       name: 'vth_server_viewer_skips_total',
       help: 'Slow viewers skipped ahead to a fresh snapshot',
@@ -109,6 +124,22 @@ export class ServerMetrics {
     });
     backend.on('command-completed', this.onCompleted);
     this.scraped(registers);
+  }
+
+  /** Counts a finished request (children cached per op, transport and outcome). */
+  request(op: string, transport: string, outcome: string, seconds: number): void {
+    const key = `${op}\u0000${transport}\u0000${outcome}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = {
+        count: this.requests.labels(op, transport, outcome),
+        seconds: this.requestSeconds.labels(op),
+      };
+      // Bounded whatever the labels are (the op and outcome sets are small; this is only a cache).
+      if (this.requestChildren.size < 1000) this.requestChildren.set(key, child);
+    }
+    child.count.inc();
+    child.seconds.observe(seconds);
   }
 
   dispose(): void {

@@ -13,16 +13,17 @@ export async function accessSession(
   identity: Identity,
   sessionId: string,
 ): Promise<BackendResult<TrackedSession>> {
-  const notFound = fail<TrackedSession>('SESSION_NOT_FOUND', `no session "${sessionId}"`, {
-    dispatched: false,
-  });
-  if (identity.sessionId !== undefined && identity.sessionId !== sessionId) return notFound;
+  // Made only when needed: an error captures a stack, a cost every request would pay.
+  const notFound = (): BackendResult<TrackedSession> =>
+    fail('SESSION_NOT_FOUND', `no session "${sessionId}"`, { dispatched: false });
+  if (identity.sessionId !== undefined && identity.sessionId !== sessionId) return notFound();
   const tracked = ctx.registry.get(sessionId);
-  if (tracked) return tracked.owner === identity.userId || identity.role === 'admin' ? ok(tracked) : notFound;
-  if (identity.role !== 'admin') return notFound;
+  if (tracked)
+    return tracked.owner === identity.userId || identity.role === 'admin' ? ok(tracked) : notFound();
+  if (identity.role !== 'admin') return notFound();
   const listed = await ctx.backend.listSessions();
   const info = listed.ok ? listed.value.find((s) => s.id === sessionId) : undefined;
-  if (!info) return notFound;
+  if (!info) return notFound();
   const adopted = ctx.registry.track(
     sessionId,
     undefined,

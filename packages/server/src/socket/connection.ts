@@ -93,7 +93,7 @@ export class Connection {
   private send(message: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     const text = JSON.stringify(message);
-    this.deps.metrics.bytesSent.inc({ kind: 'control' }, text.length);
+    this.deps.metrics.traffic.sentControl.inc(text.length);
     this.ws.send(text);
   }
 
@@ -117,7 +117,8 @@ export class Connection {
     this.lastSeen = Date.now();
     if (this.closed) return;
     try {
-      this.deps.metrics.bytesReceived.inc({ kind: isBinary ? 'input' : 'control' }, data.length);
+      const traffic = this.deps.metrics.traffic;
+      (isBinary ? traffic.receivedInput : traffic.receivedControl).inc(data.length);
       if (data.length > this.deps.config.limits.maxMessageBytes) {
         this.problem(
           'TOO_LARGE',
@@ -196,6 +197,8 @@ export class Connection {
       case 'viewport': {
         const a = this.attachments.get(m.channel);
         if (!a) return this.problem('UNKNOWN_CHANNEL', `no channel ${m.channel}`, { channel: m.channel });
+        if (a.channel.mode !== 'writer')
+          return this.problem('FORBIDDEN', 'a viewer cannot resize', { channel: m.channel });
         a.stream.setViewport(a.channel, { cols: m.cols, rows: m.rows, visible: m.visible });
         return;
       }
@@ -241,7 +244,7 @@ export class Connection {
         sendMessage: (message) => this.send(message),
         bufferedAmount: () => this.ws.bufferedAmount,
       },
-      onSent: (n) => this.deps.metrics.bytesSent.inc({ kind: 'output' }, n),
+      onSent: (n) => this.deps.metrics.traffic.sentOutput.inc(n),
     };
     const release = this.deps.ctx.registry.hold(session, 'attachments');
     const input =

@@ -23,6 +23,8 @@ export interface ClientOptions {
   /** Answer the server's pings (default true): off to play a dead peer. */
   autoPong?: boolean;
   headers?: Record<string, string>;
+  /** Certificates to trust (a test's self-signed one) for `wss:`. */
+  ca?: string;
 }
 
 /**
@@ -75,6 +77,7 @@ export class TestClient {
         ...options.headers,
       },
       autoPong: options.autoPong ?? true,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
     });
     const client = new TestClient(ws, options.autoAck ?? true);
     return new Promise((resolve, reject) => {
