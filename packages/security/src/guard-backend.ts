@@ -293,6 +293,24 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     return this.inner.interrupt(sessionId, paneId);
   }
 
+  /** Flow control passes through unguarded: the server pushing back on output is not a tenant's call. */
+  pauseOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    if (this.inner.pauseOutput) return this.inner.pauseOutput(sessionId, paneId);
+    return Promise.resolve(this.noFlowControl());
+  }
+
+  resumeOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
+    if (this.inner.resumeOutput) return this.inner.resumeOutput(sessionId, paneId);
+    return Promise.resolve(this.noFlowControl());
+  }
+
+  private noFlowControl(): BackendResult<void> {
+    return fail('UNSUPPORTED', `backend ${this.id} has no flow control (capabilities.flowControl)`, {
+      dispatched: false,
+      backendId: this.id,
+    });
+  }
+
   capture(sessionId: string, paneId?: string, options?: CaptureOptions): Promise<BackendResult<string>> {
     return this.inner.capture(sessionId, paneId, options);
   }
