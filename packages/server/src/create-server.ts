@@ -3,7 +3,7 @@ import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { parseInput } from '@vth/core/kit';
-import { PROTOCOL_V1, type HelloMessage } from '@vth/protocol';
+import { OPERATIONS, PROTOCOL_V1, type HelloMessage } from '@vth/protocol';
 import {
   createCommandGuard,
   guardBackend,
@@ -171,7 +171,10 @@ export function createServer(options: CreateServerOptions): BackendResult<VthSer
     experiments,
   };
   const runner = new OperationRunner(ctx, (op, transport, result, ms) => {
-    metrics.request(op, transport, result.ok ? 'ok' : result.error.code, ms / 1000);
+    // The op comes from the client: an unknown one is counted under one label, so no client can grow the
+    // metrics without bound.
+    const known = Object.hasOwn(OPERATIONS, op) ? op : 'unknown';
+    metrics.request(known, transport, result.ok ? 'ok' : result.error.code, ms / 1000);
   });
   const auth = new Authenticator(config, attachTokens);
   const metricsTopic = new MetricsTopic(config.events.metricsIntervalMs, snapshot);

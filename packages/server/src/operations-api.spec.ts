@@ -41,6 +41,17 @@ describe('operating a manager through the server', () => {
     await c.close();
   });
 
+  it('counts requests for unknown operations under one label: a client cannot grow the metrics', async () => {
+    const c = await h.connect();
+    for (let i = 0; i < 50; i++) {
+      expect(await c.request(`made.up.${i}`, {})).toMatchObject({ ok: false });
+    }
+    const metrics = (await h.http('GET', '/metrics')).text;
+    expect(metrics).not.toContain('made.up');
+    expect(metrics).toMatch(/vth_server_requests_total\{op="unknown",transport="ws",outcome="[A-Z_]+"\} 50/);
+    await c.close();
+  });
+
   it('drains, undrains and hot-swaps with progress; starts, changes and stops an experiment; all audited and streamed', async () => {
     const admin = await h.connect();
     admin.send({ type: 'subscribe', topic: 'events' });
