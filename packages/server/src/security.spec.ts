@@ -147,6 +147,22 @@ describe('a server that serves several users', () => {
     });
     await alice.message('event', (m) => m.name === 'command-completed');
     expect(bob.messages.filter((m) => m.type === 'event')).toEqual([]);
+    // The event stream carries command text with its secrets masked, and never output.
+    expect(
+      await alice.request('command.execute', {
+        sessionId: id,
+        command: 'export DB_PASSWORD=hunter2secret && echo shown-only-in-the-reply',
+      }),
+    ).toMatchObject({ ok: true });
+    const done = await alice.message(
+      'event',
+      (m) => m.name === 'command-completed' && JSON.stringify(m.data).includes('DB_PASSWORD'),
+    );
+    expect(done.data).toMatchObject({ command: 'export DB_PASSWORD=*** && echo shown-only-in-the-reply' });
+    expect(done.data).not.toHaveProperty('output');
+    const seen = JSON.stringify(alice.messages.filter((m) => m.type === 'event'));
+    expect(seen).not.toContain('hunter2secret');
+    expect(seen).not.toContain('shown-only-in-the-reply\\n');
     // The user id of a call is the token's: the audit says alice, whatever the client claimed.
     expect(
       await alice.request('command.execute', { sessionId: id, command: 'echo x', source: 'voice' }),

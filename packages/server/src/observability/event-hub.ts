@@ -29,7 +29,11 @@ export const STREAMED_EVENTS = [
 ] as const;
 
 interface Stored {
-  message: EventMessage;
+  readonly seq: number;
+  /** Built on first delivery: an event nobody receives costs no redaction. */
+  readonly message: EventMessage;
+  /** `data.sessionId`, when the event names one. */
+  readonly sessionId: string | undefined;
   /** The session's owner, for events about one session (others see only their own). */
   owner: string | undefined;
   perSession: boolean;
@@ -37,15 +41,15 @@ interface Stored {
 
 type Listener = (message: EventMessage) => void;
 
-/** Strips what one user must not see of another's work, and what would not survive JSON. */
-function sanitize(name: string, data: unknown): unknown {
-  if (name === 'command-started') {
-    const e = data as CommandStartedEvent;
-    return { ...e, command: redactSecrets(e.command) };
-  }
+/**
+ * What is kept of an event when it happens: a copy that later changes to the source object cannot alter,
+ * without command output (it never travels on this stream and would hold memory in the backlog).
+ */
+function snapshot(name: string, data: unknown): unknown {
+  if (name === 'command-started') return { ...(data as CommandStartedEvent) };
   if (name === 'command-completed') {
     const { output: _output, ...rest } = data as CommandExecution;
-    return { ...rest, command: redactSecrets(rest.command) };
+    return rest;
   }
   return JSON.parse(
     JSON.stringify(data, (_k, v: unknown) =>
@@ -54,6 +58,36 @@ function sanitize(name: string, data: unknown): unknown {
         : v,
     ),
   ) as unknown;
+}
+
+/** Strips what one user must not see of another's work: secrets in command text. */
+function redact(name: string, kept: unknown): unknown {
+  if (name !== 'command-started' && name !== 'command-completed') return kept;
+  const e = kept as { command: string };
+  return { ...e, command: redactSecrets(e.command) };
+}
+
+function stored(
+  seq: number,
+  name: string,
+  data: unknown,
+  owner: string | undefined,
+  perSession: boolean,
+): Stored {
+  const at = Date.now();
+  const kept = snapshot(name, data);
+  let message: EventMessage | undefined;
+  const sessionId = (kept as { sessionId?: unknown } | null)?.sessionId;
+  return {
+    seq,
+    owner,
+    perSession,
+    sessionId: typeof sessionId === 'string' ? sessionId : undefined,
+    get message() {
+      message ??= { type: 'event', seq, at, name, data: redact(name, kept) };
+      return message;
+    },
+  };
 }
 
 function sessionOf(name: string, data: unknown): string | undefined {
@@ -108,17 +142,13 @@ export class EventHub {
   /** Adds an event of the server's own (`admin-action`, ...). */
   publish(name: string, data: unknown): void {
     const sessionId = sessionOf(name, data);
-    const stored: Stored = {
-      message: { type: 'event', seq: ++this.seq, at: Date.now(), name, data: sanitize(name, data) },
-      owner: sessionId === undefined ? undefined : this.ownerOf(sessionId),
-      perSession: sessionId !== undefined,
-    };
+    const owner = sessionId === undefined ? undefined : this.ownerOf(sessionId);
+    const event = stored(++this.seq, name, data, owner, sessionId !== undefined);
     if (this.backlogSize > 0) {
-      this.backlog.push(stored);
+      this.backlog.push(event);
       if (this.backlog.length > this.backlogSize) this.backlog.shift();
     }
-    for (const [listener, identity] of this.listeners)
-      if (visible(stored, identity)) listener(stored.message);
+    for (const [listener, identity] of this.listeners) if (visible(event, identity)) listener(event.message);
   }
 
   /**
@@ -132,9 +162,9 @@ export class EventHub {
   ): { seq: number; missed: number; stop: () => void } {
     let missed = 0;
     if (since !== undefined) {
-      const oldest = this.backlog[0]?.message.seq ?? this.seq + 1;
+      const oldest = this.backlog[0]?.seq ?? this.seq + 1;
       missed = Math.max(0, Math.min(oldest - 1, this.seq) - since);
-      for (const s of this.backlog) if (s.message.seq > since && visible(s, identity)) listener(s.message);
+      for (const s of this.backlog) if (s.seq > since && visible(s, identity)) listener(s.message);
     }
     this.listeners.set(listener, identity);
     return { seq: this.seq, missed, stop: () => this.listeners.delete(listener) };
@@ -144,8 +174,5 @@ export class EventHub {
 function visible(s: Stored, who: Identity): boolean {
   if (who.role === 'admin' && who.sessionId === undefined) return true;
   if (!s.perSession || s.owner !== who.userId) return false;
-  return (
-    who.sessionId === undefined ||
-    (s.message.data as { sessionId?: string; id?: string }).sessionId === who.sessionId
-  );
+  return who.sessionId === undefined || s.sessionId === who.sessionId;
 }
