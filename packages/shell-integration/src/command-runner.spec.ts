@@ -1,6 +1,7 @@
+import * as pty from 'node-pty';
 import { type CommandExecution } from '@vth/core';
 import { bashDialect } from './bash-dialect';
-import { type ShellCommandRunner } from './command-runner';
+import { ShellCommandRunner } from './command-runner';
 import { posixDialect } from './posix-dialect';
 import { startShell } from './real-shell.fixture';
 
@@ -193,6 +194,53 @@ describe('ShellCommandRunner on real bash', () => {
     await shell.exited;
     expect(shell.runner.closed).toBe(true);
   });
+});
+
+describe('ShellCommandRunner before the shell is ready', () => {
+  it('types keys sent while the shell starts once it is ready: they run, and their output is seen', async () => {
+    const term = pty.spawn('bash', [...bashDialect.spawnArgs], {
+      name: 'xterm-256color',
+      cols: 120,
+      rows: 30,
+      cwd: '/tmp',
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8' },
+      encoding: null,
+    });
+    const seen: string[] = [];
+    let sawEarly!: () => void;
+    const early = new Promise<void>((resolve) => (sawEarly = resolve));
+    const runner = new ShellCommandRunner({
+      transport: { write: (d) => term.write(d) },
+      dialect: bashDialect,
+      sessionId: 's1',
+      paneId: '0',
+      backendId: 'test',
+      onOutput: (data) => {
+        seen.push(data.toString('utf8'));
+        if (seen.join('').includes('early 42')) sawEarly();
+      },
+    });
+    term.onData((d) => runner.feed(Buffer.isBuffer(d) ? d : Buffer.from(d)));
+    term.onExit(({ exitCode, signal }) => runner.close({ exitCode, signal: signal || null }));
+    try {
+      term.write(runner.bootstrapText());
+      // Typed right behind vth's first line, before the shell has said it is quiet.
+      runner.sendInput('echo "early $((40+2))"\r');
+      expect((await runner.ready(10_000)).ok).toBe(true);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`"early 42" never showed: ${JSON.stringify(seen)}`)),
+          10_000,
+        );
+      });
+      await Promise.race([early, deadline]).finally(() => clearTimeout(timer));
+      const r = await runner.execute('echo after');
+      expect(r.ok && r.value.output).toBe('after\n');
+    } finally {
+      term.kill('SIGKILL');
+    }
+  }, 20_000);
 });
 
 describe('ShellCommandRunner on dash (POSIX fallback)', () => {

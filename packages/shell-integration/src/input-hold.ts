@@ -16,7 +16,19 @@ export function sendOrHoldInput(s: RunnerState, data: string): void {
     next.pendingInput.push(data);
     return;
   }
+  // The shell is being armed: keys typed now would land in (or between) vth's bootstrap lines and their
+  // output would be nobody's. They are typed once it shows its first prompt.
+  if (s.phase === 'booting') {
+    s.inputBeforeReady.push(data);
+    return;
+  }
   s.write(data);
+}
+
+/** The shell is ready: the keys sent while it started, in order, before any command line. */
+export function flushInputBeforeReady(s: RunnerState): void {
+  if (s.inputBeforeReady.length === 0) return;
+  s.write(s.inputBeforeReady.splice(0).join(''));
 }
 
 /** The command now reads the terminal: hand it the keys sent while it was starting. */

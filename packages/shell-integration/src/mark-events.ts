@@ -1,5 +1,5 @@
 import { fail, ok } from '@vth/core';
-import { flushPendingInput } from './input-hold';
+import { flushInputBeforeReady, flushPendingInput } from './input-hold';
 import { type ShellEvent } from './mark-parser';
 import { type RunnerState } from './runner-state';
 
@@ -74,6 +74,7 @@ function onPrompt(s: RunnerState, event: Extract<ShellEvent, { type: 'prompt' }>
     case 'booting':
       s.phase = 'idle';
       s.settleReady(ok());
+      flushInputBeforeReady(s);
       s.pump();
       return;
     case 'wedged':

@@ -47,6 +47,8 @@ export class RunnerState {
   phase: Phase = 'booting';
   current: CommandJob | null = null;
   readonly queue: CommandJob[] = [];
+  /** Keys sent (`sendInput`) while the shell was still being armed, with no command to hold them. */
+  readonly inputBeforeReady: string[] = [];
   /** Jobs of the batch line being run, after `current`: already typed, not started yet. */
   groupRest: CommandJob[] = [];
   lastCwd: string | undefined;

@@ -41,6 +41,7 @@ export function closeShell(s: RunnerState, exit: ShellExit): void {
   const wasBooting = s.phase === 'booting';
   // Jobs typed but not started (the rest of a batch line) and queued jobs never ran.
   const unstarted = [...s.groupRest.splice(0), ...s.queue.splice(0)];
+  s.inputBeforeReady.length = 0; // keys for a shell that never came up go nowhere
   s.phase = 'closed';
   s.closedError = new BackendError('SESSION_NOT_FOUND', `session ${s.opts.sessionId} has ended: ${why}`, {
     dispatched: false,
