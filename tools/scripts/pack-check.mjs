@@ -25,7 +25,11 @@ try {
     tarballs.push({ name: pkg.name, tarball, pkg });
     const stray = info.files
       .map((f) => f.path)
-      .filter((p) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)(\.map)?)$/.test(p));
+      .filter((p) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)(\.map)?)$/.test(p))
+      // The dashboard ships its prebuilt page.
+      .filter(
+        (p) => !(pkg.name === '@vth/dashboard' && /^dist\/assets\/[\w.-]+\.(html|css|js|txt)$/.test(p)),
+      );
     if (stray.length) failures.push(`${pkg.name}: unexpected files in the tarball: ${stray.join(', ')}`);
     if (!info.files.some((f) => f.path === 'README.md'))
       failures.push(`${pkg.name}: README.md missing from the tarball`);
@@ -158,6 +162,17 @@ try {
   const alerted = run('node', ['-e', alerting], { cwd: consumer }).trim();
   if (alerted !== '0 true') failures.push(`consumer alerting run printed ${JSON.stringify(alerted)}`);
   else console.log('consumer: an alert engine watched a manager; the Prometheus rules export ran');
+  // The dashboard's page is in the installed package, ready to serve (no build step for the user).
+  const page = `
+    const { readFileSync } = require('node:fs');
+    const { join } = require('node:path');
+    const { dashboardAssetsDir } = require('@vth/dashboard');
+    const html = readFileSync(join(dashboardAssetsDir, 'index.html'), 'utf8');
+    const js = readFileSync(join(dashboardAssetsDir, 'app.js'), 'utf8');
+    console.log(html.includes('src="app.js"') && js.length > 1000);`;
+  const served = run('node', ['-e', page], { cwd: consumer }).trim();
+  if (served !== 'true') failures.push(`consumer dashboard check printed ${JSON.stringify(served)}`);
+  else console.log('consumer: the dashboard package holds its prebuilt page');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
