@@ -41,8 +41,12 @@ const depConstraints = [
       'type:security',
       'type:protocol',
       'type:server',
+      'type:alerting',
+      'type:dashboard',
     ],
   },
+  // The page bundles the wire format at build time; its Node entry (the assets' path) needs nothing.
+  { sourceTag: 'type:dashboard', onlyDependOnLibsWithTags: ['type:protocol'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
 ];
 

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const RANK = {
   'type:core': 0,
   'type:protocol': 0,
+  // The prebuilt page: it bundles @vth/protocol at build time and has no run-time dependency.
+  'type:dashboard': 1,
   'type:shell-integration': 1,
   'type:testkit': 1,
   'type:factory': 1,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need from Debian's packages when it is missing: build tools for node-pty, the
 # shells the tests drive, tmux (3.2 or later) for @vth/backend-tmux, and promtool (Debian's prometheus
-# package, 2.42 or later) that checks the alerting rules @vth/alerting exports.
+# package, 2.42 or later) that checks the alerting rules @vth/alerting exports, and Chromium (Debian's
+# chromium) for @vth/dashboard's browser tests, driven by playwright-core (never Playwright's download).
 set -euo pipefail
 need=()
 command -v python3 >/dev/null || need+=(python3)
@@ -12,6 +13,8 @@ command -v dash >/dev/null || need+=(dash)
 command -v ps >/dev/null || need+=(procps)
 command -v tmux >/dev/null || need+=(tmux)
 command -v promtool >/dev/null || need+=(prometheus)
+# VTH_CHROMIUM names another Chromium for the dashboard's tests.
+[ -x "${VTH_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
 # tmux-256color, the TERM of tmux panes
 [ -e /usr/share/terminfo/t/tmux-256color ] || [ -e /lib/terminfo/t/tmux-256color ] || need+=(ncurses-base)
 if [ ${#need[@]} -gt 0 ]; then

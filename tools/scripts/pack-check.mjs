@@ -38,7 +38,11 @@ try {
     tarballs.push({ name: pkg.name, tarball, pkg });
     const stray = info.files
       .map((f) => f.path)
-      .filter((p) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)(\.map)?)$/.test(p));
+      .filter((p) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)(\.map)?)$/.test(p))
+      // The dashboard ships its prebuilt page.
+      .filter(
+        (p) => !(pkg.name === '@vth/dashboard' && /^dist\/assets\/[\w.-]+\.(html|css|js|txt)$/.test(p)),
+      );
     if (stray.length) failures.push(`${pkg.name}: unexpected files in the tarball: ${stray.join(', ')}`);
     if (!info.files.some((f) => f.path === 'README.md'))
       failures.push(`${pkg.name}: README.md missing from the tarball`);
@@ -246,6 +250,17 @@ try {
   const servedOut = run('node', ['-e', served], { cwd: consumer }).trim();
   if (servedOut !== 'served true') failures.push(`consumer server run printed ${JSON.stringify(servedOut)}`);
   else console.log('consumer: @vth/server served @vth/protocol to a ws client');
+  // The dashboard's page is in the installed package, ready to serve (no build step for the user).
+  const page = `
+    const { readFileSync } = require('node:fs');
+    const { join } = require('node:path');
+    const { dashboardAssetsDir } = require('@vth/dashboard');
+    const html = readFileSync(join(dashboardAssetsDir, 'index.html'), 'utf8');
+    const js = readFileSync(join(dashboardAssetsDir, 'app.js'), 'utf8');
+    console.log(html.includes('src="app.js"') && js.length > 1000);`;
+  const pageOut = run('node', ['-e', page], { cwd: consumer }).trim();
+  if (pageOut !== 'true') failures.push(`consumer dashboard check printed ${JSON.stringify(pageOut)}`);
+  else console.log('consumer: the dashboard package holds its prebuilt page');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

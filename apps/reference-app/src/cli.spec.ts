@@ -461,6 +461,35 @@ describe('vth serve', () => {
     expect(run.stderr).toMatch(/^vth: serving manager \(node-pty\) on http:\/\/127\.0\.0\.1:\d+/);
   });
 
+  it('serves the dashboard and the alerts of the pool, and says where', async () => {
+    let checks: Promise<unknown> | undefined;
+    const run = await cli(['serve', '--port', '0'], {
+      onStdout: (stdout, child) => {
+        const url = /^(http:\/\/\S+)\n/.exec(stdout)?.[1];
+        if (!url || checks) return;
+        checks = (async () => {
+          const page = await fetch(`${url}/dashboard/`);
+          const html = await page.text();
+          const script = await fetch(`${url}/dashboard/app.js`);
+          const alerts = (await (await fetch(`${url}/v1/admin/alerts`)).json()) as unknown;
+          child.kill('SIGTERM');
+          return {
+            page: [page.status, html.includes('<script type="module" src="app.js">')],
+            script: [script.status, script.headers.get('content-type')],
+            alerts,
+          };
+        })();
+      },
+    });
+    expect(await checks).toEqual({
+      page: [200, true],
+      script: [200, 'text/javascript; charset=utf-8'],
+      alerts: { ok: true, value: { active: [], resolved: [] } },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/vth: dashboard at http:\/\/127\.0\.0\.1:\d+\/dashboard\//);
+  });
+
   it('refuses an invalid server section, naming the path', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vth-serve-'));
     try {

@@ -1,3 +1,4 @@
+import { alertingConfigSchema } from '@vth/alerting';
 import { LIMITS } from '@vth/core';
 import { managerConfigSchema } from '@vth/manager';
 import { securityOptionsSchema } from '@vth/security';
@@ -47,6 +48,24 @@ export const configSchema = z.strictObject(
     security: securityOptionsSchema.optional(),
     /** `vth serve`: address, TLS, tokens, limits, security (see `@vth/server`); defaults serve 127.0.0.1:7700. */
     server: serverConfigSchema.optional(),
+    /**
+     * `vth serve`: the dashboard (`@vth/dashboard`) at `path`, on by default when the package is installed.
+     * Its page asks for a token whenever the server does: it weakens no auth.
+     */
+    dashboard: z
+      .strictObject(
+        {
+          enabled: z.boolean().default(true),
+          path: z
+            .string()
+            .regex(/^\/[A-Za-z0-9._~/-]+$/, 'must be a path like /dashboard')
+            .default('/dashboard'),
+        },
+        { error: 'must be an object' },
+      )
+      .default({ enabled: true, path: '/dashboard' }),
+    /** `vth serve`: alert rules and webhooks (`@vth/alerting`); alerts are logged to stderr and shown on the dashboard. Default: its default rules. */
+    alerting: alertingConfigSchema.optional(),
     exec: z
       .strictObject(
         {

@@ -17,7 +17,9 @@ import { AttachTokens } from './auth/attach-tokens';
 import { Authenticator } from './auth/authenticator';
 import { registerHttpApi } from './http/http-api';
 import { registerOperationsEndpoints } from './http/operations-endpoints';
+import { registerStaticAssets, staticPrefix, type StaticAssetsOptions } from './http/static-assets';
 import { asManager } from './manager-view';
+import { registerAlertsRoute, streamAlerts, type AlertFeed } from './observability/alert-feed';
 import { EventHub } from './observability/event-hub';
 import { metricsSnapshot } from './observability/metrics-snapshot';
 import { ServerMetrics } from './observability/server-metrics';
@@ -46,6 +48,17 @@ export interface CreateServerOptions {
    * records of `config.security`. Default: `config.security.audit.file`, when set.
    */
   audit?: AuditSink;
+  /**
+   * Serve a directory of browser assets (normally `@vth/dashboard`'s `dashboardAssetsDir`) under `path`
+   * (default `/dashboard`), without authentication: the files hold no data. Default: none.
+   */
+  staticAssets?: StaticAssetsOptions;
+  /**
+   * Alerts to show (an `AlertEngine` of `@vth/alerting`, or anything of that shape): each firing and
+   * resolution goes on the `events` topic (`alert-fired`, `alert-resolved`; admins), and admins read the
+   * lists at `GET /v1/admin/alerts`. The feed stays yours: the server only listens.
+   */
+  alerts?: AlertFeed;
 }
 
 /** A running (or ready to run) server. */
@@ -89,6 +102,13 @@ export function createServer(options: CreateServerOptions): BackendResult<VthSer
   const parsed = parseInput(serverConfigSchema, options.config ?? {}, 'server', 'INVALID_CONFIG');
   if (!parsed.ok) return parsed;
   const config = parsed.value;
+  const assetsPrefix = options.staticAssets ? staticPrefix(options.staticAssets) : undefined;
+  if (options.staticAssets && assetsPrefix === undefined)
+    return fail(
+      'INVALID_CONFIG',
+      `staticAssets.path: "${options.staticAssets.path}" must be a path like /dashboard (not /, not under /v1)`,
+      { dispatched: false },
+    );
   let https: { cert: Buffer; key: Buffer } | undefined;
   if (config.tls) {
     try {
@@ -211,8 +231,14 @@ export function createServer(options: CreateServerOptions): BackendResult<VthSer
     version,
     secure: https !== undefined,
     closing: () => closing,
+    ...(assetsPrefix === undefined ? {} : { publicPrefix: `${assetsPrefix}/` }),
   });
   registerHttpApi(app, runner);
+  if (options.staticAssets) registerStaticAssets(app, options.staticAssets);
+  if (options.alerts) registerAlertsRoute(app, options.alerts);
+  const stopAlerts = options.alerts
+    ? streamAlerts(options.alerts, (name, data) => events.publish(name, data))
+    : undefined;
   app.server.on('upgrade', (request, socket, head) => {
     if (closing) socket.destroy();
     else socketServer.handleUpgrade(request, socket, head);
@@ -247,6 +273,7 @@ export function createServer(options: CreateServerOptions): BackendResult<VthSer
         closing = true;
         await socketServer.close();
         metricsTopic.stop();
+        stopAlerts?.();
         registry.dispose();
         events.dispose();
         metrics.dispose();

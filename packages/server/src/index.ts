@@ -18,3 +18,5 @@ export { STREAMED_EVENTS } from './observability/event-hub';
 export { type AdminAction } from './requests/admin-audit';
 export { OutputRing } from './stream/output-ring';
 export { RequestLedger, type LedgerKey } from './requests/request-ledger';
+export { type StaticAssetsOptions } from './http/static-assets';
+export { type AlertFeed } from './observability/alert-feed';

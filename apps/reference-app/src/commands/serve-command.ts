@@ -1,3 +1,4 @@
+import { AlertEngine, LogAlertSink } from '@vth/alerting';
 import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { type BackendFactory } from '@vth/factory';
 import { BackendManager, type ManagerConfigInput } from '@vth/manager';
@@ -10,6 +11,15 @@ import { formatBackendError } from '../format-error';
 import { onSignals, type Output, type SignalSource } from '../stdio';
 import { TOKENS } from '../tokens';
 
+/** The dashboard's prebuilt page, when `@vth/dashboard` is installed (it is optional to the server). */
+function dashboardDir(): string | undefined {
+  try {
+    return (require('@vth/dashboard') as { dashboardAssetsDir: string }).dashboardAssetsDir;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ServeOptions {
   /** A backend type, or `manager`; default: the config's `manager` pool, else `defaultBackend`, else `fallbackOrder`. */
   backend?: string;
@@ -21,8 +31,9 @@ export interface ServeOptions {
  * `vth serve`: the HTTP and WebSocket server (`@vth/server`) over a `BackendManager` — the config's
  * `manager` pool, or a pool of the one backend asked for (`--backend`, `defaultBackend`), or of the
  * `fallbackOrder` types with primary-fallback, so the admin API and the dashboard always have a pool to
- * show. Prints the URL on stdout, serves until SIGINT or SIGTERM, then closes every connection, ends every
- * session and exits 0.
+ * show. Alerts (`@vth/alerting`, the config's `alerting` rules) go to stderr and to the dashboard, which is
+ * served at `/dashboard/` when `@vth/dashboard` is installed (config `dashboard`). Prints the URL on stdout,
+ * serves until SIGINT or SIGTERM, then closes every connection, ends every session and exits 0.
  */
 @injectable()
 export class ServeCommand {
@@ -38,6 +49,7 @@ export class ServeCommand {
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const stopListening = onSignals(this.signals, ['SIGINT', 'SIGTERM'], () => stop());
     let backend: ITerminalBackend | undefined;
+    let engine: AlertEngine | undefined;
     try {
       const created = await this.createBackend(options.backend);
       if (!created.ok) return this.failed(created.error);
@@ -47,7 +59,21 @@ export class ServeCommand {
         ...(options.host === undefined ? {} : { host: options.host }),
         ...(options.port === undefined ? {} : { port: options.port }),
       };
-      const server = createServer({ backend, config });
+      const alerts = AlertEngine.create({
+        ...(this.config.alerting === undefined ? {} : { config: this.config.alerting }),
+        sinks: [new LogAlertSink({ log: (r) => this.output.stderr.write(`${JSON.stringify(r)}\n`) })],
+      });
+      if (!alerts.ok) return this.failed(alerts.error);
+      engine = alerts.value;
+      const attached = engine.attach(backend as BackendManager);
+      if (!attached.ok) return this.failed(attached.error);
+      const dashboard = this.config.dashboard.enabled ? dashboardDir() : undefined;
+      const server = createServer({
+        backend,
+        config,
+        alerts: engine,
+        ...(dashboard ? { staticAssets: { dir: dashboard, path: this.config.dashboard.path } } : {}),
+      });
       if (!server.ok) return this.failed(server.error);
       const listening = await server.value.listen();
       if (!listening.ok) return this.failed(listening.error);
@@ -60,11 +86,14 @@ export class ServeCommand {
             .join(', ') ?? backend.type
         }) on ${listening.value.url}; Ctrl-C stops\n`,
       );
+      if (dashboard)
+        this.output.stderr.write(`vth: dashboard at ${listening.value.url}${this.config.dashboard.path}/\n`);
       await stopped;
       await server.value.close();
       return EXIT.ok;
     } finally {
       stopListening();
+      await engine?.shutdown();
       await backend?.shutdown();
     }
   }

@@ -13,6 +13,8 @@ export interface EndpointDeps {
   version: string;
   secure: boolean;
   closing: () => boolean;
+  /** Paths under this prefix (static assets) answer without authentication. */
+  publicPrefix?: string;
 }
 
 const PUBLIC = new Set(['/healthz', '/readyz', '/openapi.json']);
@@ -48,7 +50,8 @@ export function registerOperationsEndpoints(app: FastifyInstance, deps: Endpoint
       return reply.code(204).send();
     if ('status' in who) {
       // Public endpoints answer anyone who names this server, from an allowed origin.
-      if (PUBLIC.has(path) && who.code === 'AUTH_FAILED') return;
+      const open = PUBLIC.has(path) || (deps.publicPrefix !== undefined && isUnder(path, deps.publicPrefix));
+      if (open && who.code === 'AUTH_FAILED') return;
       if (path === '/metrics' && config.metrics.public && who.code === 'AUTH_FAILED') return;
       return refuse(reply, who.status, who.code, who.message);
     }
@@ -80,4 +83,9 @@ export function registerOperationsEndpoints(app: FastifyInstance, deps: Endpoint
   });
   const document = openApiDocument(deps.version);
   app.get('/openapi.json', async () => document);
+}
+
+/** `/dashboard` and `/dashboard/...` are under `/dashboard/` (a prefix is never `/` alone). */
+function isUnder(path: string, prefix: string): boolean {
+  return prefix.length > 1 && (path.startsWith(prefix) || path === prefix.slice(0, -1));
 }

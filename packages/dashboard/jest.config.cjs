@@ -1,0 +1,8 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: '@vth/dashboard',
+  rootDir: __dirname,
+  // The browser tests share one machine's Chromium and real backends: one file at a time.
+  maxWorkers: 1,
+};
