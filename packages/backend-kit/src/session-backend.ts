@@ -287,6 +287,7 @@ export abstract class SessionBackend<
       this.state = 'shut-down';
       // A start under way finishes first: what it started is then ended like the rest.
       this.stopped = (starting ?? Promise.resolve())
+        .catch(() => undefined) // a start that threw still leaves things to end
         .then(() => this.stop(wasReady || this.startedWhileShuttingDown))
         .then(() => this.healthMayHaveChanged());
     }
