@@ -63,7 +63,7 @@ export const configSchema = z.strictObject(
         },
         { error: 'must be an object' },
       )
-      .default({ enabled: true, path: '/dashboard' }),
+      .optional(),
     /** `vth serve`: alert rules and webhooks (`@vth/alerting`); alerts are logged to stderr and shown on the dashboard. Default: its default rules. */
     alerting: alertingConfigSchema.optional(),
     exec: z

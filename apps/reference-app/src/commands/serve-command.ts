@@ -67,12 +67,13 @@ export class ServeCommand {
       engine = alerts.value;
       const attached = engine.attach(backend as BackendManager);
       if (!attached.ok) return this.failed(attached.error);
-      const dashboard = this.config.dashboard.enabled ? dashboardDir() : undefined;
+      const { enabled = true, path: dashboardPath = '/dashboard' } = this.config.dashboard ?? {};
+      const dashboard = enabled ? dashboardDir() : undefined;
       const server = createServer({
         backend,
         config,
         alerts: engine,
-        ...(dashboard ? { staticAssets: { dir: dashboard, path: this.config.dashboard.path } } : {}),
+        ...(dashboard ? { staticAssets: { dir: dashboard, path: dashboardPath } } : {}),
       });
       if (!server.ok) return this.failed(server.error);
       const listening = await server.value.listen();
@@ -86,8 +87,7 @@ export class ServeCommand {
             .join(', ') ?? backend.type
         }) on ${listening.value.url}; Ctrl-C stops\n`,
       );
-      if (dashboard)
-        this.output.stderr.write(`vth: dashboard at ${listening.value.url}${this.config.dashboard.path}/\n`);
+      if (dashboard) this.output.stderr.write(`vth: dashboard at ${listening.value.url}${dashboardPath}/\n`);
       await stopped;
       await server.value.close();
       return EXIT.ok;
