@@ -32,11 +32,13 @@ export function BackendsView({ store, conn }: { store: Store; conn: Connection }
             <dt>type</dt>
             <dd>${b.type}</dd>
             <dt>group</dt>
-            <dd>${b.group}</dd>
+            <dd>${b.group ?? '—'}</dd>
             <dt>sessions</dt>
             <dd data-testid="sessions">${b.activeSessions}</dd>
             <dt>error rate</dt>
-            <dd>${(b.errorRate * 100).toFixed(1)} %</dd>
+            <dd data-testid="error-rate">
+              ${b.errorRate === undefined ? '—' : `${(b.errorRate * 100).toFixed(1)} %`}
+            </dd>
           </dl>
           <${LatencyChart} backendId=${b.id} samples=${store.history.get(b.id) ?? []} />
         </article>`;

@@ -10,13 +10,15 @@ export interface Latency {
 export interface BackendRow {
   id: string;
   type: string;
-  group: string;
+  /** Absent when the server serves one backend, not a pool. */
+  group?: string;
   status: 'healthy' | 'degraded' | 'unhealthy';
   running: boolean;
   ejected: boolean;
   draining: boolean;
   activeSessions: number;
-  errorRate: number;
+  /** The pool's windowed error rate; absent for a single backend (it keeps no window). */
+  errorRate?: number;
   commandLatency?: Latency;
   probeLatency?: Latency;
 }

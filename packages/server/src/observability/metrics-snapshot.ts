@@ -33,6 +33,10 @@ export async function metricsSnapshot(
           activeSessions: m.sessions.active,
           errors: m.errors,
           latency: m.latency,
+          // The fields of a pool row that a single backend has too (it is never ejected or drained).
+          commandLatency: m.latency,
+          ejected: false,
+          draining: false,
         },
       ],
       server,
