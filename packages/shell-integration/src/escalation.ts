@@ -56,39 +56,45 @@ export class Escalation implements JobStopper {
   }
 
   private async escalate(job: CommandJob): Promise<void> {
-    const s = this.s;
     job.escalating = true;
-    const grace = s.opts.interruptGraceMs ?? 1000;
-    const killGrace = s.opts.killGraceMs ?? 1000;
-    const done = () => s.current !== job;
     const wait = (ms: number) =>
       new Promise<void>((r) => {
         const t = setTimeout(r, ms);
         job.timers.push(t);
       });
+    if (!(await this.bringBack(() => this.s.current !== job, wait))) this.giveUp(job);
+  }
+
+  /**
+   * Ctrl-C, then SIGINT, SIGTERM and SIGKILL to the terminal's foreground job, then a probe line, each after
+   * its grace, until `done()`; resolves whether it came to that. For a running command and for a shell whose
+   * command was abandoned alike.
+   */
+  private async bringBack(done: () => boolean, wait: (ms: number) => Promise<void>): Promise<boolean> {
+    const s = this.s;
+    const grace = s.opts.interruptGraceMs ?? 1000;
+    const killGrace = s.opts.killGraceMs ?? 1000;
     s.write('\x03');
     // A Ctrl-C that lands while bash hands the terminal to a new job (between `echo started` and `sleep`)
     // reaches bash, not the job, and is lost; SIGINT to the foreground job a moment later is not.
     const retry = Math.min(200, grace / 4);
     await wait(retry);
-    if (done()) return;
+    if (done()) return true;
     const jobHeldTerminal = await this.signal('SIGINT');
     await wait(grace - retry);
-    if (done()) return;
+    if (done()) return true;
     if (jobHeldTerminal) {
-      await this.signal('SIGTERM');
-      await wait(killGrace);
-      if (done()) return;
-      await this.signal('SIGKILL');
-      await wait(killGrace);
-      if (done()) return;
+      for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
+        await this.signal(sig);
+        await wait(killGrace);
+        if (done()) return true;
+      }
     }
     // The shell holds the terminal and does not answer. A builtin waiting for input (`read` with SIGINT
     // ignored) takes a probe line as its input and ends; a shell with our hooks answers it with a mark.
     s.write(s.opts.dialect.probe(randomToken(9)));
     await wait(killGrace);
-    if (done()) return;
-    this.giveUp(job);
+    return done();
   }
 
   /** Nothing brought the shell back while `job` held it. */
@@ -120,18 +126,13 @@ export class Escalation implements JobStopper {
   }
 
   /**
-   * Brings back a shell whose command was abandoned: Ctrl-C, then (as for a running command) SIGINT, SIGTERM
-   * and SIGKILL to a job that still holds the terminal, and a probe line once the shell itself does. A
-   * Ctrl-C typed while bash hands the terminal to a new job reaches bash, not the job, which then runs on:
-   * one Ctrl-C is not enough. Ends as soon as the shell shows a prompt (the runner is no longer wedged).
+   * Brings back a shell whose command was abandoned, as a running command is stopped (`bringBack`): one
+   * Ctrl-C is not enough when it reached bash instead of the job, or the job ignores it. Ends as soon as the
+   * shell shows a prompt (the runner is no longer wedged).
    */
   private async recover(): Promise<void> {
     if (this.recovering) return;
     this.recovering = true;
-    const s = this.s;
-    const done = () => s.phase !== 'wedged';
-    const grace = s.opts.interruptGraceMs ?? 1000;
-    const killGrace = s.opts.killGraceMs ?? 1000;
     const wait = (ms: number) =>
       new Promise<void>((r) => {
         const t = setTimeout(r, ms);
@@ -139,18 +140,7 @@ export class Escalation implements JobStopper {
         t.unref?.();
       });
     try {
-      s.write('\x03');
-      await wait(Math.min(200, grace / 4));
-      for (const [sig, pause] of [
-        ['SIGINT', grace],
-        ['SIGTERM', killGrace],
-        ['SIGKILL', killGrace],
-      ] as const) {
-        if (done()) return;
-        if (!(await this.signal(sig))) break; // the shell itself holds the terminal: it reads the probe
-        await wait(pause);
-      }
-      if (!done()) s.write(s.opts.dialect.probe(randomToken(9)));
+      await this.bringBack(() => this.s.phase !== 'wedged', wait);
     } finally {
       this.recovering = false;
       this.recoveryTimers.clear();
