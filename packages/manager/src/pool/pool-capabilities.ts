@@ -1,5 +1,5 @@
 import { type BackendCapabilities, type BackendPlugin } from '@vth/core';
-import { CAPABILITY_FLAGS, ISOLATION_LEVELS } from '@vth/core/kit';
+import { CAPABILITY_FLAGS, ISOLATION_LEVELS, OPTIONAL_CAPABILITY_FLAGS } from '@vth/core/kit';
 
 /** What a pool of unknown backends can promise: nothing. */
 export const NO_CAPABILITIES: BackendCapabilities = {
@@ -31,7 +31,8 @@ export function commonCapabilities(
     if (ISOLATION_LEVELS.indexOf(plugin.capabilities.isolation) < ISOLATION_LEVELS.indexOf(caps.isolation))
       caps.isolation = plugin.capabilities.isolation;
   }
-  // Optional flags are not in CAPABILITY_FLAGS: a pool has one only when every member has it.
-  if (plugins.some((p) => p.capabilities.flowControl !== true)) delete caps.flowControl;
+  // An optional flag (absent reads as false): a pool has it only when every member has it.
+  for (const flag of OPTIONAL_CAPABILITY_FLAGS)
+    if (plugins.some((p) => p.capabilities[flag] !== true)) delete caps[flag];
   return caps;
 }
