@@ -140,9 +140,8 @@ export class SessionRegistry {
 
   /** An attachment or a request started: the session is not left alone. */
   hold(session: TrackedSession, kind: 'attachments' | 'busy'): () => void {
+    // The reap timer stays: it does nothing while the session is held, and `idle` refreshes it after.
     session[kind]++;
-    clearTimeout(session.reapTimer);
-    session.reapTimer = undefined;
     let released = false;
     return () => {
       if (released) return;
@@ -155,7 +154,11 @@ export class SessionRegistry {
   private idle(session: TrackedSession): void {
     const grace = this.options.unattachedGraceMs;
     if (grace === null || !session.reapable || session.attachments > 0 || session.busy > 0) return;
-    clearTimeout(session.reapTimer);
+    // One timer per session, restarted (not remade) at the end of each request.
+    if (session.reapTimer) {
+      session.reapTimer.refresh();
+      return;
+    }
     session.reapTimer = setTimeout(() => {
       session.reapTimer = undefined;
       if (this.sessions.get(session.id) === session && session.attachments === 0 && session.busy === 0)
