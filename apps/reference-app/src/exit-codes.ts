@@ -29,5 +29,8 @@ export function exitCodeOf(execution: CommandExecution): number {
       return EXIT.interrupted;
     case 'lost':
       return EXIT.failure;
+    case 'running':
+      // The CLI waits for its commands to end; a yielded one it did not ask for is not a success.
+      return EXIT.failure;
   }
 }

@@ -2,6 +2,12 @@ import { type EventEmitter } from 'node:events';
 import { type BackendCapabilities } from './capabilities';
 import { type BackendEventMap } from './events';
 import { type CommandExecution, type ExecutionContext } from './execution';
+import {
+  type CommandOutput,
+  type CommandWaitResult,
+  type ReadOutputOptions,
+  type WaitForOptions,
+} from './long-commands';
 import { type BackendHealth, type BackendMetrics } from './health';
 import { type BackendResult } from './result';
 import { type CreateSessionOptions, type SessionInfo } from './session';
@@ -78,6 +84,29 @@ export interface ITerminalBackend extends EventEmitter<BackendEventMap> {
   pauseOutput?(sessionId: string, paneId?: string): Promise<BackendResult<void>>;
   /** Reads the session's terminal again after `pauseOutput`. Resuming an unpaused session does nothing. */
   resumeOutput?(sessionId: string, paneId?: string): Promise<BackendResult<void>>;
+  /**
+   * Optional long commands (`capabilities.longCommands`): new output of a command that returned
+   * `status: 'running'` (see `ExecutionContext.yieldAfterMs`), by byte offset, never a replay of what the
+   * same offset already answered; its status, and once it ended its exit code and cwd. With `waitMs`, waits
+   * that long for something new. An unknown or forgotten handle is `COMMAND_NOT_FOUND`; a handle whose
+   * session failed over or ended is `BACKEND_CRASHED` / `SESSION_NOT_FOUND` with `dispatched: true`.
+   * While a handle runs, `executeCommand` on its pane answers `BUSY` with `details.handle`.
+   *
+   * @example
+   * ```ts
+   * const started = await backend.executeCommand(id, 'npm run dev', undefined, { yieldAfterMs: 2000 });
+   * if (started.ok && started.value.status === 'running') {
+   *   const ready = await backend.waitFor!(started.value.handle!, { pattern: 'listening on', timeoutMs: 30_000 });
+   *   const more = await backend.readOutput!(started.value.handle!, { waitMs: 1000 });
+   * }
+   * ```
+   */
+  readOutput?(handle: string, options?: ReadOutputOptions): Promise<BackendResult<CommandOutput>>;
+  /**
+   * Resolves when the command's output matches `pattern`, it goes quiet for `idleMs`, or it ends (`exit`);
+   * after `timeoutMs` it answers `reason: 'timeout'` (an answer, not an error).
+   */
+  waitFor?(handle: string, options: WaitForOptions): Promise<BackendResult<CommandWaitResult>>;
   getHealth(): Promise<BackendHealth>;
   getMetrics(): BackendMetrics;
   /** Ends every session and releases every resource. Safe to call twice. */

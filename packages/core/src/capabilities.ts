@@ -30,6 +30,11 @@ export interface BackendCapabilities {
    * program). Optional: a backend without it leaves it out, and reads as `false`.
    */
   flowControl?: boolean;
+  /**
+   * Long commands: `executeCommand` honours `context.yieldAfterMs` (returning `status: 'running'` with a
+   * handle), and `readOutput` / `waitFor` follow the command. Optional; reads as `false` when left out.
+   */
+  longCommands?: boolean;
 }
 
 /** The required boolean capabilities (optional ones, like `flowControl`, are read with `=== true`). */
@@ -73,7 +78,7 @@ export type OptionalCapabilityFlag = Exclude<
   }[keyof BackendCapabilities],
   BackendCapabilityFlag | 'isolation'
 >;
-const OPTIONAL_FLAGS: Record<OptionalCapabilityFlag, true> = { flowControl: true };
+const OPTIONAL_FLAGS: Record<OptionalCapabilityFlag, true> = { flowControl: true, longCommands: true };
 export const OPTIONAL_CAPABILITY_FLAGS = Object.keys(OPTIONAL_FLAGS) as readonly OptionalCapabilityFlag[];
 
 export const ISOLATION_LEVELS = ['none', 'process', 'container', 'vm'] as const;

@@ -16,9 +16,17 @@ export interface ExecutionContext {
   signal?: AbortSignal;
   /** Called with each piece of output as it arrives. */
   onOutput?: (chunk: string) => void;
+  /**
+   * Long commands (`capabilities.longCommands`): when the command has not ended after this long,
+   * `executeCommand` returns with `status: 'running'`, the output so far and a `handle`; the command keeps
+   * running in its session (with no deadline of its own unless `timeoutMs` is given). Follow it with
+   * `readOutput` / `waitFor`; `sendInput` and `interrupt` reach it as usual. Not for `executeBatch`.
+   */
+  yieldAfterMs?: number;
 }
 
-export type CommandStatus = 'completed' | 'timed-out' | 'interrupted' | 'lost';
+/** How a command ended; `running`: it has not yet (a long command that yielded, see `yieldAfterMs`). */
+export type CommandStatus = 'completed' | 'timed-out' | 'interrupted' | 'lost' | 'running';
 
 export interface CommandExecution {
   id: string;
@@ -37,4 +45,11 @@ export interface CommandExecution {
   startedAt: number;
   durationMs: number;
   backendId: string;
+  /** Only while `status` is `running`: names the command for `readOutput`, `waitFor` (see `CommandHandle`). */
+  handle?: string;
+  /**
+   * Only while `status` is `running`: the byte offset (UTF-8) just past `output` in the command's output;
+   * `readOutput(handle, { sinceOffset: nextOffset })` continues from there.
+   */
+  nextOffset?: number;
 }

@@ -12,6 +12,19 @@ export { ok, fail, type BackendResult } from './result';
 export { type BackendCapabilities, type BackendCapabilityFlag } from './capabilities';
 export { type CreateSessionOptions, type SessionInfo, type SessionProfile } from './session';
 export { type ExecutionContext, type CommandExecution, type CommandStatus } from './execution';
+export {
+  formatCommandHandle,
+  parseCommandHandle,
+  commandHandleSchema,
+  readOutputOptionsSchema,
+  waitForOptionsSchema,
+  MAX_WAIT_MS,
+  type CommandHandle,
+  type CommandOutput,
+  type CommandWaitResult,
+  type ReadOutputOptions,
+  type WaitForOptions,
+} from './long-commands';
 export { type BackendHealth, type BackendMetrics, type HealthStatus } from './health';
 export { type LatencySummary } from './latency-histogram';
 export {

@@ -147,6 +147,7 @@ export const executionContextSchema = z.object({
   onOutput: z
     .custom<(chunk: string) => void>((v) => typeof v === 'function', 'must be a function')
     .optional(),
+  yieldAfterMs: durationSchema.optional(),
 });
 
 export const captureOptionsSchema = z.object({

@@ -9,7 +9,7 @@ import { RefusalCoalescer } from './refusal-coalescer';
  * commands refused before dispatch, `error` for calls the backend answered with an error.
  */
 export type AuditOutcome =
-  'completed' | 'timed-out' | 'interrupted' | 'lost' | 'denied' | 'rate-limited' | 'error';
+  'completed' | 'timed-out' | 'interrupted' | 'lost' | 'running' | 'denied' | 'rate-limited' | 'error';
 
 /** One record per command, written whatever became of it. */
 export interface AuditRecord {

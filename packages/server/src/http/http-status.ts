@@ -6,6 +6,7 @@ const STATUS: Record<BackendErrorCode, number> = {
   FORBIDDEN: 403,
   SESSION_NOT_FOUND: 404,
   PANE_NOT_FOUND: 404,
+  COMMAND_NOT_FOUND: 404,
   BUSY: 409,
   RATE_LIMITED: 429,
   INTERNAL: 500,
