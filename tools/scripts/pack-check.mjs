@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Entry points other than the main ones, with a few names each must export. */
@@ -36,16 +36,34 @@ try {
     const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: dir }));
     const tarball = join(work, info.filename);
     tarballs.push({ name: pkg.name, tarball, pkg });
-    const stray = info.files
-      .map((f) => f.path)
-      .filter((p) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)(\.map)?)$/.test(p))
+    const paths = new Set(info.files.map((f) => f.path));
+    const stray = [...paths]
+      .filter(
+        (p) =>
+          !/^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts)(\.map)?|src\/.+\.tsx?)$/.test(p) ||
+          /\.spec\.tsx?$/.test(p),
+      )
       // The dashboard ships its prebuilt page.
       .filter(
         (p) => !(pkg.name === '@vth/dashboard' && /^dist\/assets\/[\w.-]+\.(html|css|js|txt)$/.test(p)),
       );
     if (stray.length) failures.push(`${pkg.name}: unexpected files in the tarball: ${stray.join(', ')}`);
-    if (!info.files.some((f) => f.path === 'README.md'))
-      failures.push(`${pkg.name}: README.md missing from the tarball`);
+    for (const needed of ['README.md', 'LICENSE'])
+      if (!paths.has(needed)) failures.push(`${pkg.name}: ${needed} missing from the tarball`);
+    if (!pkg.license) failures.push(`${pkg.name}: no "license" in package.json`);
+    // Every source map must resolve inside the tarball (a debugger or an editor's go-to-definition opens it).
+    const unresolved = new Set();
+    for (const map of [...paths].filter((p) => p.endsWith('.map'))) {
+      const { sources = [] } = JSON.parse(readFileSync(join(dir, map), 'utf8'));
+      for (const source of sources) {
+        const target = posix.normalize(posix.join(posix.dirname(map), source));
+        if (!paths.has(target)) unresolved.add(`${map} -> ${source}`);
+      }
+    }
+    if (unresolved.size)
+      failures.push(
+        `${pkg.name}: source maps name files not in the tarball: ${[...unresolved].slice(0, 5).join(', ')}`,
+      );
     if (pkg.engines?.node !== '>=20') failures.push(`${pkg.name}: engines.node should be ">=20"`);
     for (const [tool, args] of [
       ['publint', [tarball, '--strict']],
