@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -32,6 +33,23 @@ describeBackendConformance({
   config: { interruptGraceMs: 500, killGraceMs: 300 },
   listLeaks: listContainerLeaks,
   timeoutScale: 3,
+  // The image's bash and busybox tools, not this machine's, are what sessions run.
+  referenceBash: (args, env) =>
+    execFileSync(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--init',
+        '--network',
+        'none',
+        ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+        IMAGE,
+        'bash',
+        ...args,
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    ),
 });
 
 jest.setTimeout(60_000);

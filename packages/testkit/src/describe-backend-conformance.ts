@@ -13,6 +13,7 @@ import { describeLimits } from './suites/limits';
 import { describeObservability } from './suites/observability';
 import { describeOutput } from './suites/output';
 import { describeSessions } from './suites/sessions';
+import { describeShellFuzz } from './suites/shell-fuzz';
 import { describeShellHooks } from './suites/shell-hooks';
 import { describeState } from './suites/state';
 import { describeStdin } from './suites/stdin';
@@ -43,6 +44,7 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
     describeCommands(ctx);
     describeState(ctx);
     describeStdin(ctx);
+    describeShellFuzz(ctx);
     describeCancellation(ctx);
     describeLimits(ctx);
     describeCommandText(ctx);

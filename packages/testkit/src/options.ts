@@ -62,6 +62,14 @@ export interface BackendConformanceOptions {
   timeoutScale?: number;
   /** What the session's shell supports; see {@link ShellFeatures}. */
   shellFeatures?: ShellFeatures;
+  /**
+   * Runs `bash` with these arguments where the backend's sessions run (same programs, same bash), with
+   * `env` added, stdin empty, and returns what it printed on stdout. The random-command suite compares
+   * the backend with it. Default: the `bash` of this machine. A container backend runs it in its image.
+   *
+   * @example referenceBash: (args, env) => execFileSync('docker', ['run', '--rm', '--init', ...envFlags(env), image, 'bash', ...args], { encoding: 'utf8' })
+   */
+  referenceBash?: (args: string[], env: Record<string, string>) => string;
   /** Registers backend-specific tests in their own `describe` block, next to the conformance tests. */
   additionalTests?: (ctx: ConformanceTestContext) => void;
 }
