@@ -5,6 +5,7 @@
 // Targets (issue F5): a tmux -> tmux swap under this load in < 2 s.
 import { createRequire } from 'node:module';
 import { fmt, summarize } from './lib/stats.mjs';
+import { record } from './lib/record.mjs';
 
 const require = createRequire(import.meta.url);
 const { BackendFactory } = require('../packages/factory/dist/index.js');
@@ -83,5 +84,23 @@ console.log(
 console.log(
   `p99 during / before: ${(d.p99 / q.p99).toFixed(2)}x; failed commands: ${failures} of ${samples.length}`,
 );
+function slowestOfEach(points, k) {
+  const kept = [];
+  for (let i = 0; i < points.length; i += k)
+    kept.push(points.slice(i, i + k).reduce((a, b) => (b[1] > a[1] ? b : a)));
+  return kept;
+}
+const origin = samples.length ? Math.min(...samples.map(([t]) => t)) : 0;
+record({
+  kind: 'timeline',
+  title: `hot swap under load: latency of each \`echo x\` over time (${SESSIONS} sessions; shaded: a swap)`,
+  // At most ~3000 points: the slowest command of each run of consecutive ones, so spikes stay visible.
+  points: slowestOfEach(samples, Math.ceil(samples.length / 3000)).map(([t, ms]) => [
+    (t - origin) / 1000,
+    ms,
+  ]),
+  marks: swaps.map((s) => ({ from: (s.start - origin) / 1000, to: (s.end - origin) / 1000, label: s.to })),
+  failures,
+});
 await manager.shutdown();
 if (failures > 0) process.exitCode = 1;

@@ -2,6 +2,7 @@
 // Targets (issue F1): p50 ratio <= 1.5, p99 <= 3 ms, new session ready <= 10 ms p50.
 import { createRequire } from 'node:module';
 import { interleave, report, fmt } from './lib/stats.mjs';
+import { record } from './lib/record.mjs';
 import { startRawShell } from './lib/raw-pty-shell.mjs';
 
 const require = createRequire(import.meta.url);
@@ -68,6 +69,15 @@ console.log(
   `\n## throughput (seq 1 1500000, ${mb.toFixed(1)} MB)\nraw: ${fmt(rawMs)} = ${(mb / (rawMs / 1000)).toFixed(0)} MB/s; ` +
     `backend: ${fmt(ms)} = ${(mb / (ms / 1000)).toFixed(0)} MB/s; ratio ${(ms / rawMs).toFixed(2)}x`,
 );
+record({
+  kind: 'throughput',
+  title: `output throughput (seq 1 1500000, ${mb.toFixed(1)} MB)`,
+  baseline: 'raw pty + shell',
+  rows: [
+    { name: 'raw pty + shell', mbPerS: mb / (rawMs / 1000) },
+    { name: 'node-pty backend', mbPerS: mb / (ms / 1000) },
+  ],
+});
 
 // Memory under huge output: 50 MB through a command limited to 1 MiB of kept output.
 globalThis.gc?.();

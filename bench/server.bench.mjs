@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { interleave, report, fmt } from './lib/stats.mjs';
+import { record } from './lib/record.mjs';
 
 const require = createRequire(import.meta.url);
 const { NodePtyBackend } = require('../packages/backend-node-pty/dist/index.js');
@@ -191,6 +192,17 @@ console.log(
 console.log(
   `ratio: ${((ch.bytes / attachMs / (bytes / ownMs)) * 100).toFixed(0)}% of the backend's own (goal >= 50%), ${((ch.bytes / attachMs / (bytes / streamingMs)) * 100).toFixed(0)}% of its streaming`,
 );
+
+record({
+  kind: 'throughput',
+  title: `attach throughput of \`${seqCommand}\` (${(bytes / 1e6).toFixed(1)} MB)`,
+  baseline: 'node-pty backend, direct',
+  rows: [
+    { name: 'node-pty backend, direct', mbPerS: bytes / 1e6 / (ownMs / 1000) },
+    { name: 'node-pty backend, with an output listener', mbPerS: bytes / 1e6 / (streamingMs / 1000) },
+    { name: 'vth server, attached writer', mbPerS: ch.bytes / 1e6 / (attachMs / 1000) },
+  ],
+});
 
 // 3 and 4. Viewers: memory per attached viewer, and VIEWERS at once.
 const fanSession = (await c.request('session.create', {})).value.id;

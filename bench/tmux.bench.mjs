@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fmt, interleave, report, summarize } from './lib/stats.mjs';
+import { record } from './lib/record.mjs';
 import { startCliPolling, startRawTmux } from './lib/raw-tmux-control.mjs';
 
 const require = createRequire(import.meta.url);
@@ -106,6 +107,15 @@ console.log(
   `\n## throughput (${lines}, ${mb.toFixed(1)} MB)\nraw tmux -C: ${(mb / (rawMs / 1000)).toFixed(1)} MB/s; ` +
     `backend: ${(mb / (ms / 1000)).toFixed(1)} MB/s (${fmt(ms)}); ratio ${(ms / rawMs).toFixed(2)}x`,
 );
+record({
+  kind: 'throughput',
+  title: `output throughput (80-byte lines, ${mb.toFixed(1)} MB)`,
+  baseline: 'raw tmux -C',
+  rows: [
+    { name: 'raw tmux -C', mbPerS: mb / (rawMs / 1000) },
+    { name: 'tmux backend', mbPerS: mb / (ms / 1000) },
+  ],
+});
 
 // Memory under huge output: 50 MB through one command kept to 1 MiB. tmux stops reading a pane while the
 // control client is behind, so neither tmux nor this process should grow with the output.

@@ -42,7 +42,7 @@ export async function startRawTmux() {
   await new Promise((r) => setTimeout(r, 200));
   send('new-session -d -s w -x 120 -y 30 bash --noprofile --norc --noediting -i');
   send("link-window -d -s '=w:' -t '=ctl:'");
-  let ready = untilMark();
+  const ready = untilMark();
   send(`send-keys -t '=w:' -l -- "stty -echo -onlcr; PS1= PS2=; printf '\\\\033]6973;R\\\\007'\\n"`);
   await ready;
   return {

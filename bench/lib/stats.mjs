@@ -1,3 +1,5 @@
+import { record, thin } from './record.mjs';
+
 /** Percentiles and a table row for benchmark samples (milliseconds). */
 export function summarize(samples) {
   const s = [...samples].sort((a, b) => a - b);
@@ -18,6 +20,16 @@ export function fmt(ms) {
 /** Prints "name  p50  p95  p99" rows and the ratio of each row to the baseline row. */
 export function report(title, rows, baselineName) {
   const base = rows.find((r) => r.name === baselineName);
+  record({
+    kind: 'latency',
+    title,
+    baseline: baselineName,
+    rows: rows.map((r) => ({
+      name: r.name,
+      stats: r.stats,
+      ...(r.samples ? { samples: thin(r.samples) } : {}),
+    })),
+  });
   console.log(`\n## ${title}`);
   console.log(
     `${'case'.padEnd(44)} ${'p50'.padStart(9)} ${'p95'.padStart(9)} ${'p99'.padStart(9)}  ratio p50 (p99)`,
@@ -44,5 +56,9 @@ export async function interleave(cases, rounds, warmup = 50) {
       if (i >= warmup) samples[c].push(dt);
     }
   }
-  return cases.map((c, i) => ({ name: c.name, stats: summarize(samples[i]) }));
+  return cases.map((c, i) => ({
+    name: c.name,
+    stats: summarize(samples[i]),
+    samples: [...samples[i]].sort((a, b) => a - b),
+  }));
 }
