@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 export function record(entry) {
   const file = process.env.VTH_BENCH_RECORD;
   if (!file) return;
-  const bench = basename(process.argv[1] ?? 'bench').replace(/\.bench\.mjs$/, '');
+  const bench = basename(process.argv[1] ?? 'bench').replace(/(\.bench)?\.mjs$/, '');
   appendFileSync(file, `${JSON.stringify({ bench, ...entry })}\n`);
 }
 

@@ -43,5 +43,10 @@ for b in "${files[@]}"; do
     node "$b" || status=1
   fi
 done
-if $report; then node tools/scripts/bench-report.mjs "$VTH_BENCH_RECORD" "$work/logs"; fi
+if $report; then
+  # A short soak for the report's memory-over-time charts (`npm run soak` runs longer ones).
+  printf '\n# soak/soak.mjs (1 minute, for the report)\n'
+  node --expose-gc soak/soak.mjs --minutes "${VTH_REPORT_SOAK_MINUTES:-1}" 2>&1 | tee "$work/logs/soak.log" || status=1
+  node tools/scripts/bench-report.mjs "$VTH_BENCH_RECORD" "$work/logs"
+fi
 exit $status

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm run soak -- [--minutes 30] [--sessions 24] [--idle 16] [--backends tmux,node-pty,container]`: a bounded
+# soak (see soak/soak.mjs). Not part of `npm test`. Builds first; uses Docker when it is there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
+bash tools/scripts/ensure-node-modules.sh
+npx nx run-many -t build --outputStyle=static >&2
+exec node --expose-gc soak/soak.mjs "$@"
