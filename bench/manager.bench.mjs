@@ -189,7 +189,7 @@ async function rawRecreate() {
   const TIMEOUT = 100;
   const found = [];
   // Probe timers do not keep a process alive (a library must not); this benchmark waits on them.
-  const keepAlive = setInterval(() => {}, 1000);
+  const keepAlive = setInterval(() => undefined, 1000);
   for (let i = 0; i < 10; i++) {
     const fakes = createFakePlugin();
     const manager = new BackendManager({ factory: new BackendFactory({ plugins: [fakes.plugin] }) });

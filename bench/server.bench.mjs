@@ -157,7 +157,7 @@ const own = await backend.executeCommand(direct, seqCommand, undefined, { maxOut
 const ownMs = performance.now() - t0;
 const bytes = Buffer.byteLength(own.value.output);
 // The backend's own streaming cost: the same with an `output` listener (what any attached client needs).
-const listener = () => {};
+const listener = () => undefined;
 backend.on('output', listener);
 const t2 = performance.now();
 await backend.executeCommand(direct, seqCommand, undefined, { maxOutputBytes: 0 });
