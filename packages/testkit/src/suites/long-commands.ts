@@ -69,6 +69,21 @@ async function readToEnd(
   }
 }
 
+/** Runs `body` with the `command-completed` events the backend emits meanwhile. */
+async function withCompletions(
+  backend: ITerminalBackend,
+  body: (completed: CommandExecution[]) => Promise<void>,
+): Promise<void> {
+  const completed: CommandExecution[] = [];
+  const onCompleted = (e: CommandExecution) => completed.push(e);
+  backend.on('command-completed', onCompleted);
+  try {
+    await body(completed);
+  } finally {
+    backend.off('command-completed', onCompleted);
+  }
+}
+
 const DEV_SERVER =
   "printf 'starting\\n'; sleep 0.3; printf 'ready on port 4000\\n'; while :; do printf 'served\\n'; sleep 0.1; done";
 
@@ -84,10 +99,7 @@ export function describeLongCommands(ctx: SuiteContext): void {
       async () => {
         const backend = longBackend(h.backend());
         const session = await h.newSession();
-        const completed: CommandExecution[] = [];
-        const onCompleted = (e: CommandExecution) => completed.push(e);
-        backend.on('command-completed', onCompleted);
-        try {
+        await withCompletions(backend, async (completed) => {
           const started = expectOk(
             await backend.executeCommand(session, DEV_SERVER, undefined, yieldSoon()),
             'executeCommand',
@@ -131,9 +143,7 @@ export function describeLongCommands(ctx: SuiteContext): void {
           expect(final.status).toBe('interrupted');
           expect(completed.filter((e) => e.id === started.id).map((e) => e.status)).toEqual(['interrupted']);
           await ctx.expectRun(backend, session, 'echo after', 'after\n');
-        } finally {
-          backend.off('command-completed', onCompleted);
-        }
+        });
       },
     );
 
@@ -233,6 +243,42 @@ export function describeLongCommands(ctx: SuiteContext): void {
       expect(ended.status).toBe('interrupted');
       await ctx.expectRun(backend, session, 'echo free', 'free\n');
     });
+
+    long(
+      "a chatty yielded command's final execution keeps at most maxOutputBytes; its handle reads every byte",
+      async () => {
+        const backend = longBackend(h.backend());
+        const session = await h.newSession();
+        await withCompletions(backend, async (completed) => {
+          let expected = '';
+          for (let i = 1; i <= 20_000; i++) expected += `${i}\n`;
+          const started = expectOk(
+            await backend.executeCommand(session, 'seq 1 20000; sleep 30', undefined, {
+              yieldAfterMs: ctx.ms(200),
+              maxOutputBytes: 1000,
+            }),
+            'executeCommand',
+          );
+          const handle = expectRunning(started, session);
+          await backend.waitFor(handle, { pattern: '\\n20000\\n$', timeoutMs: wait(20_000) });
+          const all = expectOk(
+            await backend.readOutput(handle, { sinceOffset: 0, maxBytes: 1 << 20 }),
+            'readOutput(0)',
+          );
+          expectSameText(all.output, expected);
+          expectOk(await backend.interrupt(session), 'interrupt');
+          const ended = expectOk(
+            await backend.waitFor(handle, { exit: true, timeoutMs: wait(10_000) }),
+            'waitFor(exit)',
+          );
+          const final = completed.find((e) => e.id === started.id);
+          if (!final) throw new Error('no command-completed for the yielded command');
+          expect(Buffer.byteLength(final.output)).toBeLessThanOrEqual(1000);
+          // The same bytes, counted twice: what the handle read (with what Ctrl-C made the shell print).
+          expect(Buffer.byteLength(final.output) + final.truncatedBytes).toBe(ended.nextOffset);
+        });
+      },
+    );
 
     long('a command that ends before yieldAfterMs answers as usual, with no handle', async () => {
       const backend = longBackend(h.backend());
