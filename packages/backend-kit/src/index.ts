@@ -15,3 +15,4 @@ export { CommandOutputRing, type OutputSlice } from './command-output-ring';
 export { ENDED_COMMANDS_KEPT } from './pane-commands';
 export { DEFAULT_READ_BYTES, WAIT_WINDOW_BYTES } from './running-command';
 export { HANDLE_OUTPUT_BYTES } from './yielding-execution';
+export { PatternMatcher, PATTERN_BUDGET_MS, type PatternMatch } from './pattern-matcher';

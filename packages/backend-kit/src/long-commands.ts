@@ -13,6 +13,7 @@ import {
 } from '@vth/core';
 import { parseInput } from '@vth/core/kit';
 import { PaneCommands } from './pane-commands';
+import { PatternMatcher } from './pattern-matcher';
 import { type RunningCommand } from './running-command';
 import { type SessionPane } from './session-parts';
 import { executeYielding } from './yielding-execution';
@@ -37,6 +38,8 @@ export interface LongCommandsHost<P> {
  */
 export class LongCommands<P extends SessionPane> {
   private readonly panes = new WeakMap<object, PaneCommands>();
+  /** Tests `waitFor` patterns off the event loop (see `PatternMatcher`). */
+  private readonly matcher = new PatternMatcher();
 
   constructor(private readonly host: LongCommandsHost<P>) {}
 
@@ -83,7 +86,12 @@ export class LongCommands<P extends SessionPane> {
     if (!found.ok) return found;
     const opts = parseInput(waitForOptionsSchema, options, 'options');
     if (!opts.ok) return opts;
-    return found.value.waitFor(opts.value as WaitForOptions);
+    return found.value.waitFor(opts.value as WaitForOptions, this.matcher);
+  }
+
+  /** Ends what long commands started (the pattern worker). */
+  close(): Promise<void> {
+    return this.matcher.close();
   }
 
   /**

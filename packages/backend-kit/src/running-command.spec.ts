@@ -1,5 +1,9 @@
 import { ok, type CommandExecution } from '@vth/core';
+import { PatternMatcher } from './pattern-matcher';
 import { RunningCommand } from './running-command';
+
+const matcher = new PatternMatcher();
+afterAll(() => matcher.close());
 
 const place = {
   handle: 's:0:c',
@@ -57,7 +61,7 @@ describe('RunningCommand', () => {
 
   it('matches a pattern with its byte offset (multibyte text before it), ends waits on the command end', async () => {
     const running = new RunningCommand(place, 1024);
-    const found = running.waitFor({ pattern: 'ready (\\d+)', timeoutMs: 60_000 });
+    const found = running.waitFor({ pattern: 'ready (\\d+)', timeoutMs: 60_000 }, matcher);
     running.append('élan ');
     running.append('ready 42\n');
     const match = await found;
@@ -65,7 +69,7 @@ describe('RunningCommand', () => {
       reason: 'pattern',
       match: { text: 'ready 42', offset: 6 },
     });
-    const exit = running.waitFor({ exit: true, timeoutMs: 60_000 });
+    const exit = running.waitFor({ exit: true, timeoutMs: 60_000 }, matcher);
     running.end(ended('completed', 0));
     const done = await exit;
     expect(done.ok && done.value).toMatchObject({

@@ -11,6 +11,7 @@ import {
   type WaitForOptions,
 } from '@vth/core';
 import { CommandOutputRing, type OutputSlice } from './command-output-ring';
+import { type PatternMatcher } from './pattern-matcher';
 
 /** What `readOutput` answers at most per call unless it asks for less. */
 export const DEFAULT_READ_BYTES = 64 * 1024;
@@ -102,36 +103,60 @@ export class RunningCommand {
     return ok(this.answer(this.ring.slice(since, options.maxBytes ?? DEFAULT_READ_BYTES)));
   }
 
-  /** What `waitFor` answers: a pattern matched, the output went quiet, the command ended, or time ran out. */
-  async waitFor(options: WaitForOptions): Promise<BackendResult<CommandWaitResult>> {
+  /**
+   * What `waitFor` answers: a pattern matched, the output went quiet, the command ended, or time ran out.
+   * A pattern is tested (by `matcher`, off the event loop) against the last {@link WAIT_WINDOW_BYTES} from
+   * `sinceOffset`, once per batch of new output; one that outruns the matcher's budget is `INVALID_INPUT`.
+   */
+  async waitFor(options: WaitForOptions, matcher: PatternMatcher): Promise<BackendResult<CommandWaitResult>> {
     const since = options.sinceOffset ?? 0;
     const beyond = this.beyondEnd(since);
     if (beyond) return beyond;
-    const pattern = options.pattern === undefined ? null : new RegExp(options.pattern);
-    let match: CommandWaitResult['match'];
-    const matched = () => {
-      if (!pattern) return false;
-      const window = this.ring.tail(since, WAIT_WINDOW_BYTES);
-      const text = window.bytes.toString('utf8');
-      const found = pattern.exec(text);
-      if (!found) return false;
-      const offset = window.offset + Buffer.byteLength(text.slice(0, found.index));
-      match = { text: found[0], offset };
-      return true;
-    };
+    const deadline = Date.now() + options.timeoutMs;
     const idle = () => options.idleMs !== undefined && Date.now() - this.lastOutputAt >= options.idleMs;
-    const reached = () => matched() || idle() || this.ended;
-    const inTime = reached() || (await this.until(reached, options.timeoutMs, options.idleMs));
+    let match: CommandWaitResult['match'];
+    let reason: CommandWaitResult['reason'];
+    for (;;) {
+      const seen = this.ring.total;
+      const ended = this.ended;
+      if (options.pattern !== undefined) {
+        const window = this.ring.tail(since, WAIT_WINDOW_BYTES);
+        const text = window.bytes.toString('utf8');
+        const found = await matcher.match(options.pattern, text);
+        if (found === 'too-slow') return this.tooSlow(options.pattern, matcher);
+        if (found) {
+          match = { text: found.text, offset: window.offset + Buffer.byteLength(text.slice(0, found.index)) };
+          reason = 'pattern';
+          break;
+        }
+      }
+      if (ended) {
+        reason = 'exit';
+        break;
+      }
+      if (idle()) {
+        reason = 'idle';
+        break;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        reason = 'timeout';
+        break;
+      }
+      await this.until(() => this.ended || this.ring.total > seen || idle(), left, options.idleMs);
+    }
     if (this.error) return fail(this.error);
-    const reason: CommandWaitResult['reason'] = !inTime
-      ? 'timeout'
-      : match
-        ? 'pattern'
-        : idle() && !this.ended
-          ? 'idle'
-          : 'exit';
     const answer = this.answer(this.ring.tail(since, WAIT_WINDOW_BYTES));
     return ok({ ...answer, reason, ...(match ? { match } : {}) });
+  }
+
+  private tooSlow(pattern: string, matcher: PatternMatcher): BackendResult<never> {
+    return fail(
+      'INVALID_INPUT',
+      `invalid options.pattern: testing ${JSON.stringify(pattern.slice(0, 60))} against the output took ` +
+        `longer than ${matcher.budgetMs} ms; use a simpler expression (no nested or stacked .* quantifiers)`,
+      { dispatched: false },
+    );
   }
 
   /** Wakes every waiting call now (the session is going away: they answer what they have). */
@@ -153,6 +178,8 @@ export class RunningCommand {
    * such as idleness), `false` after `timeoutMs`.
    */
   private until(done: () => boolean, timeoutMs: number, pollMs?: number): Promise<boolean> {
+    // What happened while the caller was busy (a pattern test) counts: no wake will repeat it.
+    if (done()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const finish = (value: boolean) => {
         clearTimeout(deadline);

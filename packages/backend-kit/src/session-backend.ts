@@ -318,6 +318,7 @@ export abstract class SessionBackend<
       this.stopped = (starting ?? Promise.resolve())
         .catch(() => undefined) // a start that threw still leaves things to end
         .then(() => this.stop(wasReady || this.startedWhileShuttingDown))
+        .then(() => this.long.close())
         .then(() => this.healthMayHaveChanged());
     }
     return this.stopped;

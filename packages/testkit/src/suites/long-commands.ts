@@ -280,6 +280,41 @@ export function describeLongCommands(ctx: SuiteContext): void {
       },
     );
 
+    long(
+      'a pattern that cannot be tested in time against hostile output is INVALID_INPUT; the session goes on',
+      async () => {
+        const backend = longBackend(h.backend());
+        const session = await h.newSession();
+        // 40 × "a" then "!": `(a+)+$` backtracks exponentially over it (seconds, in-process).
+        const started = expectOk(
+          await backend.executeCommand(
+            session,
+            "printf 'a%.0s' $(seq 1 40); printf '!'; sleep 30",
+            undefined,
+            {
+              yieldAfterMs: ctx.ms(200),
+            },
+          ),
+          'executeCommand',
+        );
+        const handle = expectRunning(started, session);
+        const printed = expectOk(
+          await backend.waitFor(handle, { pattern: 'a!', timeoutMs: wait(10_000) }),
+          'waitFor(a!)',
+        );
+        expect(printed.reason).toBe('pattern');
+        const slow = expectFailure(
+          await backend.waitFor(handle, { pattern: '(a+)+$', timeoutMs: wait(10_000) }),
+          'INVALID_INPUT',
+          { dispatched: false },
+        );
+        expect(slow.message).toContain('options.pattern');
+        expectOk(await backend.interrupt(session), 'interrupt');
+        expectOk(await backend.waitFor(handle, { exit: true, timeoutMs: wait(10_000) }), 'waitFor(exit)');
+        await ctx.expectRun(backend, session, 'echo fine', 'fine\n');
+      },
+    );
+
     long('a command that ends before yieldAfterMs answers as usual, with no handle', async () => {
       const backend = longBackend(h.backend());
       const session = await h.newSession();
