@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { type BackendResult } from '@vth/core';
 import { useBackend } from '../backend-handle';
-import { expectFailure, expectOk, expectSameText } from '../helpers';
+import { expectFailure, expectOk, expectSameText, pollUntil } from '../helpers';
 import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 import { expectRunning, longBackend, readToEnd, withCompletions } from './long-command-checks';
@@ -287,6 +287,36 @@ export function describeLongCommands(ctx: SuiteContext): void {
           status: 'interrupted',
         });
         expectFailure(await backend.readOutput(handle), 'SESSION_NOT_FOUND', { dispatched: true });
+      },
+    );
+
+    long(
+      'the shell exiting under a yielded command ends it: waiting calls get its end, later ones SESSION_NOT_FOUND (dispatched)',
+      async () => {
+        const backend = longBackend(h.backend());
+        const session = expectOk(await backend.createSession(), 'createSession').id;
+        h.cleanUp(session);
+        const started = expectOk(
+          await backend.executeCommand(session, 'echo leaving; read line; exit 3', undefined, yieldSoon()),
+          'executeCommand',
+        );
+        const handle = expectRunning(started, session);
+        const waiting = backend.waitFor(handle, { exit: true, timeoutMs: wait(20_000) });
+        expectOk(await backend.sendInput(session, 'go\n'), 'sendInput');
+        const ended = await waiting;
+        // However the backend reports a shell that exited (completed with its code, or lost), it ended.
+        if (ended.ok)
+          expect({ reason: ended.value.reason, running: ended.value.status === 'running' }).toEqual({
+            reason: 'exit',
+            running: false,
+          });
+        else expect(ended.error.dispatched).toBe(true);
+        const gone = await pollUntil(
+          () => backend.readOutput(handle),
+          (r) => !r.ok && r.error.code === 'SESSION_NOT_FOUND',
+          { timeoutMs: wait(10_000) },
+        );
+        expectFailure(gone, 'SESSION_NOT_FOUND', { dispatched: true });
       },
     );
 
