@@ -53,10 +53,13 @@ describe('plugin shape bounds', () => {
     const factory = new BackendFactory();
     const registration = registered(factory.register(memoryPlugin({ capabilities: capabilities as never })));
     expect(registration.warnings).toEqual([
-      'plugin.capabilities: 100011 keys; only the 12 known ones were read, the rest ignored',
+      'plugin.capabilities: 100012 keys; only the 13 known ones were read, the rest ignored',
     ]);
     const [summary] = factory.list();
-    expect(Object.keys(summary!.capabilities).sort()).toEqual([...CAPABILITY_FLAGS, 'isolation'].sort());
+    // The memory backend's own optional flag (longCommands) is read too; the 100 000 others are not.
+    expect(Object.keys(summary!.capabilities).sort()).toEqual(
+      [...CAPABILITY_FLAGS, 'isolation', 'longCommands'].sort(),
+    );
   });
 
   it('reads an optional capability (flowControl) without a warning, and refuses one that is not a boolean', () => {

@@ -58,12 +58,15 @@ export const sessionInfoSchema = z.object({
 });
 export type WireSessionInfo = z.infer<typeof sessionInfoSchema>;
 
+/** How a command ended, or `running` for one that yielded (`yieldAfterMs`). */
+export const commandStatusSchema = z.enum(['completed', 'timed-out', 'interrupted', 'lost', 'running']);
+
 export const commandExecutionSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
   paneId: z.string(),
   command: z.string(),
-  status: z.enum(['completed', 'timed-out', 'interrupted', 'lost']),
+  status: commandStatusSchema,
   exitCode: z.number().nullable(),
   output: z.string(),
   truncatedBytes: z.number(),
@@ -71,8 +74,40 @@ export const commandExecutionSchema = z.object({
   startedAt: z.number(),
   durationMs: z.number(),
   backendId: z.string(),
+  /** Only while `status` is `running` (the call asked for `yieldAfterMs`): follow it with `command.read`. */
+  handle: z.string().optional(),
+  /** Only while `status` is `running`: the byte offset past `output`, for `command.read`'s `sinceOffset`. */
+  nextOffset: z.number().optional(),
 });
 export type WireCommandExecution = z.infer<typeof commandExecutionSchema>;
+
+/** A command handle, as `command.execute` answered it (`session:pane:command`; opaque to clients). */
+export const commandHandleSchema = z.string().min(5).max(200);
+
+/** What `command.read` answers: a slice of a running (or ended) command's output, by byte offset. */
+export const commandOutputSchema = z.object({
+  handle: z.string(),
+  sessionId: z.string(),
+  paneId: z.string(),
+  command: z.string(),
+  status: commandStatusSchema,
+  output: z.string(),
+  offset: z.number(),
+  nextOffset: z.number(),
+  skippedBytes: z.number(),
+  exitCode: z.number().nullable(),
+  cwd: z.string().optional(),
+  startedAt: z.number(),
+  durationMs: z.number(),
+});
+export type WireCommandOutput = z.infer<typeof commandOutputSchema>;
+
+/** What `command.wait` answers: why it returned, and the output so far (see `commandOutputSchema`). */
+export const commandWaitResultSchema = commandOutputSchema.extend({
+  reason: z.enum(['pattern', 'idle', 'exit', 'timeout']),
+  match: z.object({ text: z.string(), offset: z.number() }).optional(),
+});
+export type WireCommandWaitResult = z.infer<typeof commandWaitResultSchema>;
 
 export const healthSchema = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),

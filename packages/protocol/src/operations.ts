@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   commandExecutionSchema,
+  commandHandleSchema,
+  commandOutputSchema,
+  commandWaitResultSchema,
   createSessionOptionsSchema,
   healthSchema,
   paneIdSchema,
@@ -26,6 +29,10 @@ const commandLimitsShape = {
 };
 
 const sessionTarget = { sessionId: sessionIdSchema, paneId: paneIdSchema.optional() };
+
+/** Longest wait one `command.read` / `command.wait` may ask for (10 minutes, as backends allow). */
+const waitSchema = z.number().int().min(0).max(600_000);
+const offsetSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** `mode` of a drain or swap: move sessions between commands, or let them end. */
 const drainModeSchema = z.enum(['move', 'finish']);
@@ -67,11 +74,48 @@ export const OPERATIONS = {
       command: z.string(),
       /** Stream the output (`exec-output` messages, or NDJSON over HTTP) before the result. */
       stream: z.boolean().optional(),
+      /**
+       * A long command: if it has not ended after this long, answer `status: 'running'` with the output so
+       * far and a `handle` (follow it with `command.read` / `command.wait`); it keeps running.
+       */
+      yieldAfterMs: durationSchema.optional(),
       ...commandLimitsShape,
     }),
     mutating: true,
     admin: false,
     summary: 'Run a command in a session; the result has its exact output, exit code and cwd',
+  },
+  'command.read': {
+    params: z.strictObject({
+      handle: commandHandleSchema,
+      /** Byte offset to read from: the previous answer's `nextOffset` (default: where the last read stopped). */
+      sinceOffset: offsetSchema.optional(),
+      /** With nothing new yet, wait up to this long (default 0). */
+      waitMs: waitSchema.optional(),
+      maxBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024 * 1024 * 1024)
+        .optional(),
+    }),
+    mutating: false,
+    admin: false,
+    summary: "A yielded command's new output (by byte offset, never replayed), its status, exit code and cwd",
+  },
+  'command.wait': {
+    params: z.strictObject({
+      handle: commandHandleSchema,
+      /** Exactly one of `pattern` (a regular expression, no flags), `idleMs`, `exit`. */
+      pattern: z.string().min(1).max(1024).optional(),
+      idleMs: waitSchema.optional(),
+      exit: z.literal(true).optional(),
+      timeoutMs: waitSchema,
+      sinceOffset: offsetSchema.optional(),
+    }),
+    mutating: false,
+    admin: false,
+    summary: "Wait until a yielded command's output matches, goes quiet, or the command ends",
   },
   'command.batch': {
     params: z.strictObject({
@@ -249,6 +293,8 @@ export const OPERATION_VALUES = {
   'session.destroy': z.null(),
   'command.execute': commandExecutionSchema,
   'command.batch': z.array(commandExecutionSchema),
+  'command.read': commandOutputSchema,
+  'command.wait': commandWaitResultSchema,
   'session.input': z.null(),
   'session.interrupt': z.null(),
   'session.capture': z.string(),

@@ -13,15 +13,20 @@ import {
   type BackendResult,
   type CaptureOptions,
   type CommandExecution,
+  type CommandOutput,
+  type CommandWaitResult,
   type CreateSessionOptions,
   type ExecutionContext,
   type ITerminalBackend,
+  type ReadOutputOptions,
   type SessionInfo,
+  type WaitForOptions,
 } from '@vth/core';
 import { emitErrorSafely, parseExecutionContext } from '@vth/core/kit';
 import { CommandGuard } from './command-guard';
 import { notAString, requestedId, stringList } from './guarded-arguments';
 import { type CommandGuardOptions, type InputAdmission } from './command-guard-options';
+import { YieldedCommands } from './yielded-commands';
 
 export interface GuardBackendOptions extends Omit<CommandGuardOptions, 'backendId' | 'backendType'> {
   /** Names the backend in audit records. Default: the wrapped backend's `id` (read each time). */
@@ -89,6 +94,8 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
   private readonly turns = new Map<string, Promise<void>>();
   private refusalCount = 0;
   private readonly refusalsByCode: Partial<Record<BackendErrorCode, number>> = {};
+  /** Commands that yielded: their final outcome is audited when they end. */
+  private readonly yielded: YieldedCommands;
 
   constructor(
     readonly inner: ITerminalBackend,
@@ -96,6 +103,7 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     private readonly guardInput: boolean,
   ) {
     super();
+    this.yielded = new YieldedCommands(inner, (execution, context) => guard.completed(execution, context));
     // Listening to the inner backend only while someone listens here keeps its own shortcuts (it skips
     // decoding output nobody listens to, and raises `error` only when someone handles it).
     const self = this as unknown as EventEmitter;
@@ -190,8 +198,10 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
     const pending = settle(() => this.inner.executeCommand(sessionId, command, paneId, context));
     release();
     const result = await pending;
-    if (result.ok) this.guard.completed(result.value, context);
-    else this.guard.failed({ command, sessionId, ...pane, startedAt }, result.error, context);
+    if (result.ok) {
+      this.guard.completed(result.value, context);
+      if (result.value.status === 'running') this.yielded.follow(result.value, context);
+    } else this.guard.failed({ command, sessionId, ...pane, startedAt }, result.error, context);
     return result;
   }
 
@@ -291,6 +301,27 @@ class Guarded extends EventEmitter<BackendEventMap> implements GuardedBackend {
 
   interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
     return this.inner.interrupt(sessionId, paneId);
+  }
+
+  /**
+   * Long commands pass through: the command was admitted (and audited `running`) when it started; reading
+   * its output or waiting for it runs nothing. Its final outcome is audited when it ends.
+   */
+  readOutput(handle: string, options?: ReadOutputOptions): Promise<BackendResult<CommandOutput>> {
+    if (this.inner.readOutput) return this.inner.readOutput(handle, options);
+    return Promise.resolve(this.noLongCommands());
+  }
+
+  waitFor(handle: string, options: WaitForOptions): Promise<BackendResult<CommandWaitResult>> {
+    if (this.inner.waitFor) return this.inner.waitFor(handle, options);
+    return Promise.resolve(this.noLongCommands());
+  }
+
+  private noLongCommands(): BackendResult<never> {
+    return fail('UNSUPPORTED', `backend ${this.id} has no long commands (capabilities.longCommands)`, {
+      dispatched: false,
+      backendId: this.id,
+    });
   }
 
   /** Flow control passes through unguarded: the server pushing back on output is not a tenant's call. */

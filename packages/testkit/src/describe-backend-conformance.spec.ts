@@ -1,5 +1,5 @@
 import { type BackendCapabilities, type ITerminalBackend } from '@vth/core';
-import { CAPABILITY_FLAGS } from '@vth/core/kit';
+import { CAPABILITY_FLAGS, OPTIONAL_CAPABILITY_FLAGS } from '@vth/core/kit';
 import { describeBackendConformance } from './describe-backend-conformance';
 
 interface RecordedTest {
@@ -43,7 +43,7 @@ jest.mock('./jest-api', () => {
 
 const { registry } = jest.requireMock<Recorder>('./jest-api');
 
-const FLAGS = CAPABILITY_FLAGS;
+const FLAGS = [...CAPABILITY_FLAGS, ...OPTIONAL_CAPABILITY_FLAGS];
 
 const allCapabilities = (overrides: Partial<BackendCapabilities> = {}): BackendCapabilities => ({
   persistentSessions: true,
@@ -57,6 +57,8 @@ const allCapabilities = (overrides: Partial<BackendCapabilities> = {}): BackendC
   cwdTracking: true,
   isolation: 'process',
   remote: false,
+  flowControl: true,
+  longCommands: true,
   ...overrides,
 });
 
@@ -97,6 +99,7 @@ describe('describeBackendConformance', () => {
       'fake backend conformance › capture and resize',
       'fake backend conformance › health, metrics and events',
       "fake backend conformance › the user's own shell settings",
+      'fake backend conformance › long commands (yieldAfterMs, readOutput, waitFor)',
       'fake backend conformance › resources',
     ]);
   });

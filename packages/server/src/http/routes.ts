@@ -26,6 +26,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', url: '/v1/sessions/:sessionId', op: 'session.destroy', from: 'query' },
   { method: 'POST', url: '/v1/sessions/:sessionId/execute', op: 'command.execute', from: 'body' },
   { method: 'POST', url: '/v1/sessions/:sessionId/batch', op: 'command.batch', from: 'body' },
+  { method: 'GET', url: '/v1/commands/:handle/output', op: 'command.read', from: 'query' },
+  { method: 'POST', url: '/v1/commands/:handle/wait', op: 'command.wait', from: 'body' },
   { method: 'POST', url: '/v1/sessions/:sessionId/input', op: 'session.input', from: 'body' },
   { method: 'POST', url: '/v1/sessions/:sessionId/interrupt', op: 'session.interrupt', from: 'body' },
   { method: 'GET', url: '/v1/sessions/:sessionId/capture', op: 'session.capture', from: 'query' },

@@ -1,4 +1,4 @@
-import { fail, ok, type BackendResult, type ExecutionContext } from '@vth/core';
+import { fail, ok, parseCommandHandle, type BackendResult, type ExecutionContext } from '@vth/core';
 import { createId } from '@vth/core/kit';
 import { type OperationName, type OperationParams } from '@vth/protocol';
 import { type CallContext, type OperationContext } from './operation-context';
@@ -11,7 +11,13 @@ export type Handler<O extends OperationName> = (
   requestId: string,
 ) => Promise<BackendResult<unknown>>;
 
-type Limits = { timeoutMs?: number; idleTimeoutMs?: number; maxOutputBytes?: number; source?: string };
+type Limits = {
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+  maxOutputBytes?: number;
+  source?: string;
+  yieldAfterMs?: number;
+};
 
 /** The context of a command: the user from the token, never from the client; limits from the request. */
 function commandContext(call: CallContext, requestId: string, p: Limits): ExecutionContext {
@@ -22,6 +28,7 @@ function commandContext(call: CallContext, requestId: string, p: Limits): Execut
     ...(p.timeoutMs === undefined ? {} : { timeoutMs: p.timeoutMs }),
     ...(p.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: p.idleTimeoutMs }),
     ...(p.maxOutputBytes === undefined ? {} : { maxOutputBytes: p.maxOutputBytes }),
+    ...(p.yieldAfterMs === undefined ? {} : { yieldAfterMs: p.yieldAfterMs }),
     ...(call.onOutput ? { onOutput: call.onOutput } : {}),
   };
 }
@@ -108,6 +115,41 @@ const batch: Handler<'command.batch'> = (ctx, call, p, requestId) =>
     ctx.backend.executeBatch(p.sessionId, p.commands, p.paneId, commandContext(call, requestId, p)),
   );
 
+/**
+ * Runs `fn` on the command a handle names, when the handle's session is one the caller may use: else the
+ * same answer as a session that does not exist (a handle cannot probe another user's sessions).
+ */
+async function onHandle<T>(
+  ctx: OperationContext,
+  call: CallContext,
+  handle: string,
+  fn: (
+    backend: Required<Pick<OperationContext['backend'], 'readOutput' | 'waitFor'>>,
+  ) => Promise<BackendResult<T>>,
+): Promise<BackendResult<T>> {
+  const parsed = parseCommandHandle(handle);
+  if (!parsed.ok) return parsed;
+  return onSession(ctx, call, parsed.value.sessionId, () => {
+    const { readOutput, waitFor } = ctx.backend;
+    if (!readOutput || !waitFor) {
+      return Promise.resolve(
+        fail('UNSUPPORTED', 'the served backend has no long commands', { dispatched: false }),
+      );
+    }
+    return fn({ readOutput: readOutput.bind(ctx.backend), waitFor: waitFor.bind(ctx.backend) });
+  });
+}
+
+const read: Handler<'command.read'> = (ctx, call, p) => {
+  const { handle, ...options } = p;
+  return onHandle(ctx, call, handle, (b) => b.readOutput(handle, options));
+};
+
+const wait: Handler<'command.wait'> = (ctx, call, p) => {
+  const { handle, ...options } = p;
+  return onHandle(ctx, call, handle, (b) => b.waitFor(handle, options));
+};
+
 const input: Handler<'session.input'> = (ctx, call, p) =>
   onSession(ctx, call, p.sessionId, async () => {
     const r = await ctx.backend.sendInput(p.sessionId, p.data, p.paneId);
@@ -166,6 +208,8 @@ export const SESSION_HANDLERS: { [O in OperationName]?: Handler<O> } = {
   'session.destroy': destroySession,
   'command.execute': execute,
   'command.batch': batch,
+  'command.read': read,
+  'command.wait': wait,
   'session.input': input,
   'session.interrupt': interrupt,
   'session.capture': capture,
