@@ -21,4 +21,5 @@ export const INTERACTIVE_SHELL_CAPABILITIES: Readonly<BackendCapabilities> = Obj
   cwdTracking: true,
   isolation: 'process',
   remote: false,
+  longCommands: true,
 });

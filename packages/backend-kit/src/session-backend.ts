@@ -16,10 +16,14 @@ import {
   type CallSchemas,
   type CaptureOptions,
   type CommandExecution,
+  type CommandOutput,
+  type CommandWaitResult,
   type CreateSessionOptions,
   type ExecutionContext,
   type ITerminalBackend,
+  type ReadOutputOptions,
   type SessionInfo,
+  type WaitForOptions,
 } from '@vth/core';
 import {
   claimSessionId,
@@ -33,6 +37,7 @@ import {
 } from '@vth/core/kit';
 import { type z, type ZodType } from 'zod';
 import { HealthReporter } from './backend-health';
+import { LongCommands } from './long-commands';
 import {
   type BackendSession,
   type BackendState,
@@ -103,6 +108,8 @@ export abstract class SessionBackend<
   private readonly initial: object | undefined;
   private readonly healthEvents: boolean;
   private readonly health = new HealthReporter(this);
+  /** Commands followed by handle (`yieldAfterMs`), per pane. */
+  private readonly long: LongCommands<P>;
   private stopped: Promise<void> | undefined;
   /** The start under way (`initialize` calls meanwhile join it). */
   private starting: Promise<BackendResult<void>> | undefined;
@@ -116,6 +123,12 @@ export abstract class SessionBackend<
     this.healthEvents = options.healthEvents ?? false;
     const backendId = () => this.backendId;
     const kind = () => this.type;
+    this.long = new LongCommands<P>({
+      id: backendId,
+      enabled: () => this.capabilities.longCommands === true,
+      target: (sessionId, paneId) => this.target(sessionId, paneId),
+      paneIdOf: (pane) => this.paneIdOf(pane),
+    });
     this.table = {
       sessions: this.sessions,
       get backendId() {
@@ -217,7 +230,7 @@ export abstract class SessionBackend<
     if (!ctx.ok) return this.record(ctx);
     const cmd = parseInput(this.schemas!.command, command, 'command');
     if (!cmd.ok) return this.record(cmd);
-    return this.record(await target.value.runner.execute(cmd.value, ctx.value));
+    return this.record(await this.long.execute(target.value, sessionId, cmd.value, ctx.value));
   }
 
   async executeBatch(
@@ -232,6 +245,8 @@ export abstract class SessionBackend<
     if (!ctx.ok) return this.record(ctx);
     const cmds = parseInput(this.schemas!.commands, commands, 'commands');
     if (!cmds.ok) return this.record(cmds);
+    const busy = this.long.busy(target.value);
+    if (busy) return this.record(busy);
     return this.record(await target.value.runner.executeBatch(cmds.value, ctx.value));
   }
 
@@ -271,6 +286,20 @@ export abstract class SessionBackend<
     const r = parseInput(terminalSizeSchema, rows, 'rows');
     if (!r.ok) return this.record(r);
     return this.record(await this.resizePane(target.value, c.value, r.value, paneId));
+  }
+
+  /**
+   * New output of a command that yielded (`yieldAfterMs`), by byte offset; see `ITerminalBackend.readOutput`.
+   * Once the command's session is gone, its handles answer `SESSION_NOT_FOUND` (`dispatched: true`): a
+   * call already waiting when the command ends answers its final status first.
+   */
+  async readOutput(handle: string, options: ReadOutputOptions = {}): Promise<BackendResult<CommandOutput>> {
+    return this.record(await this.long.read(this.ready(), handle, options));
+  }
+
+  /** Waits for a yielded command's output to match, go quiet, or end; see `ITerminalBackend.waitFor`. */
+  async waitFor(handle: string, options: WaitForOptions): Promise<BackendResult<CommandWaitResult>> {
+    return this.record(await this.long.waitFor(this.ready(), handle, options));
   }
 
   abstract getHealth(): Promise<BackendHealth>;
@@ -379,6 +408,11 @@ export abstract class SessionBackend<
     if (!ready.ok) return ready;
     // A session of one pane is its own pane (P is S & SessionPane); other backends override `target`.
     return targetSinglePane(this.table, sessionId, paneId) as unknown as BackendResult<P>;
+  }
+
+  /** The id of a pane, as executions and command handles carry it: by default the sessions' one pane. */
+  protected paneIdOf(_pane: P): string {
+    return this.table.pane;
   }
 
   /** A session as `SessionInfo`. */

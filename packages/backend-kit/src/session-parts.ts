@@ -13,7 +13,15 @@ import { type BoundedOutputBuffer } from '@vth/core/kit';
  * reaches the runner.
  */
 export interface SessionRunner {
-  execute(command: string, context: ExecutionContext): Promise<BackendResult<CommandExecution>>;
+  /**
+   * Runs one command. `onCommandId`, when the runner supports it, is called synchronously with the id the
+   * command's execution will carry, before any of its output (long commands name their handle with it).
+   */
+  execute(
+    command: string,
+    context: ExecutionContext,
+    onCommandId?: (commandId: string) => void,
+  ): Promise<BackendResult<CommandExecution>>;
   executeBatch(commands: string[], context: ExecutionContext): Promise<BackendResult<CommandExecution[]>>;
   sendInput(data: string): void;
   interrupt(): void;

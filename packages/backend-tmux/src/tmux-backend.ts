@@ -394,6 +394,10 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
     return found.ok ? this.panes.find(found.value, paneId) : found;
   }
 
+  protected override paneIdOf(pane: TmuxPane): string {
+    return pane.id;
+  }
+
   protected override describePanes(session: TmuxSession) {
     return {
       cwd: this.panes.get(session.panes[0] ?? '')?.runner.cwd,

@@ -84,8 +84,15 @@ export class ShellCommandRunner {
     this.s.parser.push(chunk, this.s.handleEvent);
   }
 
-  /** Runs one command. Never rejects. */
-  execute(command: string, callerContext?: ExecutionContext): Promise<BackendResult<CommandExecution>> {
+  /**
+   * Runs one command. Never rejects. `onCommandId` is called synchronously with the id its execution will
+   * carry (before any of its output), when the command is accepted.
+   */
+  execute(
+    command: string,
+    callerContext?: ExecutionContext,
+    onCommandId?: (commandId: string) => void,
+  ): Promise<BackendResult<CommandExecution>> {
     const s = this.s;
     const parsed = s.context(callerContext);
     if (!parsed.ok) return Promise.resolve(parsed);
@@ -94,6 +101,7 @@ export class ShellCommandRunner {
     if (refused) return Promise.resolve(refused);
     return new Promise((resolve) => {
       const job = s.makeJob(command, context, resolve);
+      onCommandId?.(job.id);
       if (context.signal?.aborted) {
         resolve(ok(s.unstarted(job, 'interrupted')));
         return;

@@ -10,6 +10,7 @@ import { describeErrors } from './suites/errors';
 import { describeLeaks } from './suites/leaks';
 import { describeLifecycle } from './suites/lifecycle';
 import { describeLimits } from './suites/limits';
+import { describeLongCommands } from './suites/long-commands';
 import { describeObservability } from './suites/observability';
 import { describeOutput } from './suites/output';
 import { describeSessions } from './suites/sessions';
@@ -21,7 +22,7 @@ import { describeTerminal } from './suites/terminal';
 /**
  * Registers the vth conformance suite for one backend: lifecycle, sessions, exact output, exit codes,
  * state, input, interrupt and timeouts, limits, typed errors, capture and resize, health, metrics and
- * events, and that nothing is left behind. Tests for a capability the backend lacks are skipped, with the
+ * events, long commands (`capabilities.longCommands`), and that nothing is left behind. Tests for a capability the backend lacks are skipped, with the
  * capability named in their title. Call it at the top level of a spec file.
  *
  * @example
@@ -51,6 +52,7 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
     describeTerminal(ctx);
     describeObservability(ctx);
     describeShellHooks(ctx);
+    describeLongCommands(ctx);
     if (options.additionalTests) describeAdditionalTests(ctx, options.additionalTests);
     describeLeaks(ctx);
   });

@@ -6,13 +6,15 @@ import {
   type ExecutionContext,
   type ITerminalBackend,
 } from '@vth/core';
+import { type OptionalCapabilityFlag } from '@vth/core/kit';
 import { expectOk, expectSameText, preview } from './helpers';
 import { it } from './jest-api';
 import { createLeakProbe, type LeakProbe } from './leak-probe';
 import { type BackendConformanceOptions, type ShellFeatures } from './options';
 
-/** What a test may need besides the contract itself: a capability flag or a shell feature. */
-export type Need = BackendCapabilityFlag | `shellFeatures.${keyof ShellFeatures & string}`;
+/** What a test may need besides the contract itself: a capability flag (optional ones too) or a shell feature. */
+export type Need =
+  BackendCapabilityFlag | OptionalCapabilityFlag | `shellFeatures.${keyof ShellFeatures & string}`;
 
 export type TestBody = () => Promise<void>;
 export type RegisterTest = (title: string, body: TestBody, timeoutMs?: number) => void;
@@ -153,7 +155,7 @@ export function createSuiteContext(options: BackendConformanceOptions): SuiteCon
   const met = (need: Need) =>
     need.startsWith('shellFeatures.')
       ? shell[need.slice('shellFeatures.'.length) as keyof ShellFeatures]
-      : caps[need as BackendCapabilityFlag] === true;
+      : caps[need as BackendCapabilityFlag | OptionalCapabilityFlag] === true;
   const label = (need: Need) => (need.startsWith('shellFeatures.') ? need : `capabilities.${need}`);
   const named = (need: Need) => need !== 'shellFeatures.realShell' || !met(need);
   const requires: SuiteContext['requires'] =

@@ -66,3 +66,31 @@ describe('memoryPlugin', () => {
     await backend.shutdown();
   });
 });
+
+describe('MemoryBackend long commands (capabilities.longCommands)', () => {
+  it('yields a slow command as running with a handle, answers BUSY meanwhile, and reports its end', async () => {
+    const backend = new MemoryBackend();
+    backend.setLatency((command) => (command.startsWith('echo slow') ? 60_000 : 0));
+    const s = await backend.createSession();
+    if (!s.ok) throw s.error;
+    const started = await backend.executeCommand(s.value.id, 'echo slow', undefined, { yieldAfterMs: 20 });
+    if (!started.ok) throw started.error;
+    expect(started.value).toMatchObject({ status: 'running', output: '', nextOffset: 0 });
+    const handle = started.value.handle!;
+    expect(handle).toBe(`${s.value.id}:0:${started.value.id}`);
+    const busy = await backend.executeCommand(s.value.id, 'echo other');
+    expect(!busy.ok && busy.error).toMatchObject({ code: 'BUSY', dispatched: false, details: { handle } });
+    const waiting = backend.waitFor(handle, { exit: true, timeoutMs: 60_000 });
+    expectRunning(await backend.readOutput(handle));
+    await backend.interrupt(s.value.id);
+    const ended = await waiting;
+    expect(ended.ok && ended.value).toMatchObject({ reason: 'exit', status: 'interrupted' });
+    const after = await backend.executeCommand(s.value.id, 'echo other');
+    expect(after.ok && after.value.output).toBe('other\n');
+    await backend.shutdown();
+  });
+});
+
+function expectRunning(result: Awaited<ReturnType<MemoryBackend['readOutput']>>): void {
+  expect(result.ok && result.value.status).toBe('running');
+}

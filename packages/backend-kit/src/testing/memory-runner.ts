@@ -78,7 +78,11 @@ export class MemoryRunner implements SessionRunner {
     return this.jobs[0]?.state === 'running';
   }
 
-  execute(command: string, context: ExecutionContext): Promise<BackendResult<CommandExecution>> {
+  execute(
+    command: string,
+    context: ExecutionContext,
+    onCommandId?: (commandId: string) => void,
+  ): Promise<BackendResult<CommandExecution>> {
     const fault = this.host.takeFault();
     if (fault && !fault.dispatched) return Promise.resolve(this.host.faultResult(fault));
     return new Promise((resolve) => {
@@ -97,6 +101,7 @@ export class MemoryRunner implements SessionRunner {
         onAbort: null,
         resolve,
       };
+      onCommandId?.(job.id);
       if (context.signal?.aborted) {
         resolve(ok(this.execution(job, 'interrupted')));
         return;
