@@ -26,7 +26,6 @@ function unsupported(what: string) {
   return toolError({
     code: 'UNSUPPORTED',
     message: `this backend cannot follow a running command (${what} needs capabilities.longCommands)`,
-    dispatched: false,
   });
 }
 
@@ -177,7 +176,6 @@ export function registerCommandTools(
         return toolError({
           code: 'INVALID_INPUT',
           message: 'give exactly one of pattern, quietMs, exit: true',
-          dispatched: false,
         });
       const stop = reportProgress(extra, options.progressIntervalMs, () => 'waiting');
       try {

@@ -52,6 +52,22 @@ describe('MCP over Streamable HTTP', () => {
     expect(run.text).toContain('hello');
   });
 
+  it("answers BUSY with the running command's handle when a session already runs one", async () => {
+    harness = await startHttpHarness();
+    const client = await harness.connect();
+    const { structured: s } = await callTool(client, 'session_open');
+    const first = await callTool(client, 'command_run', {
+      sessionId: s.sessionId,
+      command: 'sleep 600',
+      yieldAfterMs: 100,
+    });
+    expect(first.structured.status).toBe('running');
+    const second = await callTool(client, 'command_run', { sessionId: s.sessionId, command: 'echo later' });
+    expect(second.isError).toBe(true);
+    expect(second.text).toMatch(/^BUSY: /);
+    expect(second.text).toContain(`handle ${first.structured.handle}`);
+  });
+
   it('keeps the head and tail of a large output and counts the cut in bytes', async () => {
     harness = await startHttpHarness({ tools: { maxOutputBytes: 4096 } });
     const client = await harness.connect();
@@ -80,7 +96,18 @@ describe('MCP over Streamable HTTP', () => {
       ['session_close', { sessionId: id }],
     ] as const) {
       const answer = await callTool(bob, tool, args);
-      expect(answer).toMatchObject({ isError: true, structured: { error: { code: 'SESSION_NOT_FOUND' } } });
+      expect(answer).toMatchObject({ isError: true, text: `SESSION_NOT_FOUND: no session "${id}"` });
+    }
+    const running = await callTool(alice, 'command_run', {
+      sessionId: id,
+      command: 'sleep 600',
+      yieldAfterMs: 100,
+    });
+    expect(running.structured.status).toBe('running');
+    for (const tool of ['command_read', 'command_wait'] as const) {
+      const answer = await callTool(bob, tool, { handle: running.structured.handle, exit: true });
+      expect(answer.isError).toBe(true);
+      expect(answer.text).toMatch(/^COMMAND_NOT_FOUND: /);
     }
     const still = await callTool(alice, 'session_list');
     expect(still.structured.sessions).toEqual([expect.objectContaining({ sessionId: id, alive: true })]);

@@ -131,7 +131,7 @@ export function registerSessionTools(
       const owned = sessions.get(args.sessionId);
       if (!owned.ok) return toolError(owned.error);
       if (!args.text && !args.keys?.length)
-        return toolError({ code: 'INVALID_INPUT', message: 'give text, keys or both', dispatched: false });
+        return toolError({ code: 'INVALID_INPUT', message: 'give text, keys or both' });
       // The screen must have seen every byte so far, so the cursor mode is the program's current one.
       await owned.value.screen.flushed();
       const application = owned.value.screen.applicationCursorKeys;

@@ -7,24 +7,19 @@ export function toolResult(structured: Record<string, unknown>, text: string): C
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
-/** A failed call as a tool error (`isError`): the agent sees the code and can act on it. */
-export function toolError(
-  error: Pick<BackendError, 'code' | 'message' | 'dispatched'> & {
-    details?: Record<string, unknown>;
-  },
-): CallToolResult {
-  return {
-    content: [{ type: 'text', text: `${error.code}: ${error.message}` }],
-    structuredContent: {
-      error: {
-        code: error.code,
-        message: error.message,
-        dispatched: error.dispatched,
-        ...(error.details === undefined ? {} : { details: error.details }),
-      },
-    },
-    isError: true,
-  };
+/**
+ * A failed call as a tool error (`isError`), its code first so the agent can act on it. Text only: a client
+ * checks any `structuredContent` against the tool's output schema, errors included.
+ */
+export function toolError(error: Pick<BackendError, 'code' | 'message' | 'details'>): CallToolResult {
+  const details = error.details ?? {};
+  // What an agent acts on next: the running command it collided with, how long to wait.
+  const hints = [
+    typeof details['handle'] === 'string' ? `running command: handle ${details['handle']}` : '',
+    typeof details['retryAfterMs'] === 'number' ? `retry in ${details['retryAfterMs']} ms` : '',
+  ].filter(Boolean);
+  const text = `${error.code}: ${error.message}${hints.length ? ` (${hints.join('; ')})` : ''}`;
+  return { content: [{ type: 'text', text }], isError: true };
 }
 
 /** `ok` mapped through `render`, a failure as a tool error. */

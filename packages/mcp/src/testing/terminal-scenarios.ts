@@ -160,7 +160,8 @@ export const TERMINAL_SCENARIOS: readonly TerminalScenario[] = [
           assert.equal(screen.structured.alternateScreen, true, screen.text);
           assert.match(screen.text, /~/);
           // Down moves the cursor in vi's mode (application cursor keys), then x deletes a character there.
-          await ok(call, 'session_send', { sessionId, keys: ['Down'], text: 'x' });
+          await ok(call, 'session_send', { sessionId, keys: ['Down'] });
+          await ok(call, 'session_send', { sessionId, text: 'x' });
           await screenUntil(call, sessionId, (lines) => lines[1] === 'ravo-marker-42', 'the edit');
           await ok(call, 'session_send', { sessionId, keys: ['Escape'] });
           await ok(call, 'session_send', { sessionId, text: ':q!', keys: ['Enter'] });
