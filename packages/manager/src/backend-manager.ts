@@ -9,10 +9,14 @@ import {
   type BackendResult,
   type CaptureOptions,
   type CommandExecution,
+  type CommandOutput,
+  type CommandWaitResult,
   type CreateSessionOptions,
   type ExecutionContext,
   type ITerminalBackend,
+  type ReadOutputOptions,
   type SessionInfo,
+  type WaitForOptions,
 } from '@vth/core';
 import { createId, emitErrorSafely } from '@vth/core/kit';
 import { type BackendFactory } from '@vth/factory';
@@ -368,6 +372,29 @@ export class BackendManager extends EventEmitter<ManagerEventMap> implements ITe
   /** Reads a session's terminal again after `pauseOutput`, on the backend that holds it. */
   resumeOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
     return this.use((rt) => rt.calls.resumeOutput(sessionId, paneId));
+  }
+
+  /**
+   * A yielded command's new output (see `ITerminalBackend.readOutput`), from the backend holding its
+   * session. Always present on a manager: `capabilities.longCommands` is true only when every backend of
+   * the pool has it; a session on a backend without it answers `UNSUPPORTED`. A handle survives nothing but
+   * its session on that backend: after a failover (or a drain or hot swap that had to move the session)
+   * it answers `BACKEND_CRASHED` with `dispatched: true`. A drain or hot swap treats a session whose
+   * yielded command runs as busy: it moves it only once the command ends, or at its deadline.
+   *
+   * @example
+   * ```ts
+   * const run = await manager.executeCommand(id, 'npm run dev', undefined, { yieldAfterMs: 2000 });
+   * if (run.ok && run.value.handle) await manager.readOutput(run.value.handle, { waitMs: 1000 });
+   * ```
+   */
+  readOutput(handle: string, options?: ReadOutputOptions): Promise<BackendResult<CommandOutput>> {
+    return this.use((rt) => rt.calls.readOutput(handle, options));
+  }
+
+  /** Waits for a yielded command's output, quiet or end, on the backend holding it (see `readOutput`). */
+  waitFor(handle: string, options: WaitForOptions): Promise<BackendResult<CommandWaitResult>> {
+    return this.use((rt) => rt.calls.waitFor(handle, options));
   }
 
   // ---- health and metrics ----

@@ -85,6 +85,7 @@ export function assembleRuntime(base: RuntimeBase): ManagerRuntime {
           counters,
           sessions,
           lost,
+          idle: (s) => late.migrator!.releaseIfDraining(s),
           unhealthy: (m) => late.prober!.schedule(m, 0),
         }),
       startFailed: (member, reason) => late.health!.startFailed(member, reason),

@@ -4,9 +4,14 @@ import {
   type BackendResult,
   type CaptureOptions,
   type CommandExecution,
+  type CommandOutput,
+  type CommandWaitResult,
   type ExecutionContext,
   type ITerminalBackend,
+  type ReadOutputOptions,
+  type WaitForOptions,
 } from '@vth/core';
+import { followHandle } from './handle-calls';
 import { parseExecutionContext } from '@vth/core/kit';
 import { recordVariantCall } from '../experiments/experiment-set';
 import { type SessionTable } from '../sessions/session-table';
@@ -46,7 +51,27 @@ export class SessionCalls {
     const s = this.ctx.sessions.get(sessionId);
     if (s?.assignment) recordVariantCall(s.assignment, r.ok ? [r.value] : undefined);
     if (!r.ok) return r;
-    return ok(s ? s.execution(this.ctx.managerId, r.value) : r.value);
+    const execution = s ? s.execution(this.ctx.managerId, r.value) : r.value;
+    if (s && execution.status === 'running' && execution.handle) s.hold(r.value.id);
+    return ok(execution);
+  }
+
+  /**
+   * A yielded command's new output, from the backend holding its session. A handle survives nothing but
+   * its session on that backend: once the session moved (failover, drain, hot swap) it answers
+   * `BACKEND_CRASHED` with `dispatched: true`.
+   */
+  readOutput(handle: string, options?: ReadOutputOptions): Promise<BackendResult<CommandOutput>> {
+    return followHandle(this.ctx, handle, (b, inner) =>
+      b.readOutput ? b.readOutput(inner, options) : noLongCommands(b),
+    );
+  }
+
+  /** Waits for a yielded command on the backend holding its session (see `readOutput`). */
+  waitFor(handle: string, options: WaitForOptions): Promise<BackendResult<CommandWaitResult>> {
+    return followHandle(this.ctx, handle, (b, inner) =>
+      b.waitFor ? b.waitFor(inner, options) : noLongCommands(b),
+    );
   }
 
   async executeBatch(
@@ -110,6 +135,12 @@ export class SessionCalls {
 /** A backend that declares flow control and has both methods. */
 export function canPause(b: ITerminalBackend): boolean {
   return b.capabilities.flowControl === true && !!b.pauseOutput && !!b.resumeOutput;
+}
+
+function noLongCommands(b: ITerminalBackend): Promise<BackendResult<never>> {
+  return Promise.resolve(
+    fail('UNSUPPORTED', `backend ${b.id} (${b.type}) has no long commands`, { dispatched: false }),
+  );
 }
 
 function noFlowControl(b: ITerminalBackend): Promise<BackendResult<void>> {

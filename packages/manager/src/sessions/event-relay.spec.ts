@@ -30,6 +30,7 @@ async function setup() {
     counters,
     sessions,
     lost: (s, why) => lost.push(`${s.id}: ${why}`),
+    idle: () => undefined,
     unhealthy: (m) => unhealthy.push(m.id),
   });
   member.adopt(backend, detach);

@@ -19,6 +19,8 @@ export interface EventRelayContext {
   sessions: SessionTable;
   /** A session's shell died with its backend: re-create it elsewhere. */
   lost: (session: ManagedSession, why: string) => void;
+  /** Nothing runs in a session any more (its yielded command ended): a draining backend lets it go now. */
+  idle: (session: ManagedSession) => void;
   /** The backend calls itself unhealthy: probe it now rather than at the next interval. */
   unhealthy: (member: Member) => void;
 }
@@ -60,6 +62,7 @@ export function relayEvents(member: Member, backend: ITerminalBackend, ctx: Even
       const execution = s.execution(ctx.managerId, e);
       counters.commandFinished(execution, execution.output.length);
       events.emit('command-completed', execution);
+      if (s.releaseHold(e.id)) ctx.idle(s);
     },
     'session-closed': (e: SessionClosedEvent) => {
       const s = live(e.sessionId);

@@ -1,5 +1,7 @@
 import {
   fail,
+  formatCommandHandle,
+  parseCommandHandle,
   type BackendError,
   type BackendResult,
   type CommandExecution,
@@ -10,6 +12,7 @@ import {
 import { type Assignment } from '../experiments/experiment-set';
 import { type PoolMember } from '../pool/pool-member';
 import { SessionEnvironment } from '../session-environment';
+import { SessionHandles } from './session-handles';
 
 /** A backend of the pool, holding managed sessions. */
 export type Member = PoolMember<ManagedSession>;
@@ -73,6 +76,8 @@ export class ManagedSession {
   private current: SessionState = 'live';
   private moving: Promise<BackendResult<void>> | undefined;
   private moveCount = 0;
+  /** The handles of its long commands (see `SessionHandles`). */
+  readonly handles = new SessionHandles();
   private calls = 0;
   /** After a move to a backend with other pane ids: caller's pane id -> pane id there, and back. */
   private paneToInner: Map<string, string> | undefined;
@@ -131,6 +136,24 @@ export class ManagedSession {
     this.calls++;
   }
 
+  /** A yielded command runs in it: it counts as a call in flight until `releaseHold` (or a move). */
+  hold(commandId: string): void {
+    this.handles.add(commandId, this.moveCount);
+    if (this.handles.holder !== undefined || this.handles.endedBefore(commandId)) return;
+    this.handles.holder = commandId;
+    this.calls++;
+  }
+
+  /** The yielded command `commandId` ended; true when the session is idle now. */
+  releaseHold(commandId: string): boolean {
+    if (this.handles.holder !== commandId) {
+      this.handles.ended(commandId);
+      return false;
+    }
+    this.handles.holder = undefined;
+    return this.callEnded();
+  }
+
   /** True when it was the last call running: the session is idle. */
   callEnded(): boolean {
     return --this.calls === 0;
@@ -171,6 +194,11 @@ export class ManagedSession {
   arrive(member: Member, info: Pick<SessionInfo, 'id' | 'panes'>): void {
     this.inner = info.id;
     this.moveCount++;
+    // The yielded command died with the old shell: it holds the session no more.
+    if (this.handles.holder !== undefined) {
+      this.handles.holder = undefined;
+      this.calls--;
+    }
     const known = this.panes[0];
     const first = info.panes[0];
     if (first !== undefined && (known !== first || this.panes.length > 1)) {
@@ -233,6 +261,11 @@ export class ManagedSession {
 
   /** A command's execution as the caller sees it. */
   execution(managerId: string, e: CommandExecution): CommandExecution {
-    return { ...e, sessionId: this.id, paneId: this.outerPane(e.paneId), backendId: managerId };
+    const paneId = this.outerPane(e.paneId);
+    const translated = { ...e, sessionId: this.id, paneId, backendId: managerId };
+    if (e.handle === undefined) return translated;
+    const inner = parseCommandHandle(e.handle);
+    const commandId = inner.ok ? inner.value.commandId : e.id;
+    return { ...translated, handle: formatCommandHandle({ sessionId: this.id, paneId, commandId }) };
   }
 }
