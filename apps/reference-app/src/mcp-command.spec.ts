@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { TERMINAL_SCENARIOS, type ScenarioAnswer } from '@vth/mcp/testing';
 import { CLI, TAG_VARIABLE, isAlive, leftoverProcesses } from './test-support/cli-process.fixture';
 
@@ -67,8 +69,7 @@ describe('vth mcp (stdio)', () => {
     );
   });
 
-  // Long commands through the manager arrive with its routing of readOutput/waitFor (branch g6-long).
-  for (const scenario of TERMINAL_SCENARIOS.filter((s) => !s.long)) {
+  for (const scenario of TERMINAL_SCENARIOS) {
     it(scenario.name, async () => {
       await scenario.run((name, args) => call(mcp.client, name, args));
       expect(mcp.errors).toEqual([]);
@@ -90,5 +91,41 @@ describe('vth mcp (stdio) ending', () => {
       await new Promise((r) => setTimeout(r, 25));
     expect(leftoverProcesses(tag)).toEqual([]);
     expect(isAlive(pid)).toBe(false);
+  });
+});
+
+describe('vth mcp --http', () => {
+  it('serves Streamable HTTP on loopback, prints the URL, and on SIGTERM closes its sessions and exits 0', async () => {
+    const tag = randomBytes(8).toString('hex');
+    const env: NodeJS.ProcessEnv = { ...process.env, [TAG_VARIABLE]: tag };
+    for (const name of Object.keys(env))
+      if (name.startsWith('VTH_') && name !== TAG_VARIABLE) delete env[name];
+    const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    let stdout = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) resolve(stdout.trim());
+      });
+      child.on('close', () => reject(new Error(`vth mcp --http ended early: ${stdout}`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const client = new Client({ name: 'spec', version: '0.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const opened = await call(client, 'session_open');
+    const run = await call(client, 'command_run', {
+      sessionId: opened.structured.sessionId,
+      command: 'echo over-http',
+    });
+    expect(run.structured).toMatchObject({ status: 'completed', exitCode: 0, output: 'over-http\n' });
+    expect(leftoverProcesses(tag).length).toBeGreaterThan(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await client.close().catch(() => undefined);
+    expect(leftoverProcesses(tag)).toEqual([]);
   });
 });
