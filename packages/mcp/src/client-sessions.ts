@@ -72,6 +72,12 @@ export class ClientSessions {
       this.context(),
     );
     if (!created.ok) this.table.remove(id);
+    else if (this.closing) {
+      // The client ended while the session was being made: nobody is left to close it.
+      this.table.remove(id);
+      await this.backend.destroySession(id);
+      return fail('UNAVAILABLE', 'this MCP session ended', { dispatched: true });
+    }
     return created;
   }
 

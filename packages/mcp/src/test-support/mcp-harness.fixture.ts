@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { NodePtyBackend } from '@vth/backend-node-pty';
 import { type ITerminalBackend } from '@vth/core';
-import { createMcpHost, type McpHost } from '../mcp-host';
+import { createMcpHost, type CreateMcpHostOptions, type McpHost } from '../mcp-host';
 import { type McpOptionsInput } from '../mcp-options';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- structured answers of any tool, read by the specs
@@ -42,13 +42,17 @@ export interface HttpHarness {
 }
 
 /** A node-pty backend behind an MCP host listening on a free loopback port. */
-export async function startHttpHarness(options: McpOptionsInput = {}): Promise<HttpHarness> {
+export async function startHttpHarness(
+  options: McpOptionsInput = {},
+  security?: CreateMcpHostOptions['security'],
+): Promise<HttpHarness> {
   const backend = new NodePtyBackend({ killGraceMs: 200, interruptGraceMs: 300 });
   const initialized = await backend.initialize({});
   if (!initialized.ok) throw initialized.error;
   const created = createMcpHost({
     backend,
     options: { ...options, http: { port: 0, ...options.http } },
+    ...(security ? { security } : {}),
   });
   if (!created.ok) throw created.error;
   const host = created.value;
@@ -71,7 +75,8 @@ export async function startHttpHarness(options: McpOptionsInput = {}): Promise<H
     async close() {
       for (const c of clients) await c.close().catch(() => undefined);
       await host.close();
-      await backend.shutdown();
+      // The guarded wrapper when `security` was given: it shuts the backend down and flushes the audit.
+      await host.backend.shutdown();
     },
   };
 }
