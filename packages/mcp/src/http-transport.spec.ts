@@ -174,6 +174,77 @@ describe('MCP over Streamable HTTP', () => {
     expect((await callTool(client, 'session_list')).isError).toBe(false);
   });
 
+  it('replays a dropped stream from Last-Event-ID (bounded event store)', async () => {
+    harness = await startHttpHarness({ tools: { progressIntervalMs: 50 } });
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const rpc = (sessionId: string | undefined, body: unknown) =>
+      fetch(harness.url, {
+        method: 'POST',
+        headers: {
+          ...headers,
+          ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body: JSON.stringify(body),
+      });
+    const events = (text: string) =>
+      text
+        .split('\n\n')
+        .map((block) => ({ id: /^id: (.*)$/m.exec(block)?.[1], data: /^data: (.*)$/m.exec(block)?.[1] }))
+        .filter((e) => e.id !== undefined && e.data);
+    const init = await rpc(undefined, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+    });
+    const sessionId = init.headers.get('mcp-session-id')!;
+    await init.text();
+    await (await rpc(sessionId, { jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+    const open = events(
+      await (
+        await rpc(sessionId, {
+          jsonrpc: '2.0',
+          id: 2,
+          method: 'tools/call',
+          params: { name: 'session_open', arguments: {} },
+        })
+      ).text(),
+    );
+    const terminal = JSON.parse(open.at(-1)!.data!).result.structuredContent.sessionId as string;
+    const call = await rpc(sessionId, {
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: {
+        name: 'command_run',
+        arguments: { sessionId: terminal, command: 'sleep 600', yieldAfterMs: 500 },
+        _meta: { progressToken: 'p' },
+      },
+    });
+    const sent = events(await call.text());
+    expect(sent.length).toBeGreaterThan(1);
+    expect(JSON.parse(sent.at(-1)!.data!).result.structuredContent.status).toBe('running');
+    // As if the stream had dropped after its first event: the rest comes again, in order.
+    const resumed = await fetch(harness.url, {
+      headers: {
+        accept: 'text/event-stream',
+        'mcp-session-id': sessionId,
+        'mcp-protocol-version': '2025-06-18',
+        'last-event-id': sent[0]!.id!,
+      },
+    });
+    const reader = resumed.body!.getReader();
+    let text = '';
+    while (events(text).length < sent.length - 1) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    expect(events(text)).toEqual(sent.slice(1));
+  });
+
   it('refuses options that would serve off loopback without tokens', async () => {
     const created = createMcpHost({ backend: {} as never, options: { http: { host: '0.0.0.0' } } });
     expect(created.ok).toBe(false);
