@@ -29,6 +29,10 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:core', 'type:protocol', 'type:security', 'type:manager'],
   },
   {
+    sourceTag: 'type:mcp',
+    onlyDependOnLibsWithTags: ['type:core', 'type:security', 'type:server'],
+  },
+  {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [
       'type:core',
@@ -43,6 +47,7 @@ const depConstraints = [
       'type:server',
       'type:alerting',
       'type:dashboard',
+      'type:mcp',
     ],
   },
   // The page bundles the wire format at build time; its Node entry (the assets' path) needs nothing.

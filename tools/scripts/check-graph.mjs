@@ -20,8 +20,10 @@ const RANK = {
   'type:facade': 4,
   'type:alerting': 4,
   'type:server': 4,
-  'type:app': 5,
-  'type:tooling': 6,
+  // MCP over any backend; it reuses the server's token and Host checks.
+  'type:mcp': 5,
+  'type:app': 6,
+  'type:tooling': 7,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'vth-graph-'));

@@ -19,6 +19,7 @@ const ENTRY_POINTS = {
   '@vth/manager/stats': ['assignVariant', 'compareExperiment', 'mannWhitney', 'twoProportionTest'],
   '@vth/manager/testing': ['FakeBackend', 'createFakePlugin'],
   '@vth/backend-kit/testing': ['MemoryBackend', 'memoryPlugin'],
+  '@vth/mcp/testing': ['TERMINAL_SCENARIOS'],
 };
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', ...opts });
 const work = mkdtempSync(join(tmpdir(), 'vth-pack-'));

@@ -89,7 +89,10 @@ export class BackendProvider {
 }
 
 /** Each backend spec of the pool (its experiments' too) that has no security layer of its own gets `security`. */
-function withDefaultSecurity(config: ManagerConfig, security: SecurityOptions | undefined): ManagerConfig {
+export function withDefaultSecurity(
+  config: ManagerConfig,
+  security: SecurityOptions | undefined,
+): ManagerConfig {
   if (security === undefined) return config;
   const spec = (s: BackendSpec): BackendSpec => (s.security === undefined ? { ...s, security } : s);
   return {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { listTmuxProcesses } from '@vth/backend-tmux';
@@ -69,7 +69,43 @@ describe('vth shell', () => {
   });
 });
 
+describe('vth --version', () => {
+  it("prints the version of the app's package.json with --version and -V", async () => {
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag]);
+      expect(run).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+});
+
 describe('vth exec', () => {
+  it("--json prints one JSON object with the result, and exits with the command's code", async () => {
+    const run = await cli(['exec', '--json', '--cwd', '/tmp', '--', 'echo hi; cd /; false']);
+    expect(run.code).toBe(1);
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(result).sort()).toEqual([
+      'cwd',
+      'durationMs',
+      'exitCode',
+      'output',
+      'status',
+      'truncatedBytes',
+    ]);
+    expect(result).toMatchObject({
+      status: 'completed',
+      exitCode: 1,
+      cwd: '/',
+      output: 'hi\n',
+      truncatedBytes: 0,
+    });
+    expect(result['durationMs']).toEqual(expect.any(Number));
+  });
+
   it('streams the output and exits 0', async () => {
     const run = await cli(['exec', '--', 'echo', 'hi']);
     expect(run).toMatchObject({ code: 0, stdout: 'hi\n' });

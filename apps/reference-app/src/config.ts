@@ -1,6 +1,7 @@
 import { alertingConfigSchema } from '@vth/alerting';
 import { LIMITS } from '@vth/core';
 import { managerConfigSchema } from '@vth/manager';
+import { mcpOptionsSchema } from '@vth/mcp';
 import { securityOptionsSchema } from '@vth/security';
 import { serverConfigSchema } from '@vth/server';
 import { z } from 'zod';
@@ -64,6 +65,8 @@ export const configSchema = z.strictObject(
         { error: 'must be an object' },
       )
       .optional(),
+    /** `vth mcp`: tool limits and the Streamable HTTP endpoint (see `@vth/mcp`); defaults serve 127.0.0.1:7701. */
+    mcp: mcpOptionsSchema.optional(),
     /** `vth serve`: alert rules and webhooks (`@vth/alerting`); alerts are logged to stderr and shown on the dashboard. Default: its default rules. */
     alerting: alertingConfigSchema.optional(),
     exec: z

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { type DependencyContainer } from 'tsyringe';
 import { BackendsCommand } from './commands/backends-command';
 import { ExecCommand } from './commands/exec-command';
+import { McpCommand } from './commands/mcp-command';
 import { ServeCommand } from './commands/serve-command';
 import { ShellCommand } from './commands/shell-command';
 import { TokenCommand } from './commands/token-command';
@@ -9,6 +10,7 @@ import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE, PLUGINS_FROM_ENV } from './config
 import { createContainer, type ContainerOptions } from './container';
 import { EXIT } from './exit-codes';
 import { type Output } from './stdio';
+import { APP_VERSION } from './app-version';
 
 /** What the CLI runs against; the process's own by default. */
 export type CliEnvironment = Omit<ContainerOptions, 'configPath' | 'pluginsFrom'> & { output?: Output };
@@ -54,6 +56,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       '--plugins-from <package.json>',
       `discover backend plugins among this package's dependencies (default: $${PLUGINS_FROM_ENV}, else the app's own)`,
     )
+    .version(APP_VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => output.stdout.write(text),
@@ -94,15 +97,21 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       milliseconds,
     )
     .option('--cwd <dir>', 'working directory of the session')
-    .action((command: string[], options: { backend?: string; timeout?: number; cwd?: string }) =>
-      run((c) =>
-        c.resolve(ExecCommand).run({
-          command,
-          ...(options.backend === undefined ? {} : { backend: options.backend }),
-          ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
-          ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-        }),
-      ),
+    .option(
+      '--json',
+      'print one JSON object { status, exitCode, cwd, output, truncatedBytes, durationMs } on stdout',
+    )
+    .action(
+      (command: string[], options: { backend?: string; timeout?: number; cwd?: string; json?: boolean }) =>
+        run((c) =>
+          c.resolve(ExecCommand).run({
+            command,
+            ...(options.json ? { json: true } : {}),
+            ...(options.backend === undefined ? {} : { backend: options.backend }),
+            ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
+            ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+          }),
+        ),
     );
 
   program
@@ -127,6 +136,29 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .option('--port <port>', "port, 0 for any free one (default: the config's server.port, else 7700)", port)
     .action((options: { backend?: string; host?: string; port?: number }) =>
       run((c) => c.resolve(ServeCommand).run(options)),
+    );
+
+  program
+    .command('mcp')
+    .description(
+      'speak the Model Context Protocol (terminal tools for AI agents) on stdio, or on HTTP with --http',
+    )
+    .option(
+      '--backend <type>',
+      "backend type or 'manager' (default: the config's manager, else defaultBackend, else fallbackOrder)",
+    )
+    .option('--http', 'serve Streamable HTTP instead of stdio')
+    .option(
+      '--host <host>',
+      "with --http: interface to bind (default: the config's mcp.http.host, else 127.0.0.1)",
+    )
+    .option(
+      '--port <port>',
+      'with --http: port, 0 for any free one (default: mcp.http.port, else 7701)',
+      port,
+    )
+    .action((options: { backend?: string; http?: boolean; host?: string; port?: number }) =>
+      run((c) => c.resolve(McpCommand).run(options)),
     );
 
   program

@@ -9,7 +9,7 @@ export {
 } from './server-config';
 export { hashToken, TokenStore, type TokenEntry } from './auth/token-store';
 export { AttachTokens, type AttachTokenClaims } from './auth/attach-tokens';
-export { LOCAL_USER } from './auth/authenticator';
+export { LOCAL_USER, hostOf } from './auth/authenticator';
 export { type Identity } from './auth/identity';
 export { SOCKET_PATH } from './socket/socket-server';
 export { ROUTES, type RouteSpec } from './http/routes';

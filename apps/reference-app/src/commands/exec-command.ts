@@ -16,6 +16,11 @@ export interface ExecOptions {
   /** Time limit; default: the config's `exec.timeoutMs`, else none. */
   timeoutMs?: number;
   cwd?: string;
+  /**
+   * Print one JSON object on stdout when the command ends, instead of streaming its output:
+   * `{ status, exitCode, cwd, output, truncatedBytes, durationMs }`. The exit code is the same.
+   */
+  json?: boolean;
 }
 
 /**
@@ -53,11 +58,17 @@ export class ExecCommand {
         {
           source: 'cli',
           signal: abort.signal,
-          onOutput: (chunk) => this.output.stdout.write(chunk),
+          ...(options.json ? {} : { onOutput: (chunk: string) => this.output.stdout.write(chunk) }),
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
         },
       );
       if (!run.ok) return this.failed(run.error);
+      if (options.json) {
+        const { status, exitCode, cwd, output, truncatedBytes, durationMs } = run.value;
+        this.output.stdout.write(
+          `${JSON.stringify({ status, exitCode, cwd: cwd ?? null, output, truncatedBytes, durationMs })}\n`,
+        );
+      }
       if (run.value.status === 'timed-out') {
         this.output.stderr.write(`vth: the command timed out after ${formatDuration(timeoutMs ?? 0)}\n`);
       }

@@ -1,13 +1,13 @@
 import { AlertEngine, LogAlertSink } from '@vth/alerting';
-import { fail, ok, type BackendResult, type ITerminalBackend } from '@vth/core';
+import { type ITerminalBackend } from '@vth/core';
 import { type BackendFactory } from '@vth/factory';
-import { BackendManager, type ManagerConfigInput } from '@vth/manager';
+import { type BackendManager } from '@vth/manager';
 import { createServer, type ServerConfigInput } from '@vth/server';
 import { inject, injectable } from 'tsyringe';
-import { MANAGER } from '../backend-provider';
 import { type AppConfig } from '../config';
 import { EXIT } from '../exit-codes';
 import { formatBackendError } from '../format-error';
+import { createManagerPool } from '../manager-pool';
 import { onSignals, type Output, type SignalSource } from '../stdio';
 import { TOKENS } from '../tokens';
 
@@ -51,7 +51,7 @@ export class ServeCommand {
     let backend: ITerminalBackend | undefined;
     let engine: AlertEngine | undefined;
     try {
-      const created = await this.createBackend(options.backend);
+      const created = await createManagerPool(this.config, this.factory, options.backend);
       if (!created.ok) return this.failed(created.error);
       backend = created.value;
       const config: ServerConfigInput = {
@@ -96,34 +96,6 @@ export class ServeCommand {
       await engine?.shutdown();
       await backend?.shutdown();
     }
-  }
-
-  private async createBackend(requested: string | undefined): Promise<BackendResult<ITerminalBackend>> {
-    const type = requested ?? this.config.defaultBackend;
-    const pool: ManagerConfigInput | undefined =
-      type === MANAGER || (type === undefined && this.config.manager !== undefined)
-        ? (this.config.manager as ManagerConfigInput | undefined)
-        : {
-            backends: (type === undefined ? this.config.fallbackOrder : [type]).map((t) => this.spec(t)),
-            strategy: 'primary-fallback' as const,
-          };
-    if (pool === undefined)
-      return fail('INVALID_CONFIG', 'the "manager" backend needs a "manager" section in the config file', {
-        dispatched: false,
-      });
-    const manager = new BackendManager({ factory: this.factory, config: pool });
-    const started = await manager.initialize();
-    if (!started.ok) {
-      await manager.shutdown();
-      return started;
-    }
-    return ok(manager);
-  }
-
-  private spec(type: string): { type: string; config?: Record<string, unknown> } {
-    return Object.hasOwn(this.config.backends, type)
-      ? { type, config: this.config.backends[type] as Record<string, unknown> }
-      : { type };
   }
 
   private failed(error: Parameters<typeof formatBackendError>[0]): number {

@@ -24,7 +24,7 @@ export interface CliRunOptions {
   onStdout?: (stdout: string, child: { kill(signal: NodeJS.Signals): boolean }) => void;
 }
 
-const TAG_VARIABLE = 'VTH_SPEC_RUN_TAG';
+export const TAG_VARIABLE = 'VTH_SPEC_RUN_TAG';
 
 /** Runs `node dist/cli.js ...args` to the end. */
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
