@@ -41,11 +41,11 @@ export const remoteConfigSchema = z.strictObject({
   heartbeat: z
     .strictObject({
       /** A WebSocket ping this often. */
-      intervalMs: ms(250, 10),
+      intervalMs: ms(200, 10),
       /** Nothing heard for this long: the connection is dead (also a half-open one), reconnect. */
-      timeoutMs: ms(750, 10),
+      timeoutMs: ms(600, 10),
     })
-    .default({ intervalMs: 250, timeoutMs: 750 }),
+    .default({ intervalMs: 200, timeoutMs: 600 }),
   /**
    * How long the server may stay unreachable before its sessions count as lost (`session-closed` with
    * reason `crashed`, calls in flight `BACKEND_CRASHED`, health `unhealthy`). Calls wait meanwhile.
