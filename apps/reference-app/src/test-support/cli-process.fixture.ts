@@ -24,7 +24,8 @@ export interface CliRunOptions {
   onStdout?: (stdout: string, child: { kill(signal: NodeJS.Signals): boolean }) => void;
 }
 
-const TAG_VARIABLE = 'VTH_SPEC_RUN_TAG';
+/** Set in the environment of a spec's CLI process, so in every shell it starts: see `leftoverProcesses`. */
+export const TAG_VARIABLE = 'VTH_SPEC_RUN_TAG';
 
 /** Runs `node dist/cli.js ...args` to the end. */
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
