@@ -16,7 +16,14 @@ const depConstraints = [
   { sourceTag: 'type:factory', onlyDependOnLibsWithTags: ['type:core'] },
   {
     sourceTag: 'type:backend',
-    onlyDependOnLibsWithTags: ['type:core', 'type:shell-integration', 'type:kit', 'type:security'],
+    // type:protocol: the remote backend speaks the wire format to a server.
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:shell-integration',
+      'type:kit',
+      'type:security',
+      'type:protocol',
+    ],
   },
   {
     sourceTag: 'type:manager',
