@@ -1,9 +1,5 @@
-import { ip, netnsSupport } from './netns-network';
+import { describeWithNetns, ip } from './netns-network';
 import { closeOpenLabs, MultiHostLab } from './multi-host-lab';
-
-const support = netnsSupport();
-const describeWithNetns = support.ok ? describe : describe.skip;
-if (!support.ok) console.warn(`multi-host lab specs skipped: ${support.reason}`);
 
 interface Answer<T> {
   ok: boolean;

@@ -20,6 +20,17 @@ export function netnsSupport(): { ok: true } | { ok: false; reason: string } {
   return { ok: true };
 }
 
+/**
+ * `describe` when this process can build network namespaces, else `describe.skip` with the reason on
+ * stderr: the multi-host specs need root and `ip`, which CI has.
+ */
+export function describeWithNetns(name: string, body: () => void): void {
+  const support = netnsSupport();
+  if (support.ok) return describe(name, body);
+  console.warn(`skipped "${name}": ${support.reason}`);
+  describe.skip(name, body);
+}
+
 /** One "host": a network namespace joined to the root namespace by its own veth pair. */
 export interface NetnsHost {
   /** 1-based. */
