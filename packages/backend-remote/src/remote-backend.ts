@@ -217,6 +217,7 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
       { backendId: () => this.id, ran: (e, c) => this.ran(e, c) },
       session.id,
       pane,
+      paneId === undefined ? undefined : pane,
       session,
     );
     return ok({ runner, output: session.output, paneId: pane });
@@ -232,7 +233,7 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
   ): Promise<BackendResult<string>> {
     const r = await this.link!.request<unknown>(
       'session.capture',
-      { sessionId: pane.runner.sessionId, paneId: pane.paneId, ...(lines === undefined ? {} : { lines }) },
+      { ...pane.runner.target(), ...(lines === undefined ? {} : { lines }) },
       createId('r'),
     );
     if (!r.ok) return r;
@@ -246,7 +247,7 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
   protected async resizePane(pane: RemotePane, cols: number, rows: number): Promise<BackendResult<void>> {
     const r = await this.link!.request(
       'session.resize',
-      { sessionId: pane.runner.sessionId, paneId: pane.paneId, cols, rows },
+      { ...pane.runner.target(), cols, rows },
       createId('r'),
     );
     return r.ok ? ok() : r;

@@ -43,6 +43,8 @@ export class RemoteRunner {
     private readonly hooks: RunnerHooks,
     readonly sessionId: string,
     readonly paneId: string,
+    /** The pane as the caller named it (none: the server's default pane, as a local call would get). */
+    readonly wirePane: string | undefined,
     private readonly session: { cwd: string | undefined; closed: boolean },
   ) {}
 
@@ -88,8 +90,9 @@ export class RemoteRunner {
     void this.interruptNow();
   }
 
-  private target(): Record<string, unknown> {
-    return { sessionId: this.sessionId, paneId: this.paneId };
+  /** The session and pane as the operation takes them. */
+  target(): Record<string, unknown> {
+    return { sessionId: this.sessionId, ...(this.wirePane === undefined ? {} : { paneId: this.wirePane }) };
   }
 
   private async simple(op: OperationName, params: Record<string, unknown>): Promise<BackendResult<void>> {
