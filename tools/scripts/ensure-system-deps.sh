@@ -2,7 +2,8 @@
 # Installs what the tests need from Debian's packages when it is missing: build tools for node-pty, the
 # shells the tests drive, tmux (3.2 or later) for @vth/backend-tmux, and promtool (Debian's prometheus
 # package, 2.42 or later) that checks the alerting rules @vth/alerting exports, and Chromium (Debian's
-# chromium) for @vth/dashboard's browser tests, driven by playwright-core (never Playwright's download).
+# chromium) for @vth/dashboard's browser tests, driven by playwright-core (never Playwright's download),
+# and iproute2 (`ip netns`, veth pairs) for the reference app's multi-host tests.
 set -euo pipefail
 need=()
 command -v python3 >/dev/null || need+=(python3)
@@ -12,6 +13,7 @@ command -v bash >/dev/null || need+=(bash)
 command -v dash >/dev/null || need+=(dash)
 command -v ps >/dev/null || need+=(procps)
 command -v tmux >/dev/null || need+=(tmux)
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 command -v promtool >/dev/null || need+=(prometheus)
 # VTH_CHROMIUM names another Chromium for the dashboard's tests.
 [ -x "${VTH_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)

@@ -24,6 +24,7 @@ export interface CliRunOptions {
   onStdout?: (stdout: string, child: { kill(signal: NodeJS.Signals): boolean }) => void;
 }
 
+/** Set in the environment of a spec's CLI process, so in every shell it starts: see `leftoverProcesses`. */
 export const TAG_VARIABLE = 'VTH_SPEC_RUN_TAG';
 
 /** Runs `node dist/cli.js ...args` to the end. */
