@@ -91,6 +91,7 @@ describe('describeBackendConformance', () => {
       'fake backend conformance › exit codes and batches',
       'fake backend conformance › shell state persists between commands',
       'fake backend conformance › input to a running command',
+      'fake backend conformance › random command lines agree with bash -c',
       'fake backend conformance › interrupt, timeouts and abort signals',
       'fake backend conformance › large output and long commands',
       'fake backend conformance › command text',

@@ -37,7 +37,7 @@ export function describeShellFuzz(ctx: SuiteContext): void {
   describe('random command lines agree with bash -c', () => {
     const h = useBackend(ctx, 'random command lines');
 
-    ctx.requires('exitCodes', 'shellFeatures.realShell', 'shellFeatures.bash')(
+    ctx.requires('exitCodes', 'shellFeatures.bash', 'shellFeatures.realShell')(
       `${LINES} lines from a grammar of shell constructs print exactly what bash -c prints, with its status`,
       async () => {
         const backend = h.backend();
