@@ -156,7 +156,7 @@ describe('vth exec', () => {
     const run = await cli(['exec', '--backend', 'does-not-exist', '--', 'true']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'vth: UNAVAILABLE: unknown backend type "does-not-exist" (registered: container, node-pty, tmux)\n',
+      'vth: UNAVAILABLE: unknown backend type "does-not-exist" (registered: container, node-pty, remote, tmux)\n',
     );
   });
 
@@ -168,7 +168,7 @@ describe('vth exec', () => {
 });
 
 describe('vth backends', () => {
-  it('--json lists container, node-pty and tmux, their platform checks and their capabilities', async () => {
+  it('--json lists container, node-pty, remote and tmux, their platform checks and their capabilities', async () => {
     const run = await cli(['backends', '--json']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as BackendsReport;
@@ -185,6 +185,12 @@ describe('vth backends', () => {
         package: '@vth/backend-node-pty',
         platform: expect.objectContaining({ ok: true }),
         capabilities: expect.objectContaining({ persistentSessions: true, exitCodes: true }),
+      }),
+      expect.objectContaining({
+        type: 'remote',
+        package: '@vth/backend-remote',
+        platform: expect.objectContaining({ ok: true }),
+        capabilities: expect.objectContaining({ remote: true }),
       }),
       expect.objectContaining({
         type: 'tmux',

@@ -48,6 +48,7 @@ describe('createContainer', () => {
     expect(report.plugins).toEqual([
       expect.objectContaining({ type: 'container', package: '@vth/backend-container' }),
       expect.objectContaining({ type: 'node-pty', package: '@vth/backend-node-pty' }),
+      expect.objectContaining({ type: 'remote', package: '@vth/backend-remote' }),
       expect.objectContaining({ type: 'tmux', package: '@vth/backend-tmux' }),
     ]);
     expect(report.failures).toEqual([]);
