@@ -17,7 +17,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/backend-node-pty',
   '@vth/backend-remote',
   '@vth/backend-tmux',
-  '@vth/core',
   '@vth/dashboard',
   '@vth/factory',
   '@vth/manager',
