@@ -14,6 +14,10 @@ step "formatting"
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 step "lint, typecheck, build"
 npx nx run-many -t lint typecheck build --outputStyle=static
+step "API docs: every public export documented"
+# TypeDoc over the .d.ts just built (typedoc.json): an undocumented export or member, a type used but not
+# exported, or a broken {@link} fails; --emit none checks without writing docs/api/.
+npx typedoc --emit none --logLevel Warn
 step "tests (real shells, real ptys, real tmux, a real Docker Engine)"
 # One project at a time: the tests drive real shells and should not starve each other on a 2-core machine.
 npx nx run-many -t test --parallel=1 --outputStyle=static

@@ -19,8 +19,10 @@ export const BACKEND_ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
+/** One of {@link BACKEND_ERROR_CODES}: what went wrong, for a caller to branch on. */
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number];
 
+/** The optional parts of a {@link BackendError}, as its constructor and `fail` take them. */
 export interface BackendErrorOptions {
   /**
    * Could the command have reached the shell? `false` means it certainly did not, so it is safe to run
@@ -28,7 +30,9 @@ export interface BackendErrorOptions {
    * claiming "not dispatched" wrongly could make a caller run a command twice.
    */
   dispatched?: boolean;
+  /** The backend that failed, so a manager's caller can tell which member of its pool it was. */
   backendId?: string;
+  /** The underlying error (a Node error, a zod error), kept as the standard `Error.cause`. */
   cause?: unknown;
   /** Machine-readable extras: offending paths, retry-after, the attempts of a fallback, ... */
   details?: Record<string, unknown>;
@@ -58,10 +62,15 @@ const NEVER_DISPATCHED: ReadonlySet<BackendErrorCode> = new Set([
  * ```
  */
 export class BackendError extends Error {
+  /** Always `'BackendError'`, also in `toJSON`, so a serialized error is still recognisable. */
   override readonly name = 'BackendError';
+  /** What went wrong; branch on this. */
   readonly code: BackendErrorCode;
+  /** Could the command have reached the shell? `false` means it is safe to retry elsewhere. */
   readonly dispatched: boolean;
+  /** The backend that produced the error, when known. */
   readonly backendId?: string;
+  /** Machine-readable extras: offending paths, retry-after, the attempts of a fallback, ... */
   readonly details?: Record<string, unknown>;
 
   constructor(code: BackendErrorCode, message: string, options: BackendErrorOptions = {}) {
@@ -85,6 +94,7 @@ export class BackendError extends Error {
     return copy;
   }
 
+  /** A plain object for logs and the wire (`JSON.stringify` drops an Error's own fields otherwise); no cause, no stack. */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

@@ -17,10 +17,12 @@ import { type CreateSessionOptions, type SessionInfo } from './session';
  * `configSchema`; `id` names the instance (generated when absent).
  */
 export interface BackendConfig {
+  /** The instance's id in events, metrics, errors (`backendId`) and a manager's pool; unique per process. */
   id?: string;
   [key: string]: unknown;
 }
 
+/** What `capture` returns of a pane's recent output. */
 export interface CaptureOptions {
   /** Only the last `lines` lines. */
   lines?: number;
@@ -40,16 +42,49 @@ export interface CaptureOptions {
  * ```
  */
 export interface ITerminalBackend extends EventEmitter<BackendEventMap> {
+  /** This instance's id (`BackendConfig.id`), stamped on its sessions, executions, metrics and errors. */
   readonly id: string;
+  /** The plugin type that made it (`tmux`, `node-pty`, `container`, ...); a manager reports its own. */
   readonly type: string;
+  /** What this backend can do beyond the required methods; check a flag before an optional call. */
   readonly capabilities: BackendCapabilities;
+  /**
+   * Starts the backend (finds its binary, opens its socket or connection). Call it once before anything
+   * else; a second call after success is a no-op, a call during a start joins it.
+   *
+   * Errors: `INVALID_CONFIG` (naming the offending path), `UNAVAILABLE` (what it runs on is missing),
+   * `NOT_INITIALIZED` after `shutdown`.
+   */
   initialize(config: BackendConfig): Promise<BackendResult<void>>;
+  /**
+   * Opens a session: a shell (or several panes of shells) that lives until `destroySession`, its own exit,
+   * or `shutdown`, and keeps its cwd and environment between commands. `context` is for audit and routing
+   * (a manager picks a backend with it); it sets no limits here.
+   *
+   * Errors: `NOT_INITIALIZED`, `INVALID_INPUT` (bad options, or a `sessionId` already in use), `BUSY` (at
+   * the backend's session limit), `UNSUPPORTED` (an option this backend cannot honour), `UNAVAILABLE`.
+   */
   createSession(
     options?: CreateSessionOptions,
     context?: ExecutionContext,
   ): Promise<BackendResult<SessionInfo>>;
+  /**
+   * Ends the session and everything running in it; resolves once its processes are gone, and emits
+   * `session-closed` with reason `destroyed`. Errors: `NOT_INITIALIZED`, `SESSION_NOT_FOUND`.
+   */
   destroySession(sessionId: string): Promise<BackendResult<void>>;
+  /** The sessions still open (not the ones being destroyed). Errors: `NOT_INITIALIZED`. */
   listSessions(): Promise<BackendResult<SessionInfo[]>>;
+  /**
+   * Types one command into the session's shell (its first pane unless `paneId`) and resolves when it ends,
+   * with its exact output, exit code and cwd. Commands to one pane run one at a time, in call order.
+   * A timeout, an idle timeout or an abort is not an error: the result says `timed-out` / `interrupted`.
+   *
+   * Errors: `NOT_INITIALIZED`, `SESSION_NOT_FOUND`, `PANE_NOT_FOUND`, `INVALID_INPUT` (an empty or
+   * multi-line command, a bad context), `BUSY` (a long command still runs in the pane; `details.handle`),
+   * `TIMEOUT` (the shell never became ready; `dispatched: false`), `BACKEND_CRASHED` (the shell died while
+   * the command ran; `dispatched: true`, so do not blindly run it again).
+   */
   executeCommand(
     sessionId: string,
     command: string,
@@ -66,9 +101,26 @@ export interface ITerminalBackend extends EventEmitter<BackendEventMap> {
     paneId?: string,
     context?: ExecutionContext,
   ): Promise<BackendResult<CommandExecution[]>>;
+  /**
+   * Writes raw keys to the pane's terminal, as typed (answers to a prompt, keys for a full-screen
+   * program); nothing waits for a result. Errors: `NOT_INITIALIZED`, `SESSION_NOT_FOUND`,
+   * `PANE_NOT_FOUND`, `INVALID_INPUT` (data over the size limit).
+   */
   sendInput(sessionId: string, data: string, paneId?: string): Promise<BackendResult<void>>;
+  /**
+   * Sends Ctrl-C to the pane; a running command then ends `interrupted` (escalating if it ignores it).
+   * Errors: `NOT_INITIALIZED`, `SESSION_NOT_FOUND`, `PANE_NOT_FOUND`.
+   */
   interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>>;
+  /**
+   * The pane's recent output as text (what a person looking at it would read), e.g. to show a full-screen
+   * program. Errors: `NOT_INITIALIZED`, `SESSION_NOT_FOUND`, `PANE_NOT_FOUND`, `INVALID_INPUT` (bad `lines`).
+   */
   capture(sessionId: string, paneId?: string, options?: CaptureOptions): Promise<BackendResult<string>>;
+  /**
+   * Gives the pane's terminal a new size in columns and rows, so programs reflow for the viewer.
+   * Errors: `NOT_INITIALIZED`, `SESSION_NOT_FOUND`, `PANE_NOT_FOUND`, `INVALID_INPUT` (a size out of range).
+   */
   resize(sessionId: string, cols: number, rows: number, paneId?: string): Promise<BackendResult<void>>;
   /**
    * Optional flow control (`capabilities.flowControl`): stop reading the session's terminal, so a program
@@ -107,7 +159,12 @@ export interface ITerminalBackend extends EventEmitter<BackendEventMap> {
    * after `timeoutMs` it answers `reason: 'timeout'` (an answer, not an error).
    */
   waitFor?(handle: string, options: WaitForOptions): Promise<BackendResult<CommandWaitResult>>;
+  /**
+   * Whether the backend can take work now, for health checks and a manager's routing; never an error (an
+   * unhealthy backend says so in `status` and `message`).
+   */
   getHealth(): Promise<BackendHealth>;
+  /** Counters since start (sessions, commands, errors by code, latency); cheap, synchronous. */
   getMetrics(): BackendMetrics;
   /** Ends every session and releases every resource. Safe to call twice. */
   shutdown(): Promise<void>;

@@ -79,6 +79,8 @@ export type OptionalCapabilityFlag = Exclude<
   BackendCapabilityFlag | 'isolation'
 >;
 const OPTIONAL_FLAGS: Record<OptionalCapabilityFlag, true> = { flowControl: true, longCommands: true };
+/** The {@link OptionalCapabilityFlag}s, for the factory's shape check of a plugin's capabilities. */
 export const OPTIONAL_CAPABILITY_FLAGS = Object.keys(OPTIONAL_FLAGS) as readonly OptionalCapabilityFlag[];
 
+/** The values of `BackendCapabilities.isolation`, weakest first: how far a session is kept from the host. */
 export const ISOLATION_LEVELS = ['none', 'process', 'container', 'vm'] as const;

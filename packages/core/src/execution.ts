@@ -2,7 +2,9 @@
  * Travels with every call: who asked (audit trail), where from (routing), and the limits of this call.
  */
 export interface ExecutionContext {
+  /** The caller's id for this request: echoed in events and audit records to join logs across layers. */
   requestId?: string;
+  /** Who asked: recorded in the audit trail; a manager's A/B assignment and rate limits key on it. */
   userId?: string;
   /** e.g. 'voice', 'api', 'cli'. */
   source?: string;
@@ -28,11 +30,17 @@ export interface ExecutionContext {
 /** How a command ended; `running`: it has not yet (a long command that yielded, see `yieldAfterMs`). */
 export type CommandStatus = 'completed' | 'timed-out' | 'interrupted' | 'lost' | 'running';
 
+/** The result of one command: how it ended, what it printed, where it left the shell. */
 export interface CommandExecution {
+  /** This run's id (as in its `command-started` and `command-completed` events). */
   id: string;
+  /** The session it ran in. */
   sessionId: string;
+  /** The pane it ran in. */
   paneId: string;
+  /** The command line as typed. */
   command: string;
+  /** How it ended (`lost`: the shell died under it), or `running` for a command that yielded. */
   status: CommandStatus;
   /** Never invented: `null` when the shell did not report one. */
   exitCode: number | null;
@@ -42,8 +50,11 @@ export interface CommandExecution {
   truncatedBytes: number;
   /** The shell's working directory after the command, when the backend tracks it. */
   cwd?: string;
+  /** When it was dispatched, in epoch milliseconds. */
   startedAt: number;
+  /** From dispatch to its end (or to the yield, while `running`). */
   durationMs: number;
+  /** The backend that ran it. */
   backendId: string;
   /** Only while `status` is `running`: names the command for `readOutput`, `waitFor` (see `CommandHandle`). */
   handle?: string;

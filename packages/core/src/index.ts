@@ -1,5 +1,17 @@
-// The contract: what a backend implements and what its callers rely on. Helpers for backend authors are in
-// `@vth/core/kit`.
+/**
+ * `@vth/core`: the contract every vth backend implements and every caller relies on: `ITerminalBackend`,
+ * `BackendResult` and `BackendError` with its codes, the options and results of every call, the plugin
+ * shape, and the zod schemas that check them. Helpers for backend authors are in `@vth/core/kit`.
+ *
+ * @example
+ * ```ts
+ * import { type ITerminalBackend } from '@vth/core';
+ * const run = await backend.executeCommand(sessionId, 'git status');
+ * if (!run.ok && !run.error.dispatched) retryElsewhere();
+ * ```
+ *
+ * @module @vth/core
+ */
 export {
   BACKEND_ERROR_CODES,
   BackendError,

@@ -1,10 +1,18 @@
+/** A latency distribution in milliseconds, as metrics report it; all zero when nothing was recorded. */
 export interface LatencySummary {
+  /** How many durations were recorded. */
   count: number;
+  /** The shortest. */
   min: number;
+  /** The longest. */
   max: number;
+  /** The arithmetic mean. */
   mean: number;
+  /** The median. */
   p50: number;
+  /** 95 % of durations were at most this. */
   p95: number;
+  /** 99 % of durations were at most this; the tail a user notices. */
   p99: number;
 }
 
@@ -53,6 +61,7 @@ export class LatencyHistogram {
   private lo = Infinity;
   private hi = -Infinity;
 
+  /** Adds one duration in milliseconds (negative and non-finite values are ignored as clock noise). */
   record(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
     this.counts[bucketOf(Math.round(ms * 1000))]! += 1;
@@ -62,6 +71,7 @@ export class LatencyHistogram {
     if (ms > this.hi) this.hi = ms;
   }
 
+  /** How many durations were recorded since the last `reset`. */
   get count(): number {
     return this.n;
   }
@@ -78,6 +88,7 @@ export class LatencyHistogram {
     return this.hi;
   }
 
+  /** The distribution so far, for `BackendMetrics.latency`. */
   summary(): LatencySummary {
     if (this.n === 0) return { count: 0, min: 0, max: 0, mean: 0, p50: 0, p95: 0, p99: 0 };
     return {
@@ -100,6 +111,7 @@ export class LatencyHistogram {
     this.hi = Math.max(this.hi, other.hi);
   }
 
+  /** Forgets every recorded duration (a metrics window starts over). */
   reset(): void {
     this.counts.fill(0);
     this.n = 0;

@@ -1,7 +1,14 @@
 import { thrownMessage } from './thrown-message';
 
 /** Why a caller's signal cannot be used: `at` names the member at fault; `shape` problems are not throws. */
-export type SignalProblem = { at?: string; problem: string; shape: boolean };
+export type SignalProblem = {
+  /** The member of the signal whose read failed (`aborted`, `addEventListener`, ...). */
+  at?: string;
+  /** What is wrong, for the `INVALID_INPUT` message. */
+  problem: string;
+  /** `true`: not shaped like a signal at all; `false`: shaped like one, but reading it threw. */
+  shape: boolean;
+};
 
 // One internal signal per caller signal, for as long as the caller's signal lives: however many calls
 // share a signal, it gets one listener, so nothing ever has to remove it (a caller's removeEventListener

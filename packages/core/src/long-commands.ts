@@ -9,8 +9,11 @@ import { LIMITS } from './schemas';
  * the session, a server checks that the caller owns the session. Treat it as opaque otherwise.
  */
 export interface CommandHandle {
+  /** The session the command runs in (so a manager can route the handle without asking anyone). */
   sessionId: string;
+  /** The pane it runs in. */
   paneId: string;
+  /** The command's `CommandExecution.id`. */
   commandId: string;
 }
 
@@ -69,6 +72,7 @@ export interface ReadOutputOptions {
   maxBytes?: number;
 }
 
+/** `ReadOutputOptions` as `readOutput` checks them (`INVALID_INPUT` naming the field). */
 export const readOutputOptionsSchema = z.strictObject({
   sinceOffset: z.number().int('must be an integer').min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   waitMs: z.number().int('must be an integer').min(0).max(MAX_WAIT_MS).optional(),
@@ -93,6 +97,7 @@ export interface WaitForOptions {
   sinceOffset?: number;
 }
 
+/** `WaitForOptions` as `waitFor` checks them: exactly one condition, a valid pattern, bounded waits. */
 export const waitForOptionsSchema = z
   .strictObject({
     pattern: z
@@ -120,9 +125,13 @@ export const waitForOptionsSchema = z
 
 /** What `readOutput` answers: a slice of the command's output, and where the command stands. */
 export interface CommandOutput {
+  /** The handle asked about. */
   handle: string;
+  /** The session the command runs in. */
   sessionId: string;
+  /** The pane it runs in. */
   paneId: string;
+  /** The command line as typed. */
   command: string;
   /** `running` until the command ends; then how it ended. */
   status: CommandStatus;
@@ -138,6 +147,7 @@ export interface CommandOutput {
   exitCode: number | null;
   /** Once ended: the working directory after it, when the backend tracks it. */
   cwd?: string;
+  /** When it was dispatched, in epoch milliseconds. */
   startedAt: number;
   /** Running time so far, or in all once ended. */
   durationMs: number;
@@ -148,6 +158,7 @@ export interface CommandOutput {
  * recent 64 KiB at most; bytes left out are counted in `skippedBytes`).
  */
 export interface CommandWaitResult extends CommandOutput {
+  /** Which condition ended the wait; `timeout` when none did within `timeoutMs`. */
   reason: 'pattern' | 'idle' | 'exit' | 'timeout';
   /** With `reason: 'pattern'`: the matched text and its byte offset in the command's output. */
   match?: { text: string; offset: number };

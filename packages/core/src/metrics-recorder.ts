@@ -32,18 +32,22 @@ export class MetricsRecorder {
   private outputBytes = 0;
   private truncatedBytes = 0;
 
+  /** Counts a session opened. */
   sessionCreated(): void {
     this.sessionsCreated++;
   }
 
+  /** Counts a session ended, for whatever reason. */
   sessionClosed(): void {
     this.sessionsClosed++;
   }
 
+  /** Counts a command dispatched to a shell. */
   commandStarted(): void {
     this.started++;
   }
 
+  /** Counts a command's end by its status and exit code, and records its latency and output bytes. */
   commandFinished(execution: CommandExecution, outputBytes: number): void {
     this.latency.record(execution.durationMs);
     this.outputBytes += outputBytes;
@@ -65,6 +69,7 @@ export class MetricsRecorder {
     }
   }
 
+  /** Counts an error returned to a caller, by its code. */
   error(error: BackendError): void {
     this.errorsTotal++;
     this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
@@ -88,6 +93,7 @@ export class MetricsRecorder {
     return { ok: false, error };
   }
 
+  /** The counters as `getMetrics` answers them; `activeSessions` comes from the caller's session table. */
   snapshot(backendId: string, type: string, activeSessions: number): BackendMetrics {
     return {
       backendId,

@@ -25,6 +25,7 @@ function firstCharStart(buf: Buffer): number {
   return i;
 }
 
+/** How a {@link BoundedOutputBuffer} splits its budget between the head and the tail of the output. */
 export interface BoundedOutputBufferOptions {
   /** Bytes kept from the start; the rest of `maxBytes` keeps the end. Default: half of `maxBytes`. */
   headBytes?: number;
@@ -43,6 +44,7 @@ export interface BoundedOutputBufferOptions {
  * ```
  */
 export class BoundedOutputBuffer {
+  /** The budget: bytes kept at most (head plus tail). */
   readonly maxBytes: number;
   private readonly headLimit: number;
   private readonly tailLimit: number;
@@ -63,6 +65,7 @@ export class BoundedOutputBuffer {
     return this.total;
   }
 
+  /** Adds output as it arrives; bytes past the head budget go to the tail, pushing out its oldest. */
   append(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.total += chunk.length;
@@ -103,6 +106,7 @@ export class BoundedOutputBuffer {
     return { text, truncatedBytes: this.total - headEnd - (tail.length - tailStart) };
   }
 
+  /** Empties the buffer for the next command, budget unchanged. */
   clear(): void {
     this.head = [];
     this.headSize = 0;

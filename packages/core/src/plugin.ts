@@ -10,7 +10,22 @@ import { type BackendCapabilities } from './capabilities';
  */
 export const PLUGIN_CONTRACT_VERSION = 1;
 
-export type PlatformCheck = { ok: true; detail?: string } | { ok: false; reason: string; hint?: string };
+/** What `BackendPlugin.checkPlatform` answers: can this backend run on this machine, and if not, why. */
+export type PlatformCheck =
+  | {
+      /** The backend can run here. */
+      ok: true;
+      /** What was found (a version, a socket path), for listings of what works where. */
+      detail?: string;
+    }
+  | {
+      /** The backend cannot run here. */
+      ok: false;
+      /** What is missing, in words a person can act on. */
+      reason: string;
+      /** How to fix it (a package to install, a group to join). */
+      hint?: string;
+    };
 
 /**
  * What a backend package exports as `plugin`, and names in its package.json:
@@ -38,10 +53,15 @@ export interface BackendPlugin<C = unknown> {
    * is registered with a warning and taken to target version 1.
    */
   contractVersion?: number;
+  /** What the backends this plugin creates can do, known before one is created (for routing and listings). */
   capabilities: BackendCapabilities;
   /** Validated by the factory; defaults live here. */
   configSchema: ZodType<C>;
   /** A real probe of what the backend needs on this machine (a binary, a socket, a native module). */
   checkPlatform(): Promise<PlatformCheck>;
+  /**
+   * Makes an unstarted backend from a config that `configSchema` already validated; the caller then calls
+   * `initialize`.
+   */
   create(config: C): ITerminalBackend;
 }

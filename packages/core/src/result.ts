@@ -1,7 +1,19 @@
 import { BackendError, type BackendErrorCode, type BackendErrorOptions } from './backend-error';
 
 /** What every backend method returns instead of throwing. */
-export type BackendResult<T> = { ok: true; value: T } | { ok: false; error: BackendError };
+export type BackendResult<T> =
+  | {
+      /** Success: read `value`. */
+      ok: true;
+      /** What the call produced. */
+      value: T;
+    }
+  | {
+      /** Failure: read `error`. */
+      ok: false;
+      /** Why; branch on `error.code`, and on `error.dispatched` before retrying. */
+      error: BackendError;
+    };
 
 /** @example `return ok(sessionInfo);` */
 export function ok(): BackendResult<void>;

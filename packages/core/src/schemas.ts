@@ -35,6 +35,7 @@ export const sessionIdSchema = z
   )
   .max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`);
 
+/** Pane ids as backends hand them out (tmux's `%3`, `main`); a portable alphabet, bounded length. */
 export const paneIdSchema = z
   .string({ error: 'must be a string' })
   .regex(/^[A-Za-z0-9%_-]+$/, 'must use only letters, digits, "%", "_" and "-"')
@@ -50,6 +51,7 @@ export function commandSchema(maxBytes: number = LIMITS.commandBytes) {
   });
 }
 
+/** `sendInput` data: any string within a byte budget (1 MiB unless the backend says otherwise). */
 export function inputDataSchema(maxBytes: number = LIMITS.inputBytes) {
   return z
     .string({ error: 'must be a string' })
@@ -69,6 +71,10 @@ export function environmentBytes(env: Record<string, string>): number {
   return n;
 }
 
+/**
+ * Environment variables for a session: POSIX names, no NUL bytes, and sizes Linux's `execve` accepts, so a
+ * shell never fails to start with `E2BIG` after the call was accepted.
+ */
 export const envSchema = z
   .record(
     z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names use letters, digits and "_"'),
@@ -102,12 +108,14 @@ export const sessionProfileSchema = z.enum(['program', 'terminal'], {
   error: 'must be "program" or "terminal"',
 });
 
+/** One terminal dimension (columns or rows): an integer from 1 to `LIMITS.terminalSize`. */
 export const terminalSizeSchema = z
   .number({ error: 'must be a number' })
   .int('must be an integer')
   .min(1, 'must be at least 1')
   .max(LIMITS.terminalSize, `must be at most ${LIMITS.terminalSize}`);
 
+/** `CreateSessionOptions` as `createSession` checks them; unknown keys are refused, not ignored. */
 export const createSessionOptionsSchema = z.object({
   sessionId: sessionIdSchema.optional(),
   cwd: pathSchema.optional(),
@@ -136,6 +144,7 @@ const abortSignalSchema = z.custom<AbortSignal>(
   'must be an AbortSignal',
 );
 
+/** `ExecutionContext` as every call reads it (see `parseExecutionContext` of `@vth/core/kit`). */
 export const executionContextSchema = z.object({
   requestId: z.string().max(256).optional(),
   userId: z.string().max(256).optional(),
@@ -150,6 +159,7 @@ export const executionContextSchema = z.object({
   yieldAfterMs: durationSchema.optional(),
 });
 
+/** `CaptureOptions` as `capture` checks them: `lines` from 1 to `LIMITS.captureLines`. */
 export const captureOptionsSchema = z.object({
   lines: z.number().int('must be an integer').min(1).max(LIMITS.captureLines).optional(),
 });
@@ -201,4 +211,5 @@ export function callSchemas(maxCommandBytes: number) {
   return { command, commands: z.array(command).max(10_000), input: inputDataSchema() };
 }
 
+/** The schemas {@link callSchemas} returns, as a backend keeps them once configured. */
 export type CallSchemas = ReturnType<typeof callSchemas>;

@@ -7,7 +7,9 @@ import { parseInput } from './validation';
 
 /** Where a backend keeps its sessions, for {@link lookupSession} and {@link targetSinglePane}. */
 export interface SessionTable<S> {
+  /** The backend's sessions by id. */
   sessions: ReadonlyMap<string, S>;
+  /** Named in `SESSION_NOT_FOUND` errors. */
   backendId: string;
   /** A session being destroyed counts as gone. */
   isClosing?: (session: S) => boolean;
@@ -78,9 +80,13 @@ export function targetSinglePane<S>(
 
 /** A backend's sessions as `claimSessionId` sees them: live ones, ones being created, the limit. */
 export interface SessionCapacity {
+  /** Sessions open now, by id. */
   sessions: ReadonlyMap<string, unknown>;
+  /** Ids claimed by `createSession` calls still opening their session. */
   pending: ReadonlySet<string>;
+  /** The backend's limit: `BUSY` once open plus pending sessions reach it. */
   maxSessions: number;
+  /** Named in the errors. */
   backendId: string;
 }
 

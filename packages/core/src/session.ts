@@ -17,19 +17,28 @@ export interface CreateSessionOptions {
    * the plain environment, for a person attached through a terminal. Backends document the exact list.
    */
   profile?: SessionProfile;
+  /** Terminal width in columns (the backend's default when absent). */
   cols?: number;
+  /** Terminal height in rows (the backend's default when absent). */
   rows?: number;
   /** Free-form tags, echoed back in `SessionInfo` (owner, purpose, experiment, ...). */
   labels?: Record<string, string>;
 }
 
+/** A session as `createSession` and `listSessions` describe it. */
 export interface SessionInfo {
+  /** The session's id, for every later call on it. */
   id: string;
+  /** The backend that holds it (a session is pinned to one backend). */
   backendId: string;
+  /** When it was opened, in epoch milliseconds. */
   createdAt: number;
   /** Last working directory the shell reported. */
   cwd?: string;
+  /** Its pane ids; the first is the one a call without `paneId` uses. */
   panes: string[];
+  /** Whether its shell is still running. */
   alive: boolean;
+  /** The labels given to `createSession`. */
   labels?: Record<string, string>;
 }

@@ -5,10 +5,13 @@ import { thrownMessage } from './thrown-message';
 
 /** The shape of an issue shared by zod 3 and zod 4, so third-party plugins may use either. */
 export interface SchemaIssue {
+  /** Where in the input the issue is (`['options', 'env', 'PATH']`), for the error's offending path. */
   path: readonly PropertyKey[];
+  /** What is wrong there, in words. */
   message: string;
   /** zod's issue code; `unrecognized_keys` issues carry the offending `keys`. */
   code?: string;
+  /** The unknown keys of an `unrecognized_keys` issue. */
   keys?: readonly string[];
 }
 

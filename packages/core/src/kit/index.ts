@@ -2,6 +2,8 @@
  * `@vth/core/kit`: helpers for those who write a backend or a wrapper around one (input parsing, the frozen
  * execution context, session lookups, metrics, events, ids). The contract itself is the main entry,
  * `@vth/core`.
+ *
+ * @module @vth/core/kit
  */
 export {
   CAPABILITY_FLAGS,
