@@ -109,7 +109,8 @@ export function command(rng: Rng, depth = 2): string {
     case 2:
       return `${a()} || ${a()}`;
     case 3:
-      return `${a()} | ${pick(rng, ['cat', 'wc -l', 'head -n 2', 'tr -d 0-9', 'sort -r', 'od -An -c | head -n 3'])}`;
+      // Stderr joins the pipe: written past it, it would race the filtered stdout to the terminal.
+      return `{ ${a()}; } 2>&1 | ${pick(rng, ['cat', 'wc -l', 'head -n 2', 'tr -d 0-9', 'sort -r', 'od -An -c | head -n 3'])}`;
     case 4:
       return `{ ${a()}; ${a()}; }`;
     case 5:
