@@ -43,7 +43,9 @@ interface Job {
 export class PatternMatcher {
   private worker: Worker | null = null;
   private readonly queue: Job[] = [];
-  private current: (Job & { timer: NodeJS.Timeout }) | null = null;
+  private current: (Job & { timer: NodeJS.Timeout | undefined }) | null = null;
+  /** The worker runs: a test's budget starts then (starting a worker on a busy machine can take longer). */
+  private online = false;
   private closed = false;
 
   constructor(readonly budgetMs = PATTERN_BUDGET_MS) {}
@@ -68,12 +70,19 @@ export class PatternMatcher {
     if (this.current || this.closed) return;
     const job = this.queue.shift();
     if (!job) return;
-    const timer = setTimeout(() => {
+    this.current = { ...job, timer: undefined };
+    this.spawn().postMessage({ source: job.source, text: job.text });
+    if (this.online) this.arm();
+  }
+
+  /** Starts the current test's budget. */
+  private arm(): void {
+    const job = this.current;
+    if (!job || job.timer) return;
+    job.timer = setTimeout(() => {
       void this.stop();
       this.settle('too-slow');
     }, this.budgetMs);
-    this.current = { ...job, timer };
-    this.spawn().postMessage({ source: job.source, text: job.text });
   }
 
   private settle(result: PatternMatch): void {
@@ -89,6 +98,11 @@ export class PatternMatcher {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
+    worker.once('online', () => {
+      if (this.worker !== worker) return;
+      this.online = true;
+      this.arm();
+    });
     worker.on('message', (found: PatternMatch) => {
       if (this.worker === worker) this.settle(found);
     });
@@ -106,6 +120,7 @@ export class PatternMatcher {
   private async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.online = false;
     if (worker) await worker.terminate();
   }
 }

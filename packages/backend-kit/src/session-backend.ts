@@ -125,7 +125,7 @@ export abstract class SessionBackend<
     const kind = () => this.type;
     this.long = new LongCommands<P>({
       id: backendId,
-      enabled: () => this.capabilities.longCommands === true,
+      enabled: () => this.yieldsHere(),
       target: (sessionId, paneId) => this.target(sessionId, paneId),
       paneIdOf: (pane) => this.paneIdOf(pane),
     });
@@ -325,6 +325,15 @@ export abstract class SessionBackend<
   }
 
   // ---- what a backend writes ----
+
+  /**
+   * Whether this process follows yielded commands itself (`LongCommands`): when the backend declares
+   * `capabilities.longCommands`. A backend whose runner passes `yieldAfterMs` on to where the command
+   * runs (a remote one) answers `false` and serves `readOutput` / `waitFor` itself.
+   */
+  protected yieldsHere(): boolean {
+    return this.capabilities.longCommands === true;
+  }
 
   /** Validates `config` (see `parseConfig`), adopts it (`adopt`) and starts what the backend runs on. */
   protected abstract start(config: BackendConfig): Promise<BackendResult<void>>;

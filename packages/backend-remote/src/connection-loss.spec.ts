@@ -5,6 +5,7 @@ import { expectOk, pollUntil, watchOutput } from '@vth/testkit';
 import { RemoteBackend } from './remote-backend';
 import { FreezableProxy } from './test-support/freezable-proxy.fixture';
 import { startRemoteServer, type RemoteServer } from './test-support/remote-server.fixture';
+import { until } from './test-support/until-defined.fixture';
 
 /** The numbers `seq 1 n` prints, found in a terminal stream (marks, prompts and `\r` ignored). */
 function numbersIn(stream: string): number[] {
@@ -13,13 +14,6 @@ function numbersIn(stream: string): number[] {
     .split('\n')
     .filter((line) => /^\d+$/.test(line))
     .map(Number);
-}
-
-function until<T>(what: () => T | undefined): Promise<T> {
-  return pollUntil(what, (v) => v !== undefined, { timeoutMs: 20_000, intervalMs: 5 }).then((v) => {
-    if (v === undefined) throw new Error('the condition never held');
-    return v;
-  });
 }
 
 describe('remote backend: connection loss is not session loss', () => {

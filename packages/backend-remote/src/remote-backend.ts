@@ -16,12 +16,18 @@ import {
   type BackendHealth,
   type BackendResult,
   type CommandExecution,
+  type CommandOutput,
+  type CommandWaitResult,
+  type ExecutionContext,
+  type ReadOutputOptions,
   type SessionClosedEvent,
+  type WaitForOptions,
 } from '@vth/core';
 import { auditFields, createId, emitErrorSafely, parseInput } from '@vth/core/kit';
 import { sessionInfoSchema, type HelloMessage } from '@vth/protocol';
 import { remoteConfigSchema, type RemoteConfig, type RemoteConfigInput } from './config';
 import { RemoteLink } from './remote-link';
+import { RemoteLongCommands } from './remote-long-commands';
 import { RemoteRunner } from './remote-runner';
 import { type RemotePane, type RemoteSession } from './remote-session';
 
@@ -38,7 +44,8 @@ export const REMOTE_CAPABILITIES: Readonly<BackendCapabilities> = Object.freeze(
 
 /**
  * The capabilities of a remote backend over a server whose backend reports `remote`: what travels over the
- * wire is mirrored; flow control (`pauseOutput`) and long commands are not offered over it (false).
+ * wire is mirrored, long commands too (`command.read` / `command.wait`); flow control (`pauseOutput`) is
+ * not offered over it (false).
  */
 export function mirrorCapabilities(remote: HelloMessage['backend']['capabilities']): BackendCapabilities {
   return {
@@ -54,7 +61,7 @@ export function mirrorCapabilities(remote: HelloMessage['backend']['capabilities
     isolation: remote.isolation,
     remote: true,
     flowControl: false,
-    longCommands: false,
+    longCommands: remote.longCommands === true,
   };
 }
 
@@ -87,6 +94,15 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
   private link: RemoteLink | undefined;
   /** Sessions declared lost while the server was out of reach: destroyed there once it is back. */
   private readonly abandoned = new Set<string>();
+  private readonly longs = new RemoteLongCommands({
+    id: () => this.id,
+    link: () => this.link,
+    session: (sessionId, paneId) => {
+      const target = this.target(sessionId, paneId);
+      return target.ok ? ok(this.sessions.get(sessionId)!) : target;
+    },
+    ended: (execution) => this.completed(execution),
+  });
 
   constructor(config: Partial<RemoteConfigInput> = {}) {
     super({ id: config.id ?? createId('remote'), initial: config, healthEvents: true });
@@ -153,6 +169,7 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
       cwd: info.data.cwd,
       panes,
       output: { decoder },
+      handles: new Map(),
       stopOutput: () => undefined,
     };
     this.sessions.set(id, session);
@@ -214,7 +231,14 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
     }
     const runner = new RemoteRunner(
       this.link!,
-      { backendId: () => this.id, ran: (e, c) => this.ran(e, c) },
+      {
+        backendId: () => this.id,
+        ran: (e, c) => this.ran(e, c),
+        yielded: (e, c) => {
+          this.started(e, c);
+          this.longs.yielded(session, e, c);
+        },
+      },
       session.id,
       pane,
       paneId === undefined ? undefined : pane,
@@ -259,6 +283,24 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
     const input = parseInput(this.schemas!.input, data, 'data');
     if (!input.ok) return this.record(input);
     return this.record(await target.value.runner.input(input.value));
+  }
+
+  /** `command.read` on the server; see `ITerminalBackend.readOutput`. */
+  override async readOutput(
+    handle: string,
+    options: ReadOutputOptions = {},
+  ): Promise<BackendResult<CommandOutput>> {
+    return this.record(await this.longs.read(this.ready(), handle, options));
+  }
+
+  /** `command.wait` on the server; see `ITerminalBackend.waitFor`. */
+  override async waitFor(handle: string, options: WaitForOptions): Promise<BackendResult<CommandWaitResult>> {
+    return this.record(await this.longs.waitFor(this.ready(), handle, options));
+  }
+
+  /** The server's backend follows yielded commands; this one asks it (see `RemoteLongCommands`). */
+  protected override yieldsHere(): boolean {
+    return false;
   }
 
   override async interrupt(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
@@ -332,7 +374,12 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
     this.emit('session-closed', event);
   }
 
-  private ran(execution: CommandExecution, context: Parameters<RemoteRunner['execute']>[1]): void {
+  private ran(execution: CommandExecution, context: ExecutionContext): void {
+    this.started(execution, context);
+    this.completed(execution);
+  }
+
+  private started(execution: CommandExecution, context: ExecutionContext): void {
     this.metrics.commandStarted();
     this.emit('command-started', {
       sessionId: execution.sessionId,
@@ -342,6 +389,11 @@ export class RemoteBackend extends SessionBackend<RemoteSession, RemoteConfig, R
       startedAt: execution.startedAt,
       ...auditFields(context),
     });
+  }
+
+  private completed(execution: CommandExecution): void {
+    const session = this.sessions.get(execution.sessionId);
+    if (session && execution.cwd !== undefined) session.cwd = execution.cwd;
     this.metrics.commandFinished(execution, Buffer.byteLength(execution.output));
     this.emit('command-completed', execution);
   }

@@ -9,6 +9,8 @@ export interface RunnerHooks {
   backendId(): string;
   /** A command the server ran (started and completed events, metrics, the session's cwd). */
   ran(execution: CommandExecution, context: ExecutionContext): void;
+  /** A command that yielded (`status: 'running'`, a handle): it goes on on the server. */
+  yielded(execution: CommandExecution, context: ExecutionContext): void;
 }
 
 const executionsSchema = z.array(commandExecutionSchema);
@@ -20,6 +22,7 @@ function limits(context: ExecutionContext): Record<string, unknown> {
     ...(context.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: context.idleTimeoutMs }),
     ...(context.maxOutputBytes === undefined ? {} : { maxOutputBytes: context.maxOutputBytes }),
     ...(context.source === undefined ? {} : { source: context.source }),
+    ...(context.yieldAfterMs === undefined ? {} : { yieldAfterMs: context.yieldAfterMs }),
   };
 }
 
@@ -141,6 +144,10 @@ export class RemoteRunner {
 
   private adopt(wire: z.infer<typeof commandExecutionSchema>, context: ExecutionContext): CommandExecution {
     const execution: CommandExecution = { ...wire, backendId: this.hooks.backendId() };
+    if (execution.status === 'running' && execution.handle !== undefined) {
+      this.hooks.yielded(execution, context);
+      return execution;
+    }
     if (execution.cwd !== undefined) this.session.cwd = execution.cwd;
     this.hooks.ran(execution, context);
     return execution;

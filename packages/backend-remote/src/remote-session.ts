@@ -11,6 +11,8 @@ export interface RemoteSession extends BackendSession {
   panes: string[];
   /** Decodes the first pane's output for `output` events. */
   output: PaneOutput;
+  /** Commands of the session that yielded (`yieldAfterMs`): where the last read or wait of each stopped. */
+  handles: Map<string, number>;
   /** Stops following the session's output. */
   stopOutput: () => void;
 }

@@ -130,6 +130,9 @@ export const capabilitiesSchema = z.object({
   cwdTracking: z.boolean(),
   isolation: z.enum(['none', 'process', 'container', 'vm']),
   remote: z.boolean(),
+  /** Optional ones (`=== true` when read): absent from servers that predate them. */
+  flowControl: z.boolean().optional(),
+  longCommands: z.boolean().optional(),
 });
 
 /** What `createSession` accepts; the backend checks the finer limits (path lengths, environment size). */

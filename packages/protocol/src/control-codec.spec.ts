@@ -148,6 +148,23 @@ describe('control message codec', () => {
       false,
     );
   });
+
+  it("checks a server message against its own type's schema, naming that type, and knows every type", () => {
+    const bad = decodeServerMessage(JSON.stringify({ type: 'output', requestId: 'r1', data: 7 }));
+    expect(bad).toMatchObject({ ok: false, problem: { code: 'BAD_MESSAGE' } });
+    expect(!bad.ok && bad.problem.issues).toEqual(['data: Invalid input: expected string, received number']);
+    const result = { type: 'result', requestId: 'r1', ok: true, value: { any: 'thing' } };
+    expect(decodeServerMessage(JSON.stringify(result))).toEqual({ ok: true, message: result });
+    for (const type of ['hello', 'attached', 'snapshot', 'size', 'detached', 'result', 'output']) {
+      const refused = decodeServerMessage(JSON.stringify({ type }));
+      expect(!refused.ok && refused.problem.code).toBe('BAD_MESSAGE');
+    }
+    expect(decodeServerMessage(JSON.stringify({ type: 'pong' })).ok).toBe(true);
+    expect(decodeServerMessage(JSON.stringify({ type: 'nope' }))).toMatchObject({
+      ok: false,
+      problem: { code: 'UNKNOWN_TYPE' },
+    });
+  });
 });
 
 describe('version negotiation and close codes', () => {

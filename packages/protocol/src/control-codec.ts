@@ -18,21 +18,19 @@ export type Decoded<T> = { ok: true; message: T } | { ok: false; problem: Messag
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const CLIENT_TYPES: ReadonlySet<string> = new Set(clientMessageSchema.options.map((o) => o.shape.type.value));
-const SERVER_TYPES: ReadonlySet<string> = new Set([
-  'hello',
-  'attached',
-  'snapshot',
-  'size',
-  'detached',
-  'result',
-  'output',
-  'progress',
-  'event',
-  'metrics',
-  'subscribed',
-  'error',
-  'pong',
-]);
+/**
+ * Each server message's own schema, by `type`: a message is checked against its schema only, not tried
+ * against every member of the union in turn (the client decodes one per command result).
+ */
+const SERVER_SCHEMAS: ReadonlyMap<string, z.ZodType<ServerMessage>> = new Map(
+  serverMessageSchema.options.map((o) => {
+    const type = 'shape' in o ? o.shape.type.value : o.options[0].shape.type.value;
+    return [type, o as z.ZodType<ServerMessage>];
+  }),
+);
+const CLIENT_SCHEMAS: ReadonlyMap<string, z.ZodType<ClientMessage>> = new Map(
+  [...CLIENT_TYPES].map((t) => [t, clientMessageSchema as z.ZodType<ClientMessage>]),
+);
 
 /** UTF-8 length without encoding when the answer is clear from the character count. */
 function utf8Length(text: string, limit: number): number {
@@ -56,8 +54,7 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], root = ''): stri
 
 function decodeWith<T>(
   text: unknown,
-  schema: z.ZodType<T>,
-  types: ReadonlySet<string>,
+  schemas: ReadonlyMap<string, z.ZodType<T>>,
   maxBytes: number,
 ): Decoded<T> {
   if (typeof text !== 'string') return refuse('BAD_MESSAGE', 'a control message must be text');
@@ -73,8 +70,9 @@ function decodeWith<T>(
     return refuse('BAD_MESSAGE', 'a control message is a JSON object');
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return refuse('BAD_MESSAGE', 'a control message needs a string "type"');
-  if (!types.has(type)) return refuse('UNKNOWN_TYPE', `unknown message type "${type.slice(0, 64)}"`);
-  if (type === 'ack' && schema === (clientMessageSchema as unknown) && isPlainAck(value))
+  const schema = schemas.get(type);
+  if (!schema) return refuse('UNKNOWN_TYPE', `unknown message type "${type.slice(0, 64)}"`);
+  if (type === 'ack' && schemas === (CLIENT_SCHEMAS as unknown) && isPlainAck(value))
     return { ok: true, message: value as T };
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -122,7 +120,7 @@ export function decodeClientMessage(
   text: unknown,
   maxBytes = DEFAULT_MAX_MESSAGE_BYTES,
 ): Decoded<ClientMessage> {
-  return decodeWith(text, clientMessageSchema, CLIENT_TYPES, maxBytes);
+  return decodeWith(text, CLIENT_SCHEMAS, maxBytes);
 }
 
 /** Reads a text message from the server (a client checks what it receives too). Never throws. */
@@ -130,7 +128,7 @@ export function decodeServerMessage(
   text: unknown,
   maxBytes = Number.MAX_SAFE_INTEGER,
 ): Decoded<ServerMessage> {
-  return decodeWith(text, serverMessageSchema, SERVER_TYPES, maxBytes);
+  return decodeWith(text, SERVER_SCHEMAS, maxBytes);
 }
 
 /** A control message as a text frame. */

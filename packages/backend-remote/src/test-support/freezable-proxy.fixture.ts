@@ -16,6 +16,8 @@ export class FreezableProxy {
   private frozen = false;
   private server: Server | undefined;
   port = 0;
+  /** Connections accepted so far (a reconnection raises it). */
+  accepted = 0;
 
   constructor(private readonly targetPort: number) {}
 
@@ -62,6 +64,7 @@ export class FreezableProxy {
   }
 
   private accept(client: Socket): void {
+    this.accepted++;
     const pair: Pair = { client, upstream: undefined };
     this.pairs.add(pair);
     client.on('error', () => this.end(pair));
