@@ -1,5 +1,6 @@
 import { envSchema, LIMITS, terminalSizeSchema, sessionProfileSchema } from '@vth/core';
 import { commandLimitsShape } from '@vth/core/kit';
+import { defaultMaxSessions } from '@vth/shell-integration';
 import { z } from 'zod';
 
 const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
@@ -30,8 +31,16 @@ export const nodePtyConfigSchema = z.strictObject({
   term: z.string().min(1).default('xterm-256color'),
   cols: terminalSizeSchema.default(120),
   rows: terminalSizeSchema.default(30),
-  /** Sessions beyond this are refused with `BUSY`. */
-  maxSessions: z.number().int().min(1).max(100_000).default(256),
+  /**
+   * Sessions beyond this are refused with `BUSY`. Default: what the machine holds (nine tenths of the
+   * pseudo-terminals free at start, at most half the memory at 8 MiB a session; see `defaultMaxSessions`).
+   */
+  maxSessions: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(() => defaultMaxSessions(8 * 1024 * 1024)),
   ...commandLimitsShape,
   /** Recent output kept per session for `capture`. */
   scrollbackBytes: z

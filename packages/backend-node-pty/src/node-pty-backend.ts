@@ -16,11 +16,12 @@ import {
   type BackendHealth,
   type BackendResult,
 } from '@vth/core';
-import { BoundedOutputBuffer, createId } from '@vth/core/kit';
+import { BoundedOutputBuffer, createId, thrownMessage } from '@vth/core/kit';
 import {
   dialectForShell,
   shellEnvironment,
   execLimitProblem,
+  exhaustionHint,
   signalForegroundGroup,
   shellOwnsTerminal,
   type ShellCommandRunner,
@@ -123,6 +124,20 @@ export class NodePtyBackend extends ShellSessionBackend<PtySession, NodePtyConfi
         encoding: null,
       });
     } catch (e) {
+      // node-pty says only "forkpty(3) failed." whether the ptys or the descriptors ran out: find which.
+      const why = exhaustionHint(thrownMessage(e));
+      if (why) {
+        return fail(
+          'UNAVAILABLE',
+          `could not start ${shell} on a pseudo-terminal (${thrownMessage(e)}): ${why}`,
+          {
+            dispatched: false,
+            backendId: this.id,
+            cause: e,
+            details: { hint: why },
+          },
+        );
+      }
       return fail(toBackendError(e, 'UNAVAILABLE', { dispatched: false, backendId: this.id }));
     }
     const pid = pty.pid;

@@ -1,5 +1,6 @@
 import { envSchema, LIMITS, terminalSizeSchema, sessionProfileSchema } from '@vth/core';
 import { commandLimitsShape } from '@vth/core/kit';
+import { defaultMaxSessions } from '@vth/shell-integration';
 import { securityHooksShape, securityOptionsSchema } from '@vth/security';
 import { z } from 'zod';
 
@@ -44,9 +45,30 @@ export const tmuxConfigSchema = z.strictObject({
   term: z.string().min(1).default('tmux-256color'),
   cols: terminalSizeSchema.default(120),
   rows: terminalSizeSchema.default(30),
-  /** Lines of scrollback per pane, for `capture`. */
-  historyLimit: z.number().int().min(0).max(10_000_000).default(50_000),
-  maxSessions: z.number().int().min(1).max(100_000).default(256),
+  /**
+   * Scrollback per pane, for `capture`, as a memory budget: tmux counts history in lines, so vth sets
+   * `history-limit` to what fits in this many bytes at the session width (measured worst case: about 5.2
+   * bytes a cell; a busy 120-column pane with tmux's 50,000 lines took 9–31 MB). `historyLimit` overrides it.
+   */
+  historyBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
+  /** Lines of scrollback per pane; default: what `historyBytes` holds (`historyLines`). */
+  historyLimit: z.number().int().min(0).max(10_000_000).optional(),
+  /**
+   * Sessions beyond this are refused with `BUSY`. Default: what the machine holds (nine tenths of the
+   * pseudo-terminals free at start, at most half the memory at 12 MiB a session: the default
+   * `historyBytes` and a shell).
+   */
+  maxSessions: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(() => defaultMaxSessions(12 * 1024 * 1024)),
   maxPanesPerSession: z.number().int().min(1).max(1000).default(32),
   ...commandLimitsShape,
   /** How long tmux may take to answer one command. */

@@ -47,6 +47,8 @@ export class TmuxServerConnection {
   controlSession = '';
   /** The server (when vth started it), pane shells and sessions: what shutdown must see gone. */
   readonly started = new StartedProcesses();
+  /** The pid of the server the client reached (its descriptors are the ones a new pane needs). */
+  serverPid: number | undefined;
   private socketDir: string | null = null;
   private reconnecting: Promise<void> | null = null;
   private config: TmuxConfig | null = null;
@@ -173,6 +175,7 @@ export class TmuxServerConnection {
     const owner = checkServerOwner(ids.serverPid, this.socketPath, this.backendId());
     if (!owner.ok) return owner;
     this.started.server(ids.serverPid, this.socketPath, this.ownsServer);
+    this.serverPid = ids.serverPid;
     this.started.shell(ids.controlPanePid);
     return ok();
   }

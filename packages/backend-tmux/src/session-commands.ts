@@ -2,11 +2,19 @@ import { type TmuxConfig } from './config';
 import { NEW_PANE_FORMAT } from './tmux-formats';
 import { quoteTmuxArg, quoteTmuxFormatArg } from './tmux-quote';
 
+/** Measured worst case of tmux's history: bytes per cell of a busy pane (see `historyBytes`). */
+const HISTORY_BYTES_PER_CELL = 5.2;
+
+/** Scrollback lines per pane: `historyLimit`, or what `historyBytes` holds at the configured width. */
+export function historyLines(cfg: Pick<TmuxConfig, 'historyLimit' | 'historyBytes' | 'cols'>): number {
+  return cfg.historyLimit ?? Math.floor(cfg.historyBytes / (cfg.cols * HISTORY_BYTES_PER_CELL));
+}
+
 /** Settings of a server vth started itself: panes that behave the same for everyone attaching to it. */
 export function ownServerSettings(cfg: TmuxConfig): string[] {
   return [
     `set-option -g default-terminal ${quoteTmuxArg(cfg.term)}`,
-    `set-option -g history-limit ${cfg.historyLimit}`,
+    `set-option -g history-limit ${historyLines(cfg)}`,
     'set-option -g status off',
     'set-option -g remain-on-exit off',
     'set-option -s escape-time 0',

@@ -24,6 +24,7 @@ import {
   shellEnvironment,
   profileEnvironment,
   execLimitProblem,
+  exhaustionHint,
 } from '@vth/shell-integration';
 import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './config';
 import { capturePaneLines } from './pane-capture';
@@ -198,9 +199,20 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
     );
     if (!created!.ok) {
       const taken = /duplicate session/.test(created!.error.message);
-      return taken
-        ? fail('INVALID_INPUT', `session "${id}" already exists on the tmux server`, { backendId: this.id })
-        : fail(created!.error);
+      if (taken)
+        return fail('INVALID_INPUT', `session "${id}" already exists on the tmux server`, {
+          backendId: this.id,
+        });
+      // The server ran out of ptys or descriptors: a resource, not a bug (tmux says "No space left on device").
+      const why = exhaustionHint(created!.error.message, this.server.serverPid ?? 'self');
+      if (why) {
+        return fail('UNAVAILABLE', `${created!.error.message}: ${why}`, {
+          backendId: this.id,
+          dispatched: false,
+          details: { hint: why },
+        });
+      }
+      return fail(created!.error);
     }
     const made = parseNewPane(created!.value[0]);
     if (!made) {

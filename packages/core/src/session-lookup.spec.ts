@@ -68,6 +68,8 @@ describe('claimSessionId', () => {
     }
     const full = claimSessionId('c', capacity(['a'], ['b'], 2));
     expect(!full.ok && full.error).toMatchObject({ code: 'BUSY', dispatched: false });
-    expect(!full.ok && full.error.message).toBe('the backend already runs its maximum of 2 sessions');
+    expect(!full.ok && full.error.message).toBe(
+      'the backend already runs its maximum of 2 sessions (raise config.maxSessions to allow more)',
+    );
   });
 });

@@ -110,7 +110,11 @@ export function claimSessionId(
     return fail('INVALID_INPUT', `session "${id}" already exists`, { backendId });
   }
   if (sessions.size + pending.size >= maxSessions) {
-    return fail('BUSY', `the backend already runs its maximum of ${maxSessions} sessions`, { backendId });
+    return fail(
+      'BUSY',
+      `the backend already runs its maximum of ${maxSessions} sessions (raise config.maxSessions to allow more)`,
+      { backendId, details: { maxSessions } },
+    );
   }
   return ok(id);
 }

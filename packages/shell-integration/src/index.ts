@@ -1,3 +1,4 @@
+export { ptyBudget, fdBudget, exhaustionHint, defaultMaxSessions, type PtyBudget } from './terminal-capacity';
 export { MarkParser, type ShellEvent, type MarkParserOptions } from './mark-parser';
 export { MARK_OSC, MARK_PREFIX, MARK_TERMINATOR, markFormat, type MarkKind } from './marks';
 export { type ShellDialect, MAX_TYPED_LINE } from './shell-dialect';
