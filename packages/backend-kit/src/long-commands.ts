@@ -28,6 +28,8 @@ export interface LongCommandsHost<P> {
   target(sessionId: string, paneId: string | undefined): BackendResult<P>;
   /** The id of a pane, as executions and handles carry it. */
   paneIdOf(pane: P): string;
+  /** Why the session is being ended (`destroyed`, `shutdown`), or `null` while it lives. */
+  closing(sessionId: string): string | null;
 }
 
 /**
@@ -61,7 +63,12 @@ export class LongCommands<P extends SessionPane> {
     if (yieldAfterMs === undefined || !this.host.enabled()) return pane.runner.execute(command, context);
     let commands = this.panes.get(pane);
     if (!commands) this.panes.set(pane, (commands = new PaneCommands()));
-    const place = { sessionId, paneId: this.host.paneIdOf(pane), backendId: this.host.id() };
+    const place = {
+      sessionId,
+      paneId: this.host.paneIdOf(pane),
+      backendId: this.host.id(),
+      closing: () => this.host.closing(sessionId),
+    };
     return executeYielding(pane.runner, command, { ...context, yieldAfterMs }, place, commands);
   }
 

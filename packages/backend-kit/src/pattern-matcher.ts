@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** How long one test of a `waitFor` pattern against its window may take before it is given up. */
@@ -9,6 +10,8 @@ export type PatternMatch = { index: number; text: string } | null | 'too-slow';
 // Plain JavaScript: the worker runs it as is (no module loader, no TypeScript).
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+// Our OS thread id, so the parent can read this thread's CPU time (Linux); elsewhere it counts wall time.
+try { parentPort.postMessage({ tid: Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()) }); } catch {}
 parentPort.on('message', ({ source, text }) => {
   let found = null;
   try {
@@ -46,6 +49,8 @@ export class PatternMatcher {
   private current: (Job & { timer: NodeJS.Timeout | undefined }) | null = null;
   /** The worker runs: a test's budget starts then (starting a worker on a busy machine can take longer). */
   private online = false;
+  /** The worker's OS thread id, once it has told (Linux). */
+  private tid: number | null = null;
   private closed = false;
 
   constructor(readonly budgetMs = PATTERN_BUDGET_MS) {}
@@ -75,14 +80,42 @@ export class PatternMatcher {
     if (this.online) this.arm();
   }
 
-  /** Starts the current test's budget. */
+  /**
+   * Starts the current test's budget. Where the worker's CPU time can be read (Linux), the budget is CPU
+   * time: on a loaded machine a starved worker is given more wall time (up to 40 budgets), a busy one is
+   * stopped once it has really spent the budget. Elsewhere it is wall time.
+   */
   private arm(): void {
     const job = this.current;
     if (!job || job.timer) return;
-    job.timer = setTimeout(() => {
+    const startCpu = this.workerCpuMs();
+    const startWall = Date.now();
+    const check = (): void => {
+      if (this.current !== job) return;
+      const cpu = this.workerCpuMs();
+      // A worker whose id came after the test started: its whole CPU time so far counts (startup included).
+      const spent = cpu === null ? this.budgetMs : cpu - (startCpu ?? 0);
+      if (spent < this.budgetMs && Date.now() - startWall < this.budgetMs * 40) {
+        job.timer = setTimeout(check, Math.max(10, this.budgetMs - spent));
+        return;
+      }
       void this.stop();
       this.settle('too-slow');
-    }, this.budgetMs);
+    };
+    job.timer = setTimeout(check, this.budgetMs);
+  }
+
+  /** The worker thread's CPU time so far (user + system), or `null` where it cannot be read. */
+  private workerCpuMs(): number | null {
+    if (this.tid === null) return null;
+    try {
+      const stat = readFileSync(`/proc/self/task/${this.tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return null;
+    }
   }
 
   private settle(result: PatternMatch): void {
@@ -103,8 +136,10 @@ export class PatternMatcher {
       this.online = true;
       this.arm();
     });
-    worker.on('message', (found: PatternMatch) => {
-      if (this.worker === worker) this.settle(found);
+    worker.on('message', (message: { index: number; text: string } | { tid: number } | null) => {
+      if (this.worker !== worker) return;
+      if (message !== null && 'tid' in message) this.tid = message.tid;
+      else this.settle(message);
     });
     // A worker that dies (out of memory, say) fails its test as too slow; the next test gets a new one.
     worker.on('error', () => undefined);
@@ -121,6 +156,7 @@ export class PatternMatcher {
     const worker = this.worker;
     this.worker = null;
     this.online = false;
+    this.tid = null;
     if (worker) await worker.terminate();
   }
 }

@@ -128,6 +128,7 @@ export abstract class SessionBackend<
       enabled: () => this.yieldsHere(),
       target: (sessionId, paneId) => this.target(sessionId, paneId),
       paneIdOf: (pane) => this.paneIdOf(pane),
+      closing: (sessionId) => this.sessions.get(sessionId)?.closing ?? null,
     });
     this.table = {
       sessions: this.sessions,

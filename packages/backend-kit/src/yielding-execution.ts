@@ -18,6 +18,8 @@ export interface YieldPlace {
   sessionId: string;
   paneId: string;
   backendId: string;
+  /** Why the session is being ended by its owner (`destroyed`, `shutdown`), or `null`. */
+  closing?: () => string | null;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function executeYielding(
     })
     .then((result) => {
       context.signal?.removeEventListener('abort', follow);
-      running.end(result);
+      running.end(endedByOwner(result, running, place));
       commands.ended();
       return result;
     });
@@ -105,5 +107,35 @@ export async function executeYielding(
     backendId,
     handle: p.handle,
     nextOffset,
+  });
+}
+
+/**
+ * A command its session's owner ended (`destroySession`, `shutdown`) was interrupted, whatever the pane
+ * noticed first: tmux may report the shell gone before the runner hears of the destroy, and a handle must
+ * not answer `BACKEND_CRASHED` for what the caller asked for.
+ */
+function endedByOwner(
+  result: BackendResult<CommandExecution>,
+  running: RunningCommand,
+  place: YieldPlace,
+): BackendResult<CommandExecution> {
+  const why = place.closing?.();
+  if (result.ok || (why !== 'destroyed' && why !== 'shutdown')) return result;
+  const so = result.error.details?.execution as CommandExecution | undefined;
+  const p = running.place;
+  return ok({
+    id: p.commandId,
+    sessionId: place.sessionId,
+    paneId: place.paneId,
+    command: p.command,
+    output: '',
+    truncatedBytes: 0,
+    startedAt: p.startedAt,
+    durationMs: Date.now() - p.startedAt,
+    backendId: place.backendId,
+    ...so,
+    exitCode: so?.exitCode ?? null,
+    status: 'interrupted',
   });
 }
