@@ -24,7 +24,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/protocol',
   '@vth/security',
   '@vth/server',
-  '@vth/shell-integration',
   '@vth/testkit',
   '@vth/tmux-integration',
 ]);
