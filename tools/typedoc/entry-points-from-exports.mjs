@@ -13,7 +13,6 @@ const root = resolve(import.meta.dirname, '../..');
 const DOCUMENTATION_PENDING = new Set([
   '@vth/alerting',
   '@vth/backend-container',
-  '@vth/backend-kit',
   '@vth/backend-node-pty',
   '@vth/backend-remote',
   '@vth/backend-tmux',
@@ -24,7 +23,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/protocol',
   '@vth/security',
   '@vth/server',
-  '@vth/shell-integration',
   '@vth/testkit',
   '@vth/tmux-integration',
 ]);

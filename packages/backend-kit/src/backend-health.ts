@@ -41,6 +41,7 @@ export class HealthReporter {
     },
   ) {}
 
+  /** Emits `health-changed` when `health.status` differs from the last status reported. */
   report(health: BackendHealth): void {
     if (health.status === this.last) return;
     const previous = this.last;

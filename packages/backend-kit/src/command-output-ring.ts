@@ -2,6 +2,7 @@
 export interface OutputSlice {
   /** Byte offset of `bytes`' first byte in the command's whole output. */
   offset: number;
+  /** The bytes held from `offset` on (up to what was asked). */
   bytes: Buffer;
   /** Bytes asked for (from the asked offset) that are no longer held. */
   skippedBytes: number;
@@ -28,13 +29,17 @@ export class CommandOutputRing {
   /** Bytes ever appended. */
   total = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    /** The most bytes held; older ones are dropped (`slice` never starts mid-character). */
+    readonly capacity: number,
+  ) {}
 
   /** Offset of the oldest byte still held. */
   get start(): number {
     return this.total - this.held;
   }
 
+  /** Adds the command's next bytes, dropping the oldest past `capacity`. The ring keeps `bytes`: do not reuse it. */
   append(bytes: Buffer): void {
     if (bytes.length === 0) return;
     this.chunks.push(bytes);

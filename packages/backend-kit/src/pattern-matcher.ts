@@ -5,7 +5,15 @@ import { Worker } from 'node:worker_threads';
 export const PATTERN_BUDGET_MS = 250;
 
 /** A pattern's first match in a text; `null`: none; `too-slow`: the test outran its budget and was stopped. */
-export type PatternMatch = { index: number; text: string } | null | 'too-slow';
+export type PatternMatch =
+  | {
+      /** Where the match starts in the text (UTF-16 units, as `RegExp.exec` counts). */
+      index: number;
+      /** What matched. */
+      text: string;
+    }
+  | null
+  | 'too-slow';
 
 // Plain JavaScript: the worker runs it as is (no module loader, no TypeScript).
 const WORKER_SOURCE = `
@@ -53,8 +61,12 @@ export class PatternMatcher {
   private tid: number | null = null;
   private closed = false;
 
-  constructor(readonly budgetMs = PATTERN_BUDGET_MS) {}
+  constructor(
+    /** How long one test may run before its worker is terminated and it answers `too-slow`. */
+    readonly budgetMs = PATTERN_BUDGET_MS,
+  ) {}
 
+  /** Tests the regular expression `source` (no flags) against `text`; `null` also once `close()` was called. */
   match(source: string, text: string): Promise<PatternMatch> {
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {

@@ -94,14 +94,19 @@ export abstract class SessionBackend<
 {
   abstract readonly type: string;
   abstract readonly capabilities: BackendCapabilities;
+  /** Named in every error and event; `initialize` adopts the config's `id` when it has one. */
   protected backendId: string;
+  /** The validated config; `null` until `initialize` succeeded. */
   protected config: C | null = null;
+  /** The schemas that check each call's input against the config's limits; `null` until initialized. */
   protected schemas: CallSchemas | null = null;
+  /** Where the backend is in its life; calls other than `initialize` need `ready`. */
   protected state: BackendState = 'new';
   /** Live sessions, and sessions being ended until they are gone. */
   protected readonly sessions = new Map<string, S>();
   /** Ids of sessions being created. */
   protected readonly pending = new Set<string>();
+  /** What `getMetrics` reports: `record` feeds it each call's result. */
   protected readonly metrics = new MetricsRecorder();
   /** Made once: every call looks a session up. The id and kind are read late (`initialize` may set the id). */
   protected readonly table: SessionTable<S> & { pane: string; kind: string };

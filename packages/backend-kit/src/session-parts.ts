@@ -22,8 +22,14 @@ export interface SessionRunner {
     context: ExecutionContext,
     onCommandId?: (commandId: string) => void,
   ): Promise<BackendResult<CommandExecution>>;
+  /**
+   * Runs the commands one after another; a non-zero exit does not stop the batch, an error does (with the
+   * executions so far in `details.executions`).
+   */
   executeBatch(commands: string[], context: ExecutionContext): Promise<BackendResult<CommandExecution[]>>;
+  /** Raw keys for whatever reads the terminal (a command's stdin, an open heredoc). */
   sendInput(data: string): void;
+  /** Ctrl-C to the running command, escalating to SIGTERM and SIGKILL; nothing when nothing runs. */
   interrupt(): void;
   /** The shell's working directory after the last command, when known. */
   readonly cwd: string | undefined;
@@ -41,14 +47,19 @@ export interface PaneOutput {
 
 /** What a call addressed to a session and pane acts on. */
 export interface SessionPane {
+  /** Runs the pane's commands. */
   readonly runner: SessionRunner;
+  /** Where the pane's bytes go besides its commands. */
   readonly output: PaneOutput;
 }
 
 /** What the base needs to know of each session. */
 export interface BackendSession {
+  /** The session id callers address it by (unique within the backend). */
   readonly id: string;
+  /** When it was created (ms since the epoch), as `SessionInfo.createdAt` reports it. */
   readonly createdAt: number;
+  /** The caller's labels from `createSession`, reported back unchanged. */
   readonly labels?: Record<string, string>;
   /** Set once the session is being ended (and why): from then on calls treat it as gone. */
   closing: SessionClosedEvent['reason'] | null;

@@ -19,15 +19,21 @@ import {
 export interface ShellBackendConfig extends SessionBackendConfig {
   /** The working directory of sessions that name none (default: this process's). */
   cwd?: string | undefined;
+  /** Output kept per command when its context sets no `maxOutputBytes`. */
   maxOutputBytes: number;
+  /** After Ctrl-C, how long a command gets to end before SIGTERM of its process group. */
   interruptGraceMs: number;
+  /** After SIGTERM (and again after SIGKILL), how long to wait for the command to end. */
   killGraceMs: number;
 }
 
 /** A pane a runner is made for: its ids and where its output goes. */
 export interface ShellPaneSpec {
+  /** The session the pane belongs to, carried by its executions and events. */
   sessionId: string;
+  /** The pane's id within its session, carried by its executions and events. */
   paneId: string;
+  /** Where the pane's bytes go besides its commands. */
   output: PaneOutput;
 }
 

@@ -122,6 +122,11 @@ function plainLine(items: ReadonlyArray<{ id: string; word: string }>, form: Com
   return `${line}{ ${END('$?')}__vth_X=; } 2>&-`;
 }
 
+/**
+ * The dialect for bash: hooks in unexported functions and `PROMPT_COMMAND`, a completeness
+ * check before each command (an incomplete one answers with an `I` mark and runs nothing), the cwd quoted
+ * with `printf %q`, vth's statements kept out of `set -x` traces, and re-arming after `exec bash`.
+ */
 export const bashDialect: ShellDialect = {
   name: 'bash',
   spawnArgs: ['--noprofile', '--norc', '--noediting', '-i'],

@@ -75,6 +75,7 @@ export class ShellCommandRunner {
     return s.current !== null || s.queue.length > 0 || s.groupRest.length > 0;
   }
 
+  /** The shell is gone (or the runner was closed): every further command fails. */
   get closed(): boolean {
     return this.s.phase === 'closed';
   }

@@ -1,24 +1,80 @@
 import { MARK_OSC, QUIET, REARM_REQUEST } from './marks';
 import { unquoteShellWord } from './shell-quote';
 
+/**
+ * What `MarkParser.push` finds in the shell's output: plain bytes, or one of vth's marks carrying the
+ * session's nonce (see `MARK_OSC` for the wire format). A mark proves only that something holding the nonce
+ * printed it; the runner decides which marks count for which command.
+ */
 export type ShellEvent =
-  | { type: 'output'; data: Buffer }
-  | { type: 'start'; id: string }
-  | { type: 'end'; id: string; exitCode: number | null; cwd?: string; tracing: boolean }
-  | { type: 'incomplete'; id: string }
-  | { type: 'prompt'; id: string; exitCode: number | null; cwd?: string; tracing: boolean }
-  | { type: 'exit'; id: string; exitCode: number | null }
-  /** `ESC ] 6973 ; R BEL`: a shell without vth's hooks asks to be re-armed (anyone can print this). */
-  | { type: 'rearm-request' }
-  /** `ESC ] 6973 ; Q BEL`: the shell turned echo off (anyone can print this). */
-  | { type: 'quiet' }
-  /** The first mark carrying the nonce given to `expect()`: the new hooks are in; the old nonce is dropped. */
-  | { type: 'rearmed' };
+  | {
+      /** Bytes that are not a mark of ours (foreign marks included), verbatim. */
+      type: 'output';
+      /** A view into the pushed chunk: copy it to keep it past the callback. */
+      data: Buffer;
+    }
+  | {
+      /** `S`: the shell read command `id` and is about to run it. */
+      type: 'start';
+      /** The command id the runner gave the command. */
+      id: string;
+    }
+  | {
+      /** `E`: command `id` ended. */
+      type: 'end';
+      /** The command id the runner gave the command. */
+      id: string;
+      /** `$?` (0-255); `null` when the field was not a valid status. */
+      exitCode: number | null;
+      /** `$PWD` after the command, unquoted; absent when the shell did not report one. */
+      cwd?: string;
+      /** `$-` holds `x`: `set -x` is on, so the next command line must keep vth's statements out of the trace. */
+      tracing: boolean;
+    }
+  | {
+      /** `I`: the text of command `id` is incomplete (open quote, heredoc); nothing ran. */
+      type: 'incomplete';
+      /** The command id the runner gave the command. */
+      id: string;
+    }
+  | {
+      /** `P`: the shell shows a prompt. */
+      type: 'prompt';
+      /** The last command the shell started; empty in a shell that has run nothing yet. */
+      id: string;
+      /** `$?` at the prompt; `null` when the field was not a valid status. */
+      exitCode: number | null;
+      /** `$PWD` at the prompt, unquoted; absent when the shell did not report one. */
+      cwd?: string;
+      /** `$-` holds `x` (`set -x` is on). */
+      tracing: boolean;
+    }
+  | {
+      /** `X`: the shell is exiting. */
+      type: 'exit';
+      /** The command that ran `exit`; empty when the shell exits at its prompt (Ctrl-D). */
+      id: string;
+      /** The shell's exit status; `null` when the field was not a valid status. */
+      exitCode: number | null;
+    }
+  | {
+      /** `ESC ] 6973 ; R BEL`: a shell without vth's hooks asks to be re-armed (anyone can print this). */
+      type: 'rearm-request';
+    }
+  | {
+      /** `ESC ] 6973 ; Q BEL`: the shell turned echo off (anyone can print this). */
+      type: 'quiet';
+    }
+  | {
+      /** The first mark carrying the nonce given to `expect()`: the new hooks are in; the old nonce is dropped. */
+      type: 'rearmed';
+    };
 
 const ESC = 0x1b;
 const BEL = 0x07;
 const PREFIX = Buffer.from(`\x1b]${MARK_OSC};`, 'latin1');
 
+/** Limits of a `MarkParser`. */
 export interface MarkParserOptions {
   /**
    * A candidate mark longer than this is not ours (ours are short; the cwd is at most a few KiB), so
@@ -72,6 +128,10 @@ export class MarkParser {
     this.nextNonce = nonce;
   }
 
+  /**
+   * Parses `chunk`, calling `emit` synchronously, in order, for its output and marks. Bytes that may begin
+   * a mark split across chunks are held until the next push (or `flush`).
+   */
   push(chunk: Buffer, emit: (event: ShellEvent) => void): void {
     const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;

@@ -23,9 +23,12 @@
  * sequences they do not know, so marks are invisible if they ever reach a screen.
  */
 export const MARK_OSC = '6973';
+/** What every mark starts with (`ESC ] 6973 ;`). */
 export const MARK_PREFIX = `\x1b]${MARK_OSC};`;
+/** What ends every mark (BEL). */
 export const MARK_TERMINATOR = '\x07';
 
+/** The marks that carry the nonce: start, end, incomplete, prompt, exit (see `MARK_OSC`). */
 export type MarkKind = 'S' | 'E' | 'I' | 'P' | 'X';
 
 /** The body of the re-arm request (`ESC ] 6973 ; R BEL`). */

@@ -2,7 +2,7 @@ import { MARK_OSC, markFormat, quietLine } from './marks';
 import { MAX_TYPED_LINE, packPieces, type ShellDialect } from './shell-dialect';
 import { posixPieces } from './shell-quote';
 
-/*
+/**
  * The fallback for shells other than bash (dash, busybox ash, ...): POSIX has no PROMPT_COMMAND, `$'...'`,
  * `[[` or `printf %q`. The prompt mark lives in PS1, which POSIX shells parameter-expand at each prompt
  * (`$?`, `$PWD`); the command travels single-quoted and runs with `eval`. As in bash, the nonce is typed
@@ -11,7 +11,6 @@ import { posixPieces } from './shell-quote';
  * error instead of waiting for more input), the cwd is reported unquoted, `set -x` traces the wrapper, job
  * notices are the shell's, and `exec sh` loses the hooks.
  */
-
 export const posixDialect: ShellDialect = {
   name: 'posix',
   spawnArgs: ['-i'],

@@ -3,6 +3,7 @@
  * hooks, and the text that runs one command so that it reports start, end, exit code and cwd.
  */
 export interface ShellDialect {
+  /** Which family: `bash` has the completeness check and quoted cwd that `posix` lacks. */
   readonly name: 'bash' | 'posix';
   /** Arguments that start the shell interactive and as quiet as it allows (no rc files, no line editing). */
   readonly spawnArgs: readonly string[];

@@ -6,9 +6,11 @@ function isHookVariable(name: string): boolean {
   return name === 'PROMPT_COMMAND' || name.startsWith('__vth_') || name.startsWith('BASH_FUNC___vth_');
 }
 
+/** Where a shell's environment comes from (see `shellEnvironment`). */
 export interface ShellEnvironmentOptions {
-  /** Start from this environment (default `process.env`), minus vth's hook variables and exported hook functions. */
+  /** Start from `base`, minus vth's hook variables and exported hook functions; false starts empty. */
   inherit: boolean;
+  /** The environment inherited when `inherit` is true. Default `process.env`. */
   base?: NodeJS.ProcessEnv;
   /** The session profile's variables go on top of the inherited ones (default `program`). */
   profile?: SessionProfile;

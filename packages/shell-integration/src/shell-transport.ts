@@ -23,11 +23,14 @@ export interface ShellTransport {
   terminate?(reason: string): void;
 }
 
+/** The escalation after Ctrl-C, in order. */
 export type ForegroundSignal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
 
 /** Why a shell went away, as far as its transport knows. */
 export interface ShellExit {
+  /** The shell's exit status; `null` when it was killed or the transport cannot tell. */
   exitCode: number | null;
+  /** The signal that killed it, as the transport reports it (node-pty gives a number, tmux a name). */
   signal?: number | string | null;
   /** Words for the error message: "the tmux server was killed", ... */
   reason?: string;

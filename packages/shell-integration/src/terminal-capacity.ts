@@ -3,7 +3,9 @@ import { totalmem } from 'node:os';
 
 /** Pseudo-terminals: how many this process's `/dev/pts` holds now and how many it can. */
 export interface PtyBudget {
+  /** Pseudo-terminals of this devpts instance open now (its numbered entries). */
   inUse: number;
+  /** How many it can hold (see `ptyBudget` for where the figure comes from). */
   limit: number;
   /** Where the limit comes from, for messages: `kernel.pty.max`, the devpts mount's `max=`, ... */
   source: string;

@@ -8,10 +8,15 @@ import { type ForegroundSignal } from './shell-transport';
 
 /** The fields of /proc/<pid>/stat we use (see proc(5)). */
 export interface ProcStat {
+  /** Process id. */
   pid: number;
+  /** One letter: `R` running, `S` sleeping, `Z` zombie, `T` stopped, ... */
   state: string;
+  /** Parent's process id. */
   ppid: number;
+  /** Process group: the job the process belongs to. */
   pgrp: number;
+  /** Session id: the pid of the session leader (the shell of the terminal). */
   session: number;
   /** Foreground process group of the process's controlling terminal. */
   tpgid: number;

@@ -2,8 +2,11 @@ import { posix } from 'node:path';
 
 /** The state of one fake session's shell, which a command handler reads and changes. */
 export interface FakeShellState {
+  /** The session the command runs in. */
   readonly sessionId: string;
+  /** The working directory (`fakeShellHandler`'s `cd` changes it). */
   cwd: string;
+  /** The session's variables (`fakeShellHandler`'s `export`, `unset` and `A=B` change them). */
   env: Record<string, string>;
   /** `$?`: the exit code of the last command. */
   lastExitCode: number;

@@ -106,6 +106,7 @@ export class MemoryBackend extends SessionBackend<MemorySession, SessionBackendC
     this.lastStatus = this.status();
   }
 
+  /** `initialize` succeeded and the backend is not shut down. */
   get initialized(): boolean {
     return this.state === 'ready';
   }
@@ -119,10 +120,12 @@ export class MemoryBackend extends SessionBackend<MemorySession, SessionBackendC
 
   // ---- programming the backend ----
 
+  /** Latency of commands from now on (those already running keep theirs). */
   setLatency(latency: MemoryLatency): void {
     this.latency = latency;
   }
 
+  /** What commands do from now on, in place of `fakeShellHandler`. */
   setHandler(handler: FakeCommandHandler): void {
     this.handler = handler;
   }
@@ -132,6 +135,7 @@ export class MemoryBackend extends SessionBackend<MemorySession, SessionBackendC
     for (let i = 0; i < n; i++) this.faults.push(fault);
   }
 
+  /** Drops the faults `failNext` queued and no call has met yet. */
   clearFaults(): void {
     this.faults.length = 0;
   }

@@ -21,12 +21,14 @@ export type MemoryLatency = number | ((command: string, sessionId: string) => nu
 
 /** A failure `failNext` injects. */
 export interface MemoryFault {
+  /** The code of the error the call answers. */
   code: BackendErrorCode;
   /**
    * `false`: the command never reaches the fake shell (not in `ran`). `true`: it runs (its effects happen,
    * it is in `ran`) and the answer is lost: the case where retrying elsewhere would run it twice.
    */
   dispatched: boolean;
+  /** The error's message. Default `injected <code>`. */
   message?: string;
   /** Which calls fail: commands (`executeCommand`, each command of `executeBatch`) or `createSession`. */
   on?: 'command' | 'createSession';
@@ -34,16 +36,21 @@ export interface MemoryFault {
 
 /** One command the backend actually ran. */
 export interface MemoryRun {
+  /** The session it ran in. */
   sessionId: string;
+  /** Its text, as the caller sent it. */
   command: string;
+  /** When it started, by the backend's `now` clock. */
   startedAt: number;
 }
 
+/** How a `MemoryBackend` behaves; every field has a default. */
 export interface MemoryBackendOptions {
   /** Default: a generated `<type>-…` id. `initialize({ id })` may change it, as on real backends. */
   id?: string;
   /** Default `'memory'`. */
   type?: string;
+  /** Overrides of `MEMORY_CAPABILITIES` (it does not change what the backend does, only what it claims). */
   capabilities?: Partial<BackendCapabilities>;
   /** Default 0. */
   latencyMs?: MemoryLatency;

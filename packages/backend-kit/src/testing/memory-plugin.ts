@@ -10,8 +10,13 @@ export const memoryConfigSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
 });
 
+/** The config `memoryConfigSchema` accepts: `latencyMs`, `cwd`, `env`. */
 export type MemoryPluginConfig = z.output<typeof memoryConfigSchema>;
 
+/**
+ * How `memoryPlugin` makes its plugin: any field of `BackendPlugin` given here replaces the default one
+ * (to test a caller against an odd plugin), plus how each backend is made.
+ */
 export interface MemoryPluginOptions<C> extends Partial<BackendPlugin<C>> {
   /** The backend options for a validated config. Default: its `latencyMs`, `cwd` and `env`. */
   backend?: (config: C) => MemoryBackendOptions;
