@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { type DependencyContainer } from 'tsyringe';
 import { BackendsCommand } from './commands/backends-command';
 import { ExecCommand } from './commands/exec-command';
@@ -11,6 +11,12 @@ import { createContainer, type ContainerOptions } from './container';
 import { EXIT } from './exit-codes';
 import { type Output } from './stdio';
 import { APP_VERSION } from './app-version';
+import { duration, envEntry, port } from './option-values';
+import { APP_CONFIG_SCHEMA_TITLE, configSchema } from './config';
+import { configJsonSchema, schemaFileText } from './config-schema/config-json-schema';
+
+const ENV_FLAGS = '--env <KEY=VALUE>';
+const ENV_HELP = 'set an environment variable in the session (repeatable)';
 
 /** What the CLI runs against; the process's own by default. */
 export type CliEnvironment = Omit<ContainerOptions, 'configPath' | 'pluginsFrom'> & { output?: Output };
@@ -18,19 +24,6 @@ export type CliEnvironment = Omit<ContainerOptions, 'configPath' | 'pluginsFrom'
 interface GlobalOptions {
   config?: string;
   pluginsFrom?: string;
-}
-
-function milliseconds(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
-    throw new InvalidArgumentError('must be a positive whole number of milliseconds');
-  }
-  return Number(value);
-}
-
-function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65_535)
-    throw new InvalidArgumentError('must be a port number (0-65535)');
-  return Number(value);
 }
 
 /**
@@ -92,21 +85,32 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .argument('<command...>', 'the command (its words are joined with spaces); put it after --')
     .option('--backend <type>', "backend type (default: the config's defaultBackend, else its fallbackOrder)")
     .option(
-      '--timeout <ms>',
-      "time limit in milliseconds (default: the config's exec.timeoutMs)",
-      milliseconds,
+      '--timeout <duration>',
+      "time limit: 1500 (ms), 1500ms, 30s, 2m (default: the config's exec.timeoutMs)",
+      duration,
     )
     .option('--cwd <dir>', 'working directory of the session')
+    .option(ENV_FLAGS, ENV_HELP, envEntry)
     .option(
       '--json',
       'print one JSON object { status, exitCode, cwd, output, truncatedBytes, durationMs } on stdout',
     )
     .action(
-      (command: string[], options: { backend?: string; timeout?: number; cwd?: string; json?: boolean }) =>
+      (
+        command: string[],
+        options: {
+          backend?: string;
+          timeout?: number;
+          cwd?: string;
+          json?: boolean;
+          env?: Record<string, string>;
+        },
+      ) =>
         run((c) =>
           c.resolve(ExecCommand).run({
             command,
             ...(options.json ? { json: true } : {}),
+            ...(options.env === undefined ? {} : { env: options.env }),
             ...(options.backend === undefined ? {} : { backend: options.backend }),
             ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
             ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
@@ -119,7 +123,8 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .description('run each line of input as a command in one persistent session (interactive on a terminal)')
     .option('--backend <type>', "backend type (default: the config's defaultBackend, else its fallbackOrder)")
     .option('--cwd <dir>', 'working directory of the session')
-    .action((options: { backend?: string; cwd?: string }) =>
+    .option(ENV_FLAGS, ENV_HELP, envEntry)
+    .action((options: { backend?: string; cwd?: string; env?: Record<string, string> }) =>
       run((c) => c.resolve(ShellCommand).run(options)),
     );
 
@@ -169,6 +174,17 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .action((options: { user: string; role?: string }) =>
       run(async (c) => c.resolve(TokenCommand).run(options)),
     );
+
+  program
+    .command('config')
+    .description('about the config file (vth.config.json)')
+    .command('schema')
+    .description(
+      'print the JSON Schema of the config file: point its "$schema" key at a copy for editor completion',
+    )
+    .action(() => {
+      output.stdout.write(schemaFileText(configJsonSchema(configSchema, APP_CONFIG_SCHEMA_TITLE)));
+    });
 
   try {
     await program.parseAsync([...argv]);
