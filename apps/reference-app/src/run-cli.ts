@@ -12,6 +12,8 @@ import { EXIT } from './exit-codes';
 import { type Output } from './stdio';
 import { APP_VERSION } from './app-version';
 import { duration, envEntry, port } from './option-values';
+import { COMPLETION_SHELLS, completionScript, type CompletionShell } from './completion-script';
+import { Argument } from 'commander';
 import { APP_CONFIG_SCHEMA_TITLE, configSchema } from './config';
 import { configJsonSchema, schemaFileText } from './config-schema/config-json-schema';
 
@@ -184,6 +186,16 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     )
     .action(() => {
       output.stdout.write(schemaFileText(configJsonSchema(configSchema, APP_CONFIG_SCHEMA_TITLE)));
+    });
+
+  program
+    .command('completion')
+    .description(
+      'print the shell completion script: source <(vth completion bash) in ~/.bashrc (zsh: ~/.zshrc)',
+    )
+    .addArgument(new Argument('<shell>', 'the shell').choices(COMPLETION_SHELLS))
+    .action((shell: CompletionShell) => {
+      output.stdout.write(completionScript(shell, program));
     });
 
   try {
