@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { type DependencyContainer } from 'tsyringe';
+import { AttachCommand } from './commands/attach-command';
 import { BackendsCommand } from './commands/backends-command';
+import { SessionsCommand } from './commands/sessions-command';
+import { DEFAULT_SERVER_URL, TOKEN_ENV, URL_ENV } from './remote/server-target';
 import { ExecCommand } from './commands/exec-command';
+import { ImagePullCommand } from './commands/image-pull-command';
 import { McpCommand } from './commands/mcp-command';
 import { ServeCommand } from './commands/serve-command';
 import { ShellCommand } from './commands/shell-command';
@@ -176,6 +180,36 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .action((options: { user: string; role?: string }) =>
       run(async (c) => c.resolve(TokenCommand).run(options)),
     );
+
+  const URL_HELP = `the server (default: $${URL_ENV}, else ${DEFAULT_SERVER_URL})`;
+  const TOKEN_HELP = `bearer token (default: $${TOKEN_ENV})`;
+  program
+    .command('sessions')
+    .description('list the sessions of a running `vth serve`')
+    .option('--url <url>', URL_HELP)
+    .option('--token <token>', TOKEN_HELP)
+    .option('--json', 'print JSON')
+    .action((options: { url?: string; token?: string; json?: boolean }) =>
+      run((c) => c.resolve(SessionsCommand).run(options)),
+    );
+
+  program
+    .command('attach')
+    .description('attach this terminal to a session of a running `vth serve` (Ctrl-] detaches)')
+    .argument('<id>', 'the session id (see `vth sessions`)')
+    .option('--url <url>', URL_HELP)
+    .option('--token <token>', TOKEN_HELP)
+    .action((sessionId: string, options: { url?: string; token?: string }) =>
+      run((c) => c.resolve(AttachCommand).run({ sessionId, ...options })),
+    );
+
+  program
+    .command('image')
+    .description('container images, through the Docker Engine of the container backend')
+    .command('pull')
+    .description('pull an image (a progress bar on a terminal, quiet in a pipe)')
+    .argument('<ref>', 'image reference: name[:tag] or name@digest (no tag: latest)')
+    .action((ref: string) => run((c) => c.resolve(ImagePullCommand).run(ref)));
 
   program
     .command('config')
