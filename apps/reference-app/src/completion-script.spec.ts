@@ -38,10 +38,25 @@ describe('vth completion', () => {
 
   it('bash: completes subcommands', () => {
     expect(completeInBash(bashScript, 'vth ').candidates).toEqual(
-      expect.arrayContaining(['backends', 'exec', 'shell', 'serve', 'mcp', 'token', 'config', 'completion']),
+      expect.arrayContaining([
+        'backends',
+        'exec',
+        'shell',
+        'serve',
+        'mcp',
+        'token',
+        'sessions',
+        'attach',
+        'image',
+        'config',
+        'completion',
+      ]),
     );
-    expect(completeInBash(bashScript, 'vth se').candidates.sort()).toEqual(['serve']);
-    expect(completeInBash(bashScript, 'vth s').candidates.sort()).toEqual(['serve', 'shell']);
+    expect(completeInBash(bashScript, 'vth sh').candidates.sort()).toEqual(['shell']);
+    expect(completeInBash(bashScript, 'vth se').candidates.sort()).toEqual(['serve', 'sessions']);
+    expect(completeInBash(bashScript, 'vth s').candidates.sort()).toEqual(['serve', 'sessions', 'shell']);
+    expect(completeInBash(bashScript, 'vth im').candidates).toEqual(['image']);
+    expect(completeInBash(bashScript, 'vth image ').candidates).toContain('pull');
   });
 
   it("bash: completes a subcommand's options, past global options and their values", () => {
