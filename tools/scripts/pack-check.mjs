@@ -41,8 +41,9 @@ try {
     const stray = [...paths]
       .filter(
         (p) =>
-          !/^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts)(\.map)?|src\/.+\.tsx?)$/.test(p) ||
-          /\.spec\.tsx?$/.test(p),
+          !/^(package\.json|README\.md|LICENSE|config\.schema\.json|dist\/.+\.(js|d\.ts)(\.map)?|src\/.+\.tsx?)$/.test(
+            p,
+          ) || /\.spec\.tsx?$/.test(p),
       )
       // The dashboard ships its prebuilt page.
       .filter(
@@ -144,6 +145,15 @@ try {
     for (const subpath of Object.keys(pkg.exports ?? {})) {
       if (subpath === '.' || subpath === './package.json' || subpath === './plugin') continue;
       const entry = `${name}/${subpath.slice(2)}`;
+      if (subpath.endsWith('.schema.json')) {
+        // A JSON Schema for editors and validators: it resolves and is one.
+        const schema = run('node', ['-e', `console.log(require(${JSON.stringify(entry)}).$schema)`], {
+          cwd: consumer,
+        }).trim();
+        if (!schema.startsWith('https://json-schema.org/')) failures.push(`${entry}: not a JSON Schema`);
+        else console.log(`  ${entry}: resolves (${schema})`);
+        continue;
+      }
       const count = run(
         'node',
         ['-e', `console.log(Object.keys(require(${JSON.stringify(entry)})).length)`],

@@ -43,6 +43,15 @@ describe('ConfigLoader', () => {
     expect(viaFlag.ok && viaFlag.value.config.defaultBackend).toBe('flag');
   });
 
+  it('accepts a "$schema" key naming the JSON Schema, for editors, and ignores it', async () => {
+    write('vth.config.json', {
+      $schema: './node_modules/@vth/reference-app/config.schema.json',
+      defaultBackend: 'tmux',
+    });
+    const loaded = await load();
+    expect(loaded.ok && loaded.value.config.defaultBackend).toBe('tmux');
+  });
+
   it('resolves a relative --config against the working directory', async () => {
     const file = write('relative.json', {});
     const loaded = await load({}, 'relative.json');

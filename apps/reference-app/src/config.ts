@@ -25,6 +25,10 @@ const backendTypeSchema = z.string({ error: 'must be a backend type' }).min(1, '
  */
 export const configSchema = z.strictObject(
   {
+    /**
+     * Where editors find the JSON Schema of this file (`vth config schema` prints it); ignored by the CLI.
+     */
+    $schema: z.string({ error: 'must be a string (the URL or path of the JSON Schema)' }).optional(),
     /** The backend to create when the command line names none; without it, `fallbackOrder` is tried. */
     defaultBackend: backendTypeSchema.optional(),
     /** Backend types tried in order until one can be created on this machine. */
@@ -103,5 +107,7 @@ export const configEnvSchema = z.object({
 /** Where the config file is found, in order: `--config`, then `VTH_CONFIG`, then `./vth.config.json` if it exists. */
 export const CONFIG_FILE_ENV = 'VTH_CONFIG';
 export const DEFAULT_CONFIG_FILE = 'vth.config.json';
+/** The title of its JSON Schema (`vth config schema`, `config.schema.json`). */
+export const APP_CONFIG_SCHEMA_TITLE = DEFAULT_CONFIG_FILE;
 /** Overrides where plugins are discovered (a package.json); `--plugins-from` overrides it. */
 export const PLUGINS_FROM_ENV = 'VTH_PLUGINS_FROM';

@@ -1,7 +1,11 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { type DependencyContainer } from 'tsyringe';
+import { AttachCommand } from './commands/attach-command';
 import { BackendsCommand } from './commands/backends-command';
+import { SessionsCommand } from './commands/sessions-command';
+import { DEFAULT_SERVER_URL, TOKEN_ENV, URL_ENV } from './remote/server-target';
 import { ExecCommand } from './commands/exec-command';
+import { ImagePullCommand } from './commands/image-pull-command';
 import { McpCommand } from './commands/mcp-command';
 import { ServeCommand } from './commands/serve-command';
 import { ShellCommand } from './commands/shell-command';
@@ -11,6 +15,14 @@ import { createContainer, type ContainerOptions } from './container';
 import { EXIT } from './exit-codes';
 import { type Output } from './stdio';
 import { APP_VERSION } from './app-version';
+import { duration, envEntry, port } from './option-values';
+import { COMPLETION_SHELLS, completionScript, type CompletionShell } from './completion-script';
+import { Argument } from 'commander';
+import { APP_CONFIG_SCHEMA_TITLE, configSchema } from './config';
+import { configJsonSchema, schemaFileText } from './config-schema/config-json-schema';
+
+const ENV_FLAGS = '--env <KEY=VALUE>';
+const ENV_HELP = 'set an environment variable in the session (repeatable)';
 
 /** What the CLI runs against; the process's own by default. */
 export type CliEnvironment = Omit<ContainerOptions, 'configPath' | 'pluginsFrom'> & { output?: Output };
@@ -18,19 +30,6 @@ export type CliEnvironment = Omit<ContainerOptions, 'configPath' | 'pluginsFrom'
 interface GlobalOptions {
   config?: string;
   pluginsFrom?: string;
-}
-
-function milliseconds(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
-    throw new InvalidArgumentError('must be a positive whole number of milliseconds');
-  }
-  return Number(value);
-}
-
-function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65_535)
-    throw new InvalidArgumentError('must be a port number (0-65535)');
-  return Number(value);
 }
 
 /**
@@ -92,21 +91,32 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .argument('<command...>', 'the command (its words are joined with spaces); put it after --')
     .option('--backend <type>', "backend type (default: the config's defaultBackend, else its fallbackOrder)")
     .option(
-      '--timeout <ms>',
-      "time limit in milliseconds (default: the config's exec.timeoutMs)",
-      milliseconds,
+      '--timeout <duration>',
+      "time limit: 1500 (ms), 1500ms, 30s, 2m (default: the config's exec.timeoutMs)",
+      duration,
     )
     .option('--cwd <dir>', 'working directory of the session')
+    .option(ENV_FLAGS, ENV_HELP, envEntry)
     .option(
       '--json',
       'print one JSON object { status, exitCode, cwd, output, truncatedBytes, durationMs } on stdout',
     )
     .action(
-      (command: string[], options: { backend?: string; timeout?: number; cwd?: string; json?: boolean }) =>
+      (
+        command: string[],
+        options: {
+          backend?: string;
+          timeout?: number;
+          cwd?: string;
+          json?: boolean;
+          env?: Record<string, string>;
+        },
+      ) =>
         run((c) =>
           c.resolve(ExecCommand).run({
             command,
             ...(options.json ? { json: true } : {}),
+            ...(options.env === undefined ? {} : { env: options.env }),
             ...(options.backend === undefined ? {} : { backend: options.backend }),
             ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
             ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
@@ -119,7 +129,8 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .description('run each line of input as a command in one persistent session (interactive on a terminal)')
     .option('--backend <type>', "backend type (default: the config's defaultBackend, else its fallbackOrder)")
     .option('--cwd <dir>', 'working directory of the session')
-    .action((options: { backend?: string; cwd?: string }) =>
+    .option(ENV_FLAGS, ENV_HELP, envEntry)
+    .action((options: { backend?: string; cwd?: string; env?: Record<string, string> }) =>
       run((c) => c.resolve(ShellCommand).run(options)),
     );
 
@@ -169,6 +180,57 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .action((options: { user: string; role?: string }) =>
       run(async (c) => c.resolve(TokenCommand).run(options)),
     );
+
+  const URL_HELP = `the server (default: $${URL_ENV}, else ${DEFAULT_SERVER_URL})`;
+  const TOKEN_HELP = `bearer token (default: $${TOKEN_ENV})`;
+  program
+    .command('sessions')
+    .description('list the sessions of a running `vth serve`')
+    .option('--url <url>', URL_HELP)
+    .option('--token <token>', TOKEN_HELP)
+    .option('--json', 'print JSON')
+    .action((options: { url?: string; token?: string; json?: boolean }) =>
+      run((c) => c.resolve(SessionsCommand).run(options)),
+    );
+
+  program
+    .command('attach')
+    .description('attach this terminal to a session of a running `vth serve` (Ctrl-] detaches)')
+    .argument('<id>', 'the session id (see `vth sessions`)')
+    .option('--url <url>', URL_HELP)
+    .option('--token <token>', TOKEN_HELP)
+    .action((sessionId: string, options: { url?: string; token?: string }) =>
+      run((c) => c.resolve(AttachCommand).run({ sessionId, ...options })),
+    );
+
+  program
+    .command('image')
+    .description('container images, through the Docker Engine of the container backend')
+    .command('pull')
+    .description('pull an image (a progress bar on a terminal, quiet in a pipe)')
+    .argument('<ref>', 'image reference: name[:tag] or name@digest (no tag: latest)')
+    .action((ref: string) => run((c) => c.resolve(ImagePullCommand).run(ref)));
+
+  program
+    .command('config')
+    .description('about the config file (vth.config.json)')
+    .command('schema')
+    .description(
+      'print the JSON Schema of the config file: point its "$schema" key at a copy for editor completion',
+    )
+    .action(() => {
+      output.stdout.write(schemaFileText(configJsonSchema(configSchema, APP_CONFIG_SCHEMA_TITLE)));
+    });
+
+  program
+    .command('completion')
+    .description(
+      'print the shell completion script: source <(vth completion bash) in ~/.bashrc (zsh: ~/.zshrc)',
+    )
+    .addArgument(new Argument('<shell>', 'the shell').choices(COMPLETION_SHELLS))
+    .action((shell: CompletionShell) => {
+      output.stdout.write(completionScript(shell, program));
+    });
 
   try {
     await program.parseAsync([...argv]);

@@ -6,6 +6,8 @@ export interface SessionRequest {
   backend?: string;
   /** Working directory of the shell; default: the backend's. */
   cwd?: string;
+  /** Extra environment variables of the session's shell (`--env KEY=VALUE`). */
+  env?: Record<string, string>;
 }
 
 export interface OpenedSession {
@@ -28,9 +30,13 @@ export async function openSession(
 ): Promise<BackendResult<OpenedSession>> {
   const backend = await provider.get(request.backend);
   if (!backend.ok) return backend;
-  const session = await backend.value.createSession(request.cwd === undefined ? {} : { cwd: request.cwd }, {
-    source: 'cli',
-  });
+  const session = await backend.value.createSession(
+    {
+      ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
+      ...(request.env === undefined ? {} : { env: request.env }),
+    },
+    { source: 'cli' },
+  );
   if (!session.ok) return session;
   return ok({ backend: backend.value, session: session.value });
 }

@@ -125,6 +125,56 @@ export class EngineClient {
     });
   }
 
+  /**
+   * A call whose answer is a stream of JSON lines (`POST /images/create`): `onLine` gets each parsed line
+   * as it arrives; resolves when the stream ends. The time limit covers the engine's first answer only, so
+   * a long pull is not cut short. A non-2xx answer is an error carrying the engine's message.
+   */
+  async jsonLines(
+    method: string,
+    path: string,
+    onLine: (line: unknown) => void,
+  ): Promise<BackendResult<void>> {
+    const version = await this.ensureVersion();
+    if (!version.ok) return version;
+    return new Promise((resolve) => {
+      const req = this.request(method, `/v${version.value}${path}`, {});
+      const timer = setTimeout(
+        () => req.destroy(new Error(`no answer within ${this.opts.timeoutMs} ms`)),
+        this.opts.timeoutMs,
+      );
+      req.on('response', (res) => {
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          collect(res).then(
+            (text) => resolve(this.engineError(status, parseJson(text), `${method} ${path}`)),
+            (e: Error) => resolve(this.unreachable(e)),
+          );
+          return;
+        }
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          pending += chunk;
+          const lines = pending.split('\n');
+          pending = lines.pop() ?? '';
+          for (const line of lines) if (line.trim() !== '') onLine(parseJson(line));
+        });
+        res.on('end', () => {
+          if (pending.trim() !== '') onLine(parseJson(pending));
+          resolve(ok(undefined));
+        });
+        res.on('error', (e) => resolve(this.unreachable(e)));
+      });
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        resolve(this.unreachable(e));
+      });
+      req.end();
+    });
+  }
+
   close(): void {
     this.agent?.destroy();
   }

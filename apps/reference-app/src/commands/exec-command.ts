@@ -16,6 +16,8 @@ export interface ExecOptions {
   /** Time limit; default: the config's `exec.timeoutMs`, else none. */
   timeoutMs?: number;
   cwd?: string;
+  /** Extra environment variables of the session (`--env KEY=VALUE`). */
+  env?: Record<string, string>;
   /**
    * Print one JSON object on stdout when the command ends, instead of streaming its output:
    * `{ status, exitCode, cwd, output, truncatedBytes, durationMs }`. The exit code is the same.

@@ -15,6 +15,8 @@ export interface ShellOptions {
   /** A backend type; default: `defaultBackend`, else the fallback order. */
   backend?: string;
   cwd?: string;
+  /** Extra environment variables of the session (`--env KEY=VALUE`). */
+  env?: Record<string, string>;
 }
 
 const EXIT_FOR_SIGNAL: Record<HandledSignal, number> = {
