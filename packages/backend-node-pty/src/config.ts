@@ -1,6 +1,6 @@
 import { envSchema, LIMITS, terminalSizeSchema, sessionProfileSchema } from '@vth/core';
 import { commandLimitsShape } from '@vth/core/kit';
-import { defaultMaxSessions } from '@vth/shell-integration';
+import { defaultMaxSessions, MACHINE_DEFAULT } from '@vth/shell-integration';
 import { z } from 'zod';
 
 const ms = (def: number) => z.number().int().min(0).max(LIMITS.timeoutMs).default(def);
@@ -40,7 +40,8 @@ export const nodePtyConfigSchema = z.strictObject({
     .int()
     .min(1)
     .max(100_000)
-    .default(() => defaultMaxSessions(8 * 1024 * 1024)),
+    .default(() => defaultMaxSessions(8 * 1024 * 1024))
+    .meta({ [MACHINE_DEFAULT]: true }),
   ...commandLimitsShape,
   /** Recent output kept per session for `capture`. */
   scrollbackBytes: z

@@ -1,6 +1,6 @@
 import { envSchema, LIMITS, terminalSizeSchema, sessionProfileSchema } from '@vth/core';
 import { commandLimitsShape } from '@vth/core/kit';
-import { defaultMaxSessions } from '@vth/shell-integration';
+import { defaultMaxSessions, MACHINE_DEFAULT } from '@vth/shell-integration';
 import { securityHooksShape, securityOptionsSchema } from '@vth/security';
 import { z } from 'zod';
 
@@ -68,7 +68,8 @@ export const tmuxConfigSchema = z.strictObject({
     .int()
     .min(1)
     .max(100_000)
-    .default(() => defaultMaxSessions(12 * 1024 * 1024)),
+    .default(() => defaultMaxSessions(12 * 1024 * 1024))
+    .meta({ [MACHINE_DEFAULT]: true }),
   maxPanesPerSession: z.number().int().min(1).max(1000).default(32),
   ...commandLimitsShape,
   /** How long tmux may take to answer one command. */

@@ -16,7 +16,14 @@
  *
  * @module @vth/shell-integration
  */
-export { ptyBudget, fdBudget, exhaustionHint, defaultMaxSessions, type PtyBudget } from './terminal-capacity';
+export {
+  ptyBudget,
+  fdBudget,
+  exhaustionHint,
+  defaultMaxSessions,
+  MACHINE_DEFAULT,
+  type PtyBudget,
+} from './terminal-capacity';
 export { MarkParser, type ShellEvent, type MarkParserOptions } from './mark-parser';
 export { MARK_OSC, MARK_PREFIX, MARK_TERMINATOR, markFormat, type MarkKind } from './marks';
 export { type ShellDialect, MAX_TYPED_LINE } from './shell-dialect';

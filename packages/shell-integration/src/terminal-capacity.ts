@@ -115,6 +115,12 @@ export function exhaustionHint(cause: string, pid: number | 'self' = 'self'): st
 }
 
 /**
+ * Metadata key (zod `.meta`) of a config default computed from the machine (`defaultMaxSessions`): a
+ * JSON Schema generated from the config leaves such a default out, since it differs from machine to machine.
+ */
+export const MACHINE_DEFAULT = 'vthMachineDefault';
+
+/**
  * The number of sessions a terminal backend may hold by default on this machine: nine tenths of the
  * pseudo-terminals still free when it starts, and no more than half the memory at `bytesPerSession` each
  * (at least 1; 256 where the pty budget is unknown).

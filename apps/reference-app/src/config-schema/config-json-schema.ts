@@ -1,3 +1,4 @@
+import { MACHINE_DEFAULT } from '@vth/shell-integration';
 import { z } from 'zod';
 
 /** What a JSON Schema says for a value only code can give (a hook function, an object with methods). */
@@ -24,6 +25,12 @@ export function configJsonSchema(schema: z.ZodType, title: string): Record<strin
     unrepresentable: 'any',
     override: (ctx) => {
       if (ctx.zodSchema._zod.def.type === 'custom') Object.assign(ctx.jsonSchema, CODE_ONLY);
+      // A default computed from the machine (see MACHINE_DEFAULT) differs between machines: say so instead.
+      if (MACHINE_DEFAULT in ctx.jsonSchema || z.globalRegistry.get(ctx.zodSchema)?.[MACHINE_DEFAULT]) {
+        delete ctx.jsonSchema[MACHINE_DEFAULT];
+        delete ctx.jsonSchema.default;
+        ctx.jsonSchema.description = 'default: computed from this machine (free pseudo-terminals and memory)';
+      }
     },
   }) as Record<string, unknown>;
   const { $schema, ...rest } = json;
