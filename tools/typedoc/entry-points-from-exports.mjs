@@ -21,7 +21,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/factory',
   '@vth/manager',
   '@vth/mcp',
-  '@vth/protocol',
   '@vth/security',
   '@vth/server',
   '@vth/shell-integration',
