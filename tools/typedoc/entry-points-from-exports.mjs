@@ -18,7 +18,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/backend-remote',
   '@vth/backend-tmux',
   '@vth/dashboard',
-  '@vth/factory',
   '@vth/manager',
   '@vth/mcp',
   '@vth/security',
