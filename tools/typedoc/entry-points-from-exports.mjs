@@ -14,7 +14,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/alerting',
   '@vth/backend-container',
   '@vth/backend-kit',
-  '@vth/backend-remote',
   '@vth/backend-tmux',
   '@vth/dashboard',
   '@vth/manager',
