@@ -21,7 +21,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/security',
   '@vth/server',
   '@vth/shell-integration',
-  '@vth/testkit',
   '@vth/tmux-integration',
 ]);
 
