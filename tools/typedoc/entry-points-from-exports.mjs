@@ -15,7 +15,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/backend-container',
   '@vth/backend-kit',
   '@vth/backend-tmux',
-  '@vth/dashboard',
   '@vth/manager',
   '@vth/mcp',
   '@vth/security',
