@@ -18,7 +18,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/manager',
   '@vth/mcp',
   '@vth/security',
-  '@vth/server',
   '@vth/shell-integration',
   '@vth/tmux-integration',
 ]);
