@@ -14,7 +14,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/alerting',
   '@vth/backend-container',
   '@vth/backend-kit',
-  '@vth/backend-tmux',
   '@vth/manager',
   '@vth/mcp',
   '@vth/security',
