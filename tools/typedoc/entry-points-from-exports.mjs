@@ -13,17 +13,9 @@ const root = resolve(import.meta.dirname, '../..');
 const DOCUMENTATION_PENDING = new Set([
   '@vth/alerting',
   '@vth/backend-container',
-  '@vth/backend-node-pty',
-  '@vth/backend-remote',
-  '@vth/backend-tmux',
-  '@vth/dashboard',
-  '@vth/factory',
   '@vth/manager',
   '@vth/mcp',
-  '@vth/protocol',
   '@vth/security',
-  '@vth/server',
-  '@vth/testkit',
   '@vth/tmux-integration',
 ]);
 

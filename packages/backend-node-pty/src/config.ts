@@ -58,5 +58,7 @@ export const nodePtyConfigSchema = z.strictObject({
   killGraceMs: ms(500),
 });
 
+/** The configuration after parsing, every default filled in: what the backend runs with. */
 export type NodePtyConfig = z.output<typeof nodePtyConfigSchema>;
+/** What a caller may pass to `initialize` or the plugin (every field optional). */
 export type NodePtyConfigInput = z.input<typeof nodePtyConfigSchema>;

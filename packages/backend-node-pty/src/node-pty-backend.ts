@@ -32,6 +32,10 @@ import { loadNodePty } from './load-node-pty';
 import { type ProcessEntry } from './process-table';
 import { endShells, SessionProcesses } from './session-processes';
 
+/**
+ * What the node-pty backend can do: the interactive-shell set (one pane per session, exit codes, cwd
+ * tracking, long commands; `isolation: 'process'`, nothing beyond the OS user) plus `flowControl`.
+ */
 export const NODE_PTY_CAPABILITIES: BackendCapabilities = {
   ...INTERACTIVE_SHELL_CAPABILITIES,
   flowControl: true,
@@ -238,6 +242,11 @@ export class NodePtyBackend extends ShellSessionBackend<PtySession, NodePtyConfi
     return ok();
   }
 
+  /**
+   * Reads the session's pty again after `pauseOutput` (node-pty's `resume`); resuming an unpaused session
+   * does nothing. `SESSION_NOT_FOUND` / `PANE_NOT_FOUND` for an unknown target,
+   * `NOT_INITIALIZED` outside `initialize`..`shutdown`.
+   */
   async resumeOutput(sessionId: string, paneId?: string): Promise<BackendResult<void>> {
     const target = this.target(sessionId, paneId);
     if (!target.ok) return this.record(target);

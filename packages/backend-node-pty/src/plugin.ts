@@ -1,3 +1,15 @@
+/**
+ * `@vth/backend-node-pty/plugin`: the backend as a vth plugin, which `@vth/factory` registers or finds
+ * through the package's `"vth": { "backend": "./dist/plugin.js" }` field.
+ *
+ * @example
+ * ```ts
+ * import { plugin } from '@vth/backend-node-pty/plugin';
+ * const factory = new BackendFactory({ plugins: [plugin] });
+ * ```
+ *
+ * @module @vth/backend-node-pty/plugin
+ */
 import { type BackendPlugin, type PlatformCheck } from '@vth/core';
 import { nodePtyConfigSchema, type NodePtyConfig } from './config';
 import { resolveExecutable } from '@vth/shell-integration';

@@ -24,6 +24,7 @@ export class Backoff {
     return Math.round(this.random() * ceiling);
   }
 
+  /** Starts over from `initialDelayMs`: call it once a connection succeeded. */
   reset(): void {
     this.attempt = 0;
   }

@@ -71,7 +71,9 @@ export const remoteConfigSchema = z.strictObject({
     .default(1024 * 1024),
 });
 
+/** The configuration after parsing, every default filled in: what the backend runs with. */
 export type RemoteConfig = z.output<typeof remoteConfigSchema>;
+/** What a caller may pass (only `url` is required). */
 export type RemoteConfigInput = z.input<typeof remoteConfigSchema>;
 
 /** The WebSocket URL of a configured server URL. */

@@ -1,3 +1,15 @@
+/**
+ * `@vth/backend-remote/plugin`: the backend as a vth plugin (type `remote`), which `@vth/factory`
+ * registers or finds through the package's `"vth": { "backend": "./dist/plugin.js" }` field.
+ *
+ * @example
+ * ```ts
+ * import { plugin } from '@vth/backend-remote/plugin';
+ * const created = await new BackendFactory({ plugins: [plugin] }).create('remote', { url: 'wss://build-7:7700' });
+ * ```
+ *
+ * @module @vth/backend-remote/plugin
+ */
 import { type BackendPlugin, type PlatformCheck } from '@vth/core';
 import { remoteConfigSchema, type RemoteConfig } from './config';
 import { REMOTE_CAPABILITIES, RemoteBackend } from './remote-backend';

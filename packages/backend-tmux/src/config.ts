@@ -98,5 +98,7 @@ export const tmuxConfigSchema = z.strictObject({
   ...securityHooksShape,
 });
 
+/** The configuration after parsing, every default filled in: what the backend runs with. */
 export type TmuxConfig = z.output<typeof tmuxConfigSchema>;
+/** What a caller may pass to `initialize` or the plugin. */
 export type TmuxConfigInput = z.input<typeof tmuxConfigSchema>;

@@ -4,8 +4,11 @@ import { type BackendError, fail, ok, type BackendResult } from '@vth/core';
 import { ControlParser, type ControlEvent } from './control-protocol';
 import { quoteTmuxArg } from './tmux-quote';
 
+/** How a `TmuxControlClient` reaches its tmux server. */
 export interface ControlClientOptions {
+  /** The tmux executable (the config's `tmuxPath`). */
   tmuxPath: string;
+  /** The server's socket (`-S`), so the client never talks to another server by accident. */
   socketPath: string;
   /** The session the client attaches to (created when absent); every pane we watch is linked into it. */
   controlSession: string;
@@ -15,6 +18,7 @@ export interface ControlClientOptions {
   env: Record<string, string>;
   /** How long a tmux command may take to answer. */
   commandTimeoutMs: number;
+  /** Put on the `BackendError`s the client answers. */
   backendId: string;
 }
 
@@ -63,10 +67,12 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
     this.opts = options;
   }
 
+  /** Whether the client process runs and has not been closed. */
   get alive(): boolean {
     return this.child !== null && this.closedReason === null;
   }
 
+  /** The pid of the `tmux -C` client process, while it has one. */
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -14,11 +14,40 @@
  * answer another command or close the client (short of printing that exact guard line; see the README).
  */
 
+/** One thing the control client said; switch on `type`. Every field comes from tmux, pane output included: treat it as untrusted. */
 export type ControlEvent =
-  | { type: 'output'; paneId: string; data: Buffer }
-  | { type: 'reply'; ok: boolean; flags: number; lines: string[] }
-  | { type: 'notification'; name: string; args: string }
-  | { type: 'exit'; reason: string };
+  | {
+      /** A `%output` line: bytes a pane wrote. */
+      type: 'output';
+      /** The pane, e.g. `%3`. */
+      paneId: string;
+      /** The bytes, octal escapes decoded. */
+      data: Buffer;
+    }
+  | {
+      /** A reply block, `%begin` to its own `%end` or `%error`. */
+      type: 'reply';
+      /** `%end` (true) or `%error` (false). */
+      ok: boolean;
+      /** The `%begin` flags: 1 for a command this client sent, 0 for the reply to attaching. */
+      flags: number;
+      /** The reply's lines, raw: a line may be anything a pane printed. */
+      lines: string[];
+    }
+  | {
+      /** Any other `%` line outside a block (`%session-changed`, `%window-close`, ...). */
+      type: 'notification';
+      /** The word after `%`. */
+      name: string;
+      /** The rest of the line. */
+      args: string;
+    }
+  | {
+      /** `%exit`: the client is detaching or the server is gone. */
+      type: 'exit';
+      /** What tmux gave after `%exit` (may be empty). */
+      reason: string;
+    };
 
 const NL = 0x0a;
 const BACKSLASH = 0x5c;
@@ -66,6 +95,7 @@ export class ControlParser {
   /** The reply being read: its lines, and the `<time> <number> <flags>` its closing line must repeat. */
   private block: { guard: string; flags: number; lines: string[] } | null = null;
 
+  /** Reads a chunk of stdout and emits each event completed by it, in order; never throws on odd input. */
   push(chunk: Buffer, emit: (event: ControlEvent) => void): void {
     let data = chunk;
     if (this.partial) {

@@ -1,3 +1,16 @@
+/**
+ * `@vth/backend-tmux/plugin`: the backend as a vth plugin (type `tmux`), which `@vth/factory` registers or
+ * finds through the package's `"vth": { "backend": "./dist/plugin.js" }` field, and `createTmuxBackend`,
+ * which puts the `@vth/security` layer its config describes in front of it.
+ *
+ * @example
+ * ```ts
+ * import { plugin } from '@vth/backend-tmux/plugin';
+ * const factory = new BackendFactory({ plugins: [plugin] });
+ * ```
+ *
+ * @module @vth/backend-tmux/plugin
+ */
 import { type BackendPlugin, type ITerminalBackend, type PlatformCheck } from '@vth/core';
 import { applySecurityLayer, parseSecurityOptions } from '@vth/security';
 import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './config';

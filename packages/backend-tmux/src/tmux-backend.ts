@@ -46,6 +46,10 @@ import { checkTmuxVersion } from './tmux-version';
 
 export { type SplitPaneOptions } from './tmux-panes';
 
+/**
+ * What the tmux backend can do: the interactive-shell set (exit codes, cwd tracking, long commands,
+ * `isolation: 'process'`) plus several panes per session (`splitPane`).
+ */
 export const TMUX_CAPABILITIES: BackendCapabilities = {
   ...INTERACTIVE_SHELL_CAPABILITIES,
   multiplePanes: true,

@@ -69,6 +69,7 @@ export interface TmuxPanesContext {
   sessionClosed(session: TmuxSession, reason: SessionClosedEvent['reason']): void;
 }
 
+/** Where `splitPane` puts the new pane; bad values are `INVALID_INPUT`. */
 export interface SplitPaneOptions {
   /** The pane to split (default: the session's first pane). */
   paneId?: string;

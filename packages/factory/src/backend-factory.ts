@@ -25,6 +25,7 @@ import { inspectPlugin, type InspectedPlugin } from './plugin-shape';
 export { type CreateOptions } from './create-attempt';
 export { type DiscoverOptions, type DiscoveredPlugin, type DiscoveryReport } from './plugin-discovery';
 
+/** What `new BackendFactory` accepts; malformed options throw `INVALID_CONFIG` at construction. */
 export interface BackendFactoryOptions {
   /** Registered at construction, as `register` would. */
   plugins?: BackendPlugin[];
@@ -32,6 +33,7 @@ export interface BackendFactoryOptions {
   platformCheckTimeoutMs?: number;
 }
 
+/** How `register` treats a type already registered. */
 export interface RegisterOptions {
   /** Replace a plugin already registered under the same type instead of refusing. */
   replace?: boolean;
@@ -39,24 +41,35 @@ export interface RegisterOptions {
 
 /** What `register` did: the type registered and what was adapted or ignored on the way. */
 export interface PluginRegistration {
+  /** The key to `create` it with (`plugin.type`). */
   type: string;
   /** `plugin.<field>: <what>` lines: an undeclared contract version, a flag the plugin predates, ... */
   warnings: string[];
 }
 
+/** One registered plugin, as `list` reports it: what a user picks a backend by. */
 export interface PluginSummary {
+  /** The key to `create` it with. */
   type: string;
+  /** The plugin's own version (`plugin.version`), not the contract version. */
   version: string;
+  /** One line for people, as the plugin wrote it. */
   description: string;
+  /** A copy of the capabilities read at registration; a flag the plugin predates is `false`. */
   capabilities: BackendCapabilities;
 }
 
+/** One type `createWithFallback` tried and could not create. */
 export interface FallbackFailure {
+  /** The type tried. */
   type: string;
+  /** Why it failed, as `create` would have answered (`UNAVAILABLE`, `UNSUPPORTED`, `INVALID_CONFIG`, ...). */
   error: BackendError;
 }
 
+/** What `createWithFallback` answers when one type worked. */
 export interface FallbackSuccess {
+  /** Initialized and ready; the caller owns it and must `shutdown()` it. */
   backend: ITerminalBackend;
   /** The type that was created. */
   type: string;

@@ -6,6 +6,7 @@ import { runPlatformCheck } from './platform-check';
 import { parsePluginConfig, type PluginConfig } from './plugin-config';
 import { type InspectedPlugin } from './plugin-shape';
 
+/** What `create` and `createWithFallback` require of every backend they create. */
 export interface CreateOptions {
   /** Refuse (`UNSUPPORTED`) a backend that lacks any of these. */
   requiredCapabilities?: BackendCapabilityFlag[];

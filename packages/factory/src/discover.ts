@@ -12,6 +12,7 @@ export const DEPENDENCY_FIELDS = [
   'devDependencies',
   'peerDependencies',
 ] as const;
+/** A list in package.json that `discover` can read for plugins (`DiscoverOptions.dependencyFields`). */
 export type DependencyField = (typeof DEPENDENCY_FIELDS)[number];
 
 /** What became of one dependency, in the order the app's package.json lists them. */

@@ -1,3 +1,19 @@
+/**
+ * `@vth/factory`: `BackendFactory` holds the backend plugins an app can use (registered by hand or found
+ * among its dependencies by `discover`) and creates initialized backends from them, checking each plugin's
+ * shape, config, capabilities and platform first. Failures come back as `BackendError`s
+ * (`UNAVAILABLE`, `UNSUPPORTED`, `INVALID_CONFIG`), never thrown.
+ *
+ * @example
+ * ```ts
+ * import { BackendFactory } from '@vth/factory';
+ * const factory = new BackendFactory({ plugins: [tmuxPlugin, nodePtyPlugin] });
+ * const created = await factory.createWithFallback(['tmux', 'node-pty']);
+ * if (created.ok) console.log(`using ${created.value.type}`);
+ * ```
+ *
+ * @module @vth/factory
+ */
 export {
   BackendFactory,
   type BackendFactoryOptions,

@@ -4,6 +4,7 @@ import { scanDependencies, type DependencyField } from './discover';
 import { DEFAULT_LOAD_TIMEOUT_MS, importModuleNatively, type ModuleImporter } from './load-plugin-module';
 import { inspectPlugin, type InspectedPlugin } from './plugin-shape';
 
+/** Where and how `discover` looks for plugins. */
 export interface DiscoverOptions {
   /** The app's package.json, or the folder holding it. */
   from: string;
@@ -24,17 +25,26 @@ export interface DiscoverOptions {
   loadTimeoutMs?: number;
 }
 
+/** A plugin `discover` loaded and checked (and registered, unless `register` was false). */
 export interface DiscoveredPlugin {
+  /** The npm package it came from. */
   package: string;
   /** The installed package's version. */
   version: string;
+  /** The plugin's `type`, the key to `create` it with. */
   type: string;
   /** Absolute, symlinks resolved: the file that was loaded. */
   modulePath: string;
 }
 
+/** What `discover` found, dependency by dependency: one bad package never hides the others. */
 export interface DiscoveryReport {
+  /** Plugins loaded and checked, in the order the app's package.json lists them. */
   plugins: DiscoveredPlugin[];
+  /**
+   * Dependencies that gave no usable plugin: not installed, a malformed `vth` field, a module that failed
+   * or hung while loading, a malformed plugin, a type already taken. `reason` says which.
+   */
   failures: Array<{ package: string; reason: string }>;
   /** Dependencies without a `"vth": { "backend": ... }` field. */
   skipped: string[];

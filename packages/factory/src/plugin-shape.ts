@@ -40,8 +40,11 @@ const KNOWN_CAPABILITY_KEYS = new Set<string>([
 export interface InspectedPlugin {
   /** The object itself, not a copy: its methods may rely on `this`. */
   plugin: BackendPlugin;
+  /** `plugin.type`, checked against `PLUGIN_TYPE_PATTERN`. */
   type: string;
+  /** `plugin.version`, checked against `PLUGIN_VERSION_PATTERN`. */
   version: string;
+  /** `plugin.description`, within `PLUGIN_LIMITS`. */
   description: string;
   /** Declared, or 1 when the plugin declares none. */
   contractVersion: number;

@@ -18,8 +18,11 @@ export const viewportSchema = z.strictObject({
 /** Where an attachment starts: a byte offset (replay from there), the current screen, or the live tail. */
 export const attachFromSchema = z.union([offsetSchema, z.literal('snapshot'), z.literal('live')]);
 
+/** What a client can `subscribe` to: the manager's `events`, or periodic `metrics`. */
 export const TOPICS = ['events', 'metrics'] as const;
+/** One of `TOPICS`. */
 export const topicSchema = z.enum(TOPICS);
+/** One of `TOPICS`. */
 export type Topic = z.infer<typeof topicSchema>;
 
 /**
@@ -39,6 +42,7 @@ export const attachMessageSchema = z.strictObject({
   viewport: viewportSchema.optional(),
 });
 
+/** End one attachment; the server answers `detached`. */
 export const detachMessageSchema = z.strictObject({ type: z.literal('detach'), channel: channelSchema });
 
 /** Flow control: every byte before `offset` on this channel has been consumed. */
@@ -48,6 +52,7 @@ export const ackMessageSchema = z.strictObject({
   offset: offsetSchema,
 });
 
+/** A writer's terminal changed size or visibility; the smallest visible writer sizes the session. */
 export const viewportMessageSchema = z.strictObject({
   type: z.literal('viewport'),
   channel: channelSchema,
@@ -64,6 +69,7 @@ export const requestMessageSchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** Start receiving a topic; the server answers `subscribed`. */
 export const subscribeMessageSchema = z.strictObject({
   type: z.literal('subscribe'),
   topic: topicSchema,
@@ -71,6 +77,7 @@ export const subscribeMessageSchema = z.strictObject({
   since: z.number().int().min(0).optional(),
 });
 
+/** Stop receiving a topic. */
 export const unsubscribeMessageSchema = z.strictObject({
   type: z.literal('unsubscribe'),
   topic: topicSchema,
@@ -79,6 +86,7 @@ export const unsubscribeMessageSchema = z.strictObject({
 /** For browsers, which cannot send WebSocket pings: the server answers `pong` with the same `t`. */
 export const pingMessageSchema = z.strictObject({ type: z.literal('ping'), t: z.number().optional() });
 
+/** Any text message a client may send, told apart by `type`. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   attachMessageSchema,
   detachMessageSchema,
@@ -90,8 +98,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   pingMessageSchema,
 ]);
 
+/** A client message after checking, defaults filled in. */
 export type ClientMessage = z.output<typeof clientMessageSchema>;
 /** What a client may write (defaults filled by the server). */
 export type ClientMessageInput = z.input<typeof clientMessageSchema>;
+/** An `attach` message after checking (`from` defaults to `snapshot`). */
 export type AttachMessage = z.output<typeof attachMessageSchema>;
+/** The `type` of a client message. */
 export type ClientMessageType = ClientMessage['type'];

@@ -27,7 +27,9 @@ export const CLOSE_CODES = {
   OVERLOADED: 4013,
 } as const;
 
+/** The name of a vth close code, e.g. `'AUTH_FAILED'`; see `CLOSE_CODES`. */
 export type CloseCodeName = keyof typeof CLOSE_CODES;
+/** A close code vth defines (the values of `CLOSE_CODES`). */
 export type CloseCode = (typeof CLOSE_CODES)[CloseCodeName];
 
 const NAMES = new Map<number, CloseCodeName>(

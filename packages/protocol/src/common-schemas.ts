@@ -14,6 +14,7 @@ export const sessionIdSchema = z
   )
   .max(64, 'must be at most 64 characters');
 
+/** Pane ids as backends produce them (tmux's `%3` included). */
 export const paneIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9%_-]+$/, 'must use only letters, digits, "%", "_" and "-"')
@@ -29,6 +30,7 @@ export const requestIdSchema = z
   .max(128, 'must be at most 128 characters')
   .regex(/^[A-Za-z0-9._:-]+$/, 'must use only letters, digits, ".", "_", ":" and "-"');
 
+/** A terminal width or height in cells, 1 to 4096. */
 export const terminalSizeSchema = z.number().int('must be an integer').min(1).max(4096);
 
 /** A byte position in a session's output stream. */
@@ -45,8 +47,10 @@ export const wireErrorSchema = z.object({
   backendId: z.string().optional(),
   details: z.record(z.string(), z.unknown()).optional(),
 });
+/** A `BackendError` as it travels; branch on `code`. */
 export type WireError = z.infer<typeof wireErrorSchema>;
 
+/** `SessionInfo` from `@vth/core`, as `session.list`, `session.get` and `session.create` answer it. */
 export const sessionInfoSchema = z.object({
   id: z.string(),
   backendId: z.string(),
@@ -56,11 +60,13 @@ export const sessionInfoSchema = z.object({
   alive: z.boolean(),
   labels: z.record(z.string(), z.string()).optional(),
 });
+/** `SessionInfo` as it travels. */
 export type WireSessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** How a command ended, or `running` for one that yielded (`yieldAfterMs`). */
 export const commandStatusSchema = z.enum(['completed', 'timed-out', 'interrupted', 'lost', 'running']);
 
+/** `CommandExecution` from `@vth/core`: what `command.execute` answers. */
 export const commandExecutionSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
@@ -79,6 +85,7 @@ export const commandExecutionSchema = z.object({
   /** Only while `status` is `running`: the byte offset past `output`, for `command.read`'s `sinceOffset`. */
   nextOffset: z.number().optional(),
 });
+/** `CommandExecution` as it travels. */
 export type WireCommandExecution = z.infer<typeof commandExecutionSchema>;
 
 /** A command handle, as `command.execute` answered it (`session:pane:command`; opaque to clients). */
@@ -100,6 +107,7 @@ export const commandOutputSchema = z.object({
   startedAt: z.number(),
   durationMs: z.number(),
 });
+/** What `command.read` answers. */
 export type WireCommandOutput = z.infer<typeof commandOutputSchema>;
 
 /** What `command.wait` answers: why it returned, and the output so far (see `commandOutputSchema`). */
@@ -107,8 +115,10 @@ export const commandWaitResultSchema = commandOutputSchema.extend({
   reason: z.enum(['pattern', 'idle', 'exit', 'timeout']),
   match: z.object({ text: z.string(), offset: z.number() }).optional(),
 });
+/** What `command.wait` answers. */
 export type WireCommandWaitResult = z.infer<typeof commandWaitResultSchema>;
 
+/** `BackendHealth` from `@vth/core`, as `health` answers it. */
 export const healthSchema = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
   message: z.string().optional(),
@@ -116,8 +126,10 @@ export const healthSchema = z.object({
   latencyMs: z.number().optional(),
   details: z.record(z.string(), z.unknown()).optional(),
 });
+/** `BackendHealth` as it travels. */
 export type WireHealth = z.infer<typeof healthSchema>;
 
+/** `BackendCapabilities` from `@vth/core`: what a backend can do, so a client can hide what it cannot. */
 export const capabilitiesSchema = z.object({
   persistentSessions: z.boolean(),
   multiplePanes: z.boolean(),
@@ -146,8 +158,10 @@ export const createSessionOptionsSchema = z.strictObject({
   rows: terminalSizeSchema.optional(),
   labels: z.record(z.string(), z.string()).optional(),
 });
+/** What `session.create` accepts. */
 export type WireCreateSessionOptions = z.infer<typeof createSessionOptionsSchema>;
 
 /** Roles a token grants. `admin` adds the admin API (drain, swap, experiments, every session). */
 export const roleSchema = z.enum(['user', 'admin']);
+/** A role a token grants: `user` or `admin`. */
 export type Role = z.infer<typeof roleSchema>;

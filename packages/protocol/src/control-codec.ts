@@ -6,13 +6,28 @@ import { serverMessageSchema, type ServerMessage } from './server-messages';
 
 /** Why a message was refused: a code for the `error` message and words a person can act on. */
 export interface MessageProblem {
+  /** The code to send in the `error` message. */
   code: Extract<ProtocolErrorCode, 'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'TOO_LARGE' | 'UNKNOWN_OPERATION'>;
+  /** What is wrong, in words a person can act on. */
   message: string;
   /** `path: message` lines of a failed validation. */
   issues?: string[];
 }
 
-export type Decoded<T> = { ok: true; message: T } | { ok: false; problem: MessageProblem };
+/** What the decoders answer: the checked message, or why it was refused (never an exception). */
+export type Decoded<T> =
+  | {
+      /** The message was well formed. */
+      ok: true;
+      /** The checked message, defaults filled in. */
+      message: T;
+    }
+  | {
+      /** The message was refused. */
+      ok: false;
+      /** Why it was refused. */
+      problem: MessageProblem;
+    };
 
 /** The default `maxMessageBytes` of a server (and the size a client may assume before `hello`). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;

@@ -12,33 +12,60 @@
  */
 export const FRAME_KIND = { output: 1, input: 2 } as const;
 
+/** Header length of an output frame: kind (1) + channel (4) + offset (8); the bytes follow. */
 export const OUTPUT_HEADER_BYTES = 13;
+/** Header length of an input frame: kind (1) + channel (4); the typed bytes follow. */
 export const INPUT_HEADER_BYTES = 5;
 const MAX_CHANNEL = 0xffff_ffff;
 const TWO_32 = 0x1_0000_0000;
 
+/** Terminal output the server sends for one attached pane. */
 export interface OutputFrame {
+  /** Discriminant of `BinaryFrame`. */
   kind: 'output';
+  /** The attachment the bytes belong to, as the `attached` message numbered it. */
   channel: number;
+  /** Position of `data`'s first byte in the pane's output stream: a gap or overlap with the last frame means bytes were dropped or resent. */
   offset: number;
+  /** Raw terminal bytes, not necessarily whole UTF-8 characters or escape sequences. */
   data: Uint8Array;
 }
 
+/** Keys a client types into an attached pane (only a writer's are accepted). */
 export interface InputFrame {
+  /** Discriminant of `BinaryFrame`. */
   kind: 'input';
+  /** The attachment to type into. */
   channel: number;
+  /** The keys as bytes, control characters included. */
   data: Uint8Array;
 }
 
+/** Either binary frame; switch on `kind`. */
 export type BinaryFrame = OutputFrame | InputFrame;
 
 /** Why a binary frame was refused (never an exception). */
 export interface FrameProblem {
+  /** `UNKNOWN_FRAME_KIND` for a kind byte that is neither output nor input, `BAD_FRAME` for anything else. */
   code: 'BAD_FRAME' | 'UNKNOWN_FRAME_KIND';
+  /** What is wrong, for logs; it never echoes the frame's bytes. */
   message: string;
 }
 
-export type FrameDecodeResult = { ok: true; frame: BinaryFrame } | { ok: false; problem: FrameProblem };
+/** What `decodeFrame` answers: the frame, or why it was refused. */
+export type FrameDecodeResult =
+  | {
+      /** The frame was well formed. */
+      ok: true;
+      /** The decoded frame; its `data` is a view into the message. */
+      frame: BinaryFrame;
+    }
+  | {
+      /** The frame was refused. */
+      ok: false;
+      /** Why it was refused. */
+      problem: FrameProblem;
+    };
 
 function checkChannel(channel: number): void {
   if (!Number.isInteger(channel) || channel < 0 || channel > MAX_CHANNEL)

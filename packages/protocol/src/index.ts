@@ -1,3 +1,21 @@
+/**
+ * `@vth/protocol`: the `vth.v1` WebSocket protocol between a vth server and its clients (the dashboard,
+ * the remote backend): binary frames for terminal bytes, JSON control messages checked by zod, the
+ * operations and their parameters, close codes and error codes. It does not import `@vth/core`, so it
+ * loads in a browser.
+ *
+ * @example
+ * ```ts
+ * import { clientProtocols, decodeServerMessage, decodeFrame } from '@vth/protocol';
+ * const ws = new WebSocket(url, clientProtocols(token));
+ * ws.onmessage = ({ data }) => {
+ *   if (typeof data === 'string') handle(decodeServerMessage(data));
+ *   else handleFrame(decodeFrame(new Uint8Array(data)));
+ * };
+ * ```
+ *
+ * @module @vth/protocol
+ */
 export {
   PROTOCOL_V1,
   SUPPORTED_PROTOCOLS,

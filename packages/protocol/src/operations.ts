@@ -281,8 +281,11 @@ export const OPERATIONS = {
   { params: z.ZodType; mutating: boolean; admin: boolean; summary: string }
 >;
 
+/** The name of an operation, e.g. `'command.execute'`; see `OPERATIONS`. */
 export type OperationName = keyof typeof OPERATIONS;
+/** The checked parameters of operation `O`, as its schema in `OPERATIONS` outputs them. */
 export type OperationParams<O extends OperationName> = z.infer<(typeof OPERATIONS)[O]['params']>;
+/** Every operation name, in the order of `OPERATIONS`. */
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
 
 /** What a successful call answers, for the operations whose answer has a fixed shape. */
@@ -303,6 +306,10 @@ export const OPERATION_VALUES = {
   'token.attach': z.object({ token: z.string(), expiresAt: z.number() }),
 } as const satisfies Partial<Record<OperationName, z.ZodType>>;
 
+/**
+ * Whether `name` is an operation of this protocol version (an own key of `OPERATIONS`, so `'toString'`
+ * is not one).
+ */
 export function isOperationName(name: unknown): name is OperationName {
   return typeof name === 'string' && Object.hasOwn(OPERATIONS, name);
 }

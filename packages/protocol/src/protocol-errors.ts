@@ -25,4 +25,5 @@ export const PROTOCOL_ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
+/** One of `PROTOCOL_ERROR_CODES`. */
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];

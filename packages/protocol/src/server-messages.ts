@@ -35,6 +35,7 @@ export const helloMessageSchema = z.object({
   }),
 });
 
+/** An `attach` succeeded: the channel its output frames carry, and where the stream starts. */
 export const attachedMessageSchema = z.object({
   type: z.literal('attached'),
   ref: z.string().optional(),
@@ -76,6 +77,7 @@ export const sizeMessageSchema = z.object({
   offset: offsetSchema,
 });
 
+/** An attachment ended: asked for, the session closed, or the server is closing. */
 export const detachedMessageSchema = z.object({
   type: z.literal('detached'),
   channel: channelSchema,
@@ -86,6 +88,10 @@ export const detachedMessageSchema = z.object({
   exitCode: z.number().nullable().optional(),
 });
 
+/**
+ * The answer to a `request`: its `value`, or a `BackendError` as it travels (branch on `error.code`; its
+ * `dispatched` says whether the call may have run).
+ */
 export const resultMessageSchema = z.discriminatedUnion('ok', [
   z.object({
     type: z.literal('result'),
@@ -134,6 +140,7 @@ export const metricsMessageSchema = z.object({
   data: z.unknown(),
 });
 
+/** A `subscribe` took effect. */
 export const subscribedMessageSchema = z.object({
   type: z.literal('subscribed'),
   topic: topicSchema,
@@ -143,6 +150,10 @@ export const subscribedMessageSchema = z.object({
   missed: z.number().optional(),
 });
 
+/**
+ * A problem with the conversation, not an operation (see `PROTOCOL_ERROR_CODES`); `ref` or `channel` say
+ * which message or attachment it is about.
+ */
 export const errorMessageSchema = z.object({
   type: z.literal('error'),
   code: z.enum(PROTOCOL_ERROR_CODES),
@@ -152,8 +163,10 @@ export const errorMessageSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The answer to a `ping`, with its `t`. */
 export const pongMessageSchema = z.object({ type: z.literal('pong'), t: z.number().optional() });
 
+/** Any text message a server sends, told apart by `type`. */
 export const serverMessageSchema = z.union([
   helloMessageSchema,
   attachedMessageSchema,
@@ -170,12 +183,21 @@ export const serverMessageSchema = z.union([
   pongMessageSchema,
 ]);
 
+/** A checked server message. */
 export type ServerMessage = z.output<typeof serverMessageSchema>;
+/** The server's first message. */
 export type HelloMessage = z.output<typeof helloMessageSchema>;
+/** See `attachedMessageSchema`. */
 export type AttachedMessage = z.output<typeof attachedMessageSchema>;
+/** See `snapshotMessageSchema`. */
 export type SnapshotMessage = z.output<typeof snapshotMessageSchema>;
+/** See `resultMessageSchema`. */
 export type ResultMessage = z.output<typeof resultMessageSchema>;
+/** See `errorMessageSchema`. */
 export type ErrorMessage = z.output<typeof errorMessageSchema>;
+/** See `eventMessageSchema`. */
 export type EventMessage = z.output<typeof eventMessageSchema>;
+/** See `detachedMessageSchema`. */
 export type DetachedMessage = z.output<typeof detachedMessageSchema>;
+/** The `type` of a server message. */
 export type ServerMessageType = ServerMessage['type'];

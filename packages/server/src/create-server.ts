@@ -32,6 +32,7 @@ import { MetricsTopic } from './socket/metrics-topic';
 import { SocketServer } from './socket/socket-server';
 import { SessionRegistry } from './stream/session-registry';
 
+/** What `createServer` needs: the backend to serve, and optionally settings, security and feeds. */
 export interface CreateServerOptions {
   /** What the server serves: any backend, normally a `BackendManager` (which adds the admin API). */
   backend: ITerminalBackend;
@@ -67,6 +68,7 @@ export interface VthServer {
   listen(): Promise<BackendResult<{ host: string; port: number; url: string }>>;
   /** Closes every connection (1001), stops listening, releases its timers. The backend stays up: it is yours. */
   close(): Promise<void>;
+  /** The settings in force: `options.config` checked, every default filled in. */
   readonly config: ServerConfig;
   /** The fastify instance (to add routes; `inject` in tests). */
   readonly app: FastifyInstance;

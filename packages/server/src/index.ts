@@ -1,3 +1,20 @@
+/**
+ * `@vth/server`: serves the sessions of any `ITerminalBackend` (normally a `BackendManager`) over HTTP and
+ * WebSocket (`vth.v1`, see `@vth/protocol`): live terminals with byte-exact replay and flow control,
+ * idempotent commands, users kept apart by token, Prometheus metrics, an admin API, a live event stream
+ * and an OpenAPI document. `createServer` answers `INVALID_CONFIG` naming each bad path; the backend stays
+ * the caller's to shut down.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from '@vth/server';
+ * const created = createServer({ backend: manager, config: { port: 7700 } });
+ * if (!created.ok) throw created.error;
+ * await created.value.listen();
+ * ```
+ *
+ * @module @vth/server
+ */
 export { createServer, type CreateServerOptions, type VthServer } from './create-server';
 export {
   serverConfigSchema,

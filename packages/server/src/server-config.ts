@@ -168,8 +168,11 @@ export const serverConfigSchema = z
       });
   });
 
+/** The settings after parsing, every default filled in: what the server runs with. */
 export type ServerConfig = z.output<typeof serverConfigSchema>;
+/** What a caller may pass as `CreateServerOptions.config` (every field optional). */
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+/** One bearer token as configured (`auth.tokens`): its hash, never the token; `role` defaults to `user`. */
 export type TokenEntryInput = z.input<typeof tokenEntrySchema>;
 
 /** 127.0.0.0/8, ::1 and `localhost`. */

@@ -174,8 +174,24 @@ export async function pollUntil<T>(
   }
 }
 
+/** How a promise stands, as `settleWithin` saw it; switch on `state`. */
 export type Settled<T> =
-  { state: 'resolved'; value: T } | { state: 'rejected'; reason: unknown } | { state: 'pending' };
+  | {
+      /** It fulfilled in time. */
+      state: 'resolved';
+      /** What it fulfilled with. */
+      value: T;
+    }
+  | {
+      /** It rejected in time. */
+      state: 'rejected';
+      /** What it rejected with. */
+      reason: unknown;
+    }
+  | {
+      /** It had not settled when the time was up (it may still settle later). */
+      state: 'pending';
+    };
 
 /** How `promise` stands after at most `timeoutMs`: resolved, rejected, or still pending. */
 export async function settleWithin<T>(promise: Promise<T>, timeoutMs: number): Promise<Settled<T>> {

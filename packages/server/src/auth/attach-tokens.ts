@@ -1,8 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Role } from '@vth/protocol';
 
+/** What an attach token grants, signed into it. */
 export interface AttachTokenClaims {
+  /** The user it speaks for: the caller that asked for it (`token.attach`). */
   userId: string;
+  /** The caller's role: an attach token never grants more than its caller had. */
   role: Role;
   /** Limits the token to one session. */
   sessionId?: string;
@@ -33,6 +36,7 @@ export class AttachTokens {
     this.key = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
   }
 
+  /** A token carrying `claims` (and a random nonce, so two tokens for the same claims differ). */
   sign(claims: AttachTokenClaims): string {
     const body = Buffer.from(
       JSON.stringify({
@@ -46,6 +50,11 @@ export class AttachTokens {
     return `${body}.${this.mac(body)}`;
   }
 
+  /**
+   * The claims of a token this instance signed (same secret) that has not expired, or `undefined`: a bad
+   * signature, an expired or malformed token, one over 2048 characters. The signature is compared in
+   * constant time.
+   */
   verify(token: string): AttachTokenClaims | undefined {
     if (token.length > 2048) return undefined;
     const dot = token.indexOf('.');

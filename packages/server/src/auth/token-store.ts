@@ -5,7 +5,9 @@ import { type Role } from '@vth/protocol';
 export interface TokenEntry {
   /** Names the token in logs and audit (not secret). */
   id: string;
+  /** The user the token speaks for: owner of its sessions, `userId` of its calls. */
   userId: string;
+  /** `admin` adds the admin API and every user's sessions. */
   role: Role;
   /** Hex SHA-256 of the token (`hashToken`). */
   sha256: string;
@@ -40,10 +42,15 @@ export class TokenStore {
     this.entries = entries.map((e) => ({ ...e, digest: Buffer.from(e.sha256.toLowerCase(), 'hex') }));
   }
 
+  /** How many tokens are configured (with none, only loopback peers get in by default, anonymously). */
   get size(): number {
     return this.entries.length;
   }
 
+  /**
+   * The entry whose hash matches `token`, or `undefined` (also for an empty token or one over 4096
+   * characters). Every entry is compared, so the time taken does not tell which matched.
+   */
   verify(token: string): TokenEntry | undefined {
     if (token.length === 0 || token.length > 4096) return undefined;
     const digest = createHash('sha256').update(token, 'utf8').digest();

@@ -5,9 +5,11 @@ type Source = 'body' | 'query';
 
 /** One HTTP route of the API: the operation it runs and how the request maps to its parameters. */
 export interface RouteSpec {
+  /** The HTTP method. */
   method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
   /** fastify syntax: `/v1/sessions/:sessionId`. */
   url: string;
+  /** The `vth.v1` operation it runs, the same as over the socket. */
   op: OperationName;
   /** Body (POST/PATCH) or query string (GET/DELETE) fields, besides the path's. */
   from: Source;

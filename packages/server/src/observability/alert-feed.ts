@@ -11,7 +11,9 @@ export interface AlertFeed {
   active(): readonly unknown[];
   /** Resolved alerts, newest first. */
   resolved(limit?: number): readonly unknown[];
+  /** Calls `listener` with each alert as it fires or resolves; the server publishes them to admins. */
   on(event: AlertEventName, listener: (alert: unknown) => void): unknown;
+  /** Removes a listener given to `on` (the server does at `close()`). */
   off(event: AlertEventName, listener: (alert: unknown) => void): unknown;
 }
 

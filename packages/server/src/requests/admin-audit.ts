@@ -4,12 +4,19 @@ import { type Identity } from '../auth/identity';
 
 /** One admin change, as the event stream reports it (the audit sink gets an `AuditRecord`). */
 export interface AdminAction {
+  /** The admin operation, e.g. `admin.drain`. */
   op: string;
+  /** Who asked (from the token). */
   userId: string;
+  /** The request's idempotency key. */
   requestId: string;
+  /** What it acted on: the `backendId`, `name` or `sessionId` parameter, the first present. */
   target?: string;
+  /** Whether the operation succeeded. */
   ok: boolean;
+  /** The `BackendError` code when it failed. */
   errorCode?: string;
+  /** How long the operation took. */
   durationMs: number;
 }
 

@@ -2,9 +2,11 @@ import { fail, type BackendResult } from '@vth/core';
 
 /** What a retry must match: the same operation with the same parameters. */
 export interface LedgerKey {
-  /** Who asked (from the token), and on what: a session id, or '' for calls without one. */
+  /** Who asked (from the token): one user's request ids never answer another's. */
   userId: string;
+  /** What it acts on: a session id, or '' for calls without one. */
   scope: string;
+  /** The id the client chose (`Idempotency-Key` over HTTP). */
   requestId: string;
   /** The operation and its parameters, canonically: a retry with other parameters is refused. */
   fingerprint: string;

@@ -40,6 +40,7 @@ export class OutputRing {
     return this.total - this.base;
   }
 
+  /** Adds `data` at `end` (copied); past `capacity`, whole oldest blocks are dropped and `start` moves up. */
   append(data: Uint8Array): void {
     let from = 0;
     while (from < data.length) {
