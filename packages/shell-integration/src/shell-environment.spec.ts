@@ -38,6 +38,10 @@ describe('shellEnvironment', () => {
     expect(withLcAll).toEqual({ LC_ALL: 'C' });
   });
 
+  it("inherits this process's environment when given no base", () => {
+    expect(shellEnvironment({ inherit: true })['PATH']).toBe(process.env['PATH']);
+  });
+
   it("lets the backend's and the session's env override the profile", () => {
     expect(shellEnvironment({ inherit: false, layers: [{ PAGER: 'more' }] })['PAGER']).toBe('more');
   });
