@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as pty from 'node-pty';
 import {
   killSessionMembers,
@@ -14,6 +15,17 @@ async function until(condition: () => boolean, what: string, ms = 20_000): Promi
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The program name of the terminal's foreground process group leader, or null. */
+function foregroundProgram(shellPid: number): string | null {
+  const stat = readProcStat(shellPid);
+  if (!stat || stat.tpgid <= 0) return null;
+  try {
+    return readFileSync(`/proc/${stat.tpgid}/comm`, 'latin1').trim();
+  } catch {
+    return null;
   }
 }
 
@@ -84,6 +96,8 @@ describe('the foreground job of a real terminal', () => {
     await until(() => shellOwnsTerminal(term.pid), 'the prompt');
     term.write('sleep 300\r');
     await until(() => !shellOwnsTerminal(term.pid), 'sleep to take the terminal');
+    // Signal only once the job has exec'd sleep: before that, bash's forked child still handles SIGINT itself.
+    await until(() => foregroundProgram(term.pid) === 'sleep', 'the foreground job to be sleep');
     expect(signalForegroundGroup(term.pid, 'SIGINT')).toBe(true);
     await until(() => shellOwnsTerminal(term.pid), 'the shell to be back at its prompt');
     expect(readProcStat(term.pid)).not.toBeNull();
