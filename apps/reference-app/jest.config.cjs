@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   ...require('../../jest.preset.cjs'),
+  ...require('../../jest.coverage.cjs')(__dirname),
   displayName: '@vth/reference-app',
   rootDir: __dirname,
   // The specs' entry point, as cli.ts is the app's: tsyringe needs the Reflect metadata API loaded first.

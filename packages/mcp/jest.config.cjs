@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   ...require('../../jest.preset.cjs'),
+  ...require('../../jest.coverage.cjs')(__dirname),
   displayName: '@vth/mcp',
   rootDir: __dirname,
 };

@@ -20,7 +20,9 @@ step "API docs: every public export documented"
 npx typedoc --emit none --logLevel Warn
 step "tests (real shells, real ptys, real tmux, a real Docker Engine)"
 # One project at a time: the tests drive real shells and should not starve each other on a 2-core machine.
-npx nx run-many -t test --parallel=1 --outputStyle=static
+# With coverage: a package under the thresholds of its jest config fails here; the reports (text summary in
+# this log, lcov + html) land in test-output/coverage/<package>/.
+npx nx run-many -t test --parallel=1 --outputStyle=static -- --coverage
 step "dependency graph points down only"
 node tools/scripts/check-graph.mjs
 step "published packages: pack, install outside the workspace, import"

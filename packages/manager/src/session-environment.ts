@@ -17,9 +17,12 @@ export interface EnvironmentSnapshot {
   untracked: string[];
 }
 
-/** Cheap check on every command: only these can change the environment in ways worth parsing. */
+/**
+ * Cheap check on every command: only these can change the environment in ways worth parsing. `.` is
+ * `source` by its other name (`. ./venv/bin/activate`): a `.` word standing alone.
+ */
 const MAY_CHANGE_ENV =
-  /export|unset|declare|typeset|readonly|local|source|(^|[\s;&|(.])[A-Za-z_][A-Za-z0-9_]*=/;
+  /export|unset|declare|typeset|readonly|local|source|(^|[\s;&|(.])[A-Za-z_][A-Za-z0-9_]*=|(^|[\s;&|({])\.(\s|$)/;
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 const DECLARING = new Set(['export', 'declare', 'typeset', 'readonly', 'local', 'unset']);
 const LEADING_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '{', '!', 'time']);

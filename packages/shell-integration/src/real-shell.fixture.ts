@@ -1,5 +1,6 @@
-import { expect } from '@jest/globals';
+import { afterEach, beforeEach, expect, jest } from '@jest/globals';
 import * as pty from 'node-pty';
+import { bashDialect } from './bash-dialect';
 import { ShellCommandRunner, type ShellCommandRunnerOptions } from './command-runner';
 import { type ShellDialect } from './shell-dialect';
 import { shellOwnsTerminal, signalForegroundGroup } from './terminal-processes';
@@ -103,4 +104,23 @@ export async function startShell(
   const ready = await runner.ready(10_000);
   expect(ready.ok).toBe(true);
   return { term, runner, typed, printed, exited: done, printedSoFar, printedCount };
+}
+
+/**
+ * A fresh real bash for each test of the describe block that calls this, killed after it.
+ *
+ * @example const shell = eachRealBash(); it('...', async () => { await shell().runner.execute('ls'); });
+ */
+export function eachRealBash(options: Partial<ShellCommandRunnerOptions> = {}): () => RealShell {
+  // Bounds a hung shell on a loaded machine; not a performance claim.
+  jest.setTimeout(30_000);
+  let shell: RealShell | undefined;
+  beforeEach(async () => {
+    shell = await startShell('bash', bashDialect, 200, options);
+  });
+  afterEach(async () => {
+    shell?.term.kill('SIGKILL');
+    await shell?.exited;
+  });
+  return () => shell!;
 }
