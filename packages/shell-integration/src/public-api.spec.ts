@@ -3,6 +3,7 @@ import * as shellIntegration from './index';
 // What backends (ours and third parties') import from '@vth/shell-integration'. Removing a name breaks
 // them; adding one is a public API decision, so this list changes with it on purpose.
 const PUBLIC_NAMES = [
+  'MACHINE_DEFAULT',
   'MARK_OSC',
   'MARK_PREFIX',
   'MARK_TERMINATOR',
@@ -14,14 +15,18 @@ const PUBLIC_NAMES = [
   'bashDialect',
   'batchFailure',
   'commandEvents',
+  'defaultMaxSessions',
   'dialectForShell',
   'execLimitProblem',
+  'exhaustionHint',
+  'fdBudget',
   'killSessionMembers',
   'listSessionMembers',
   'literalTerminalInput',
   'markFormat',
   'posixDialect',
   'profileEnvironment',
+  'ptyBudget',
   'readProcStat',
   'resolveExecutable',
   'runInTurn',

@@ -11,9 +11,22 @@ export interface PtyBudget {
   source: string;
 }
 
-const readNumber = (path: string): number | null => {
+/** Where the figures are read: this system, or given files (for tests of other machines' layouts). */
+export interface SystemFiles {
+  read(path: string): string;
+  list(path: string): string[];
+  exists(path: string): boolean;
+}
+
+const LIVE: SystemFiles = {
+  read: (path) => readFileSync(path, 'utf8'),
+  list: (path) => readdirSync(path),
+  exists: (path) => existsSync(path),
+};
+
+const readNumber = (sys: SystemFiles, path: string): number | null => {
   try {
-    const n = Number(readFileSync(path, 'utf8').trim());
+    const n = Number(sys.read(path).trim());
     return Number.isFinite(n) ? n : null;
   } catch {
     return null;
@@ -21,9 +34,10 @@ const readNumber = (path: string): number | null => {
 };
 
 /** The mount options of the devpts instance at /dev/pts (the last mount there wins). */
-function devptsOptions(): string[] {
+function devptsOptions(sys: SystemFiles): string[] {
   try {
-    const line = readFileSync('/proc/self/mountinfo', 'utf8')
+    const line = sys
+      .read('/proc/self/mountinfo')
       .split('\n')
       .filter((l) => l.split(' ')[4] === '/dev/pts')
       .at(-1);
@@ -41,20 +55,20 @@ function devptsOptions(): string[] {
  *
  * @example const pty = ptyBudget(); if (pty && pty.inUse >= pty.limit) console.warn('no pty left');
  */
-export function ptyBudget(): PtyBudget | null {
-  const kernelMax = readNumber('/proc/sys/kernel/pty/max');
+export function ptyBudget(sys: SystemFiles = LIVE): PtyBudget | null {
+  const kernelMax = readNumber(sys, '/proc/sys/kernel/pty/max');
   if (kernelMax === null) return null;
   let inUse = 0;
   try {
-    inUse = readdirSync('/dev/pts').filter((n) => /^\d+$/.test(n)).length;
+    inUse = sys.list('/dev/pts').filter((n) => /^\d+$/.test(n)).length;
   } catch {
     return null;
   }
-  const reserve = readNumber('/proc/sys/kernel/pty/reserve') ?? 0;
-  const inContainer = existsSync('/.dockerenv') || existsSync('/run/.containerenv');
+  const reserve = readNumber(sys, '/proc/sys/kernel/pty/reserve') ?? 0;
+  const inContainer = sys.exists('/.dockerenv') || sys.exists('/run/.containerenv');
   let limit = inContainer ? kernelMax - reserve : kernelMax;
   let source = inContainer ? 'kernel.pty.max less kernel.pty.reserve (in a container)' : 'kernel.pty.max';
-  const mountMax = devptsOptions()
+  const mountMax = devptsOptions(sys)
     .map((o) => /^max=(\d+)$/.exec(o)?.[1])
     .find(Boolean);
   if (mountMax !== undefined && Number(mountMax) < limit) {
