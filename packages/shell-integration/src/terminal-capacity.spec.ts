@@ -66,10 +66,43 @@ describe('terminal capacity (Linux)', () => {
     expect(
       ptyBudget(machine({ ...KERNEL, '/proc/self/mountinfo': mountinfo('rw,ptmxmode=666,max=8') }, pts)),
     ).toEqual({ inUse: 2, limit: 8, source: 'the max= option of the /dev/pts mount' });
+    // Podman's marker counts as a container; no reserve file means none is kept back.
+    expect(
+      ptyBudget(machine({ '/proc/sys/kernel/pty/max': '4096' }, pts, ['/run/.containerenv']))?.limit,
+    ).toBe(4096);
+    // A mount table without /dev/pts, or a max= above the kernel's: the kernel's limit stands.
+    expect(
+      ptyBudget(machine({ ...KERNEL, '/proc/self/mountinfo': '25 1 0:5 / /dev rw - devtmpfs x rw\n' }, pts)),
+    ).toEqual({
+      inUse: 2,
+      limit: 4096,
+      source: 'kernel.pty.max',
+    });
+    expect(
+      ptyBudget(machine({ ...KERNEL, '/proc/self/mountinfo': mountinfo('rw,max=9000') }, pts))?.limit,
+    ).toBe(4096);
+    // An unreadable kernel figure is unknown, not zero.
+    expect(ptyBudget(machine({ '/proc/sys/kernel/pty/max': 'many' }, pts))).toBeNull();
     // No mount table: the kernel's limit; no kernel limit or no /dev/pts: unknown.
     expect(ptyBudget(machine({ ...KERNEL }, pts))?.limit).toBe(4096);
     expect(ptyBudget(machine({}, pts))).toBeNull();
     expect(ptyBudget(machine({ ...KERNEL }, null))).toBeNull();
+  });
+
+  it('says which pty limit ran out, and still explains ENOSPC where the budget is unknown', () => {
+    const full = machine({ ...KERNEL, '/proc/self/mountinfo': mountinfo('rw,max=2') }, ['0', '1', 'ptmx']);
+    expect(exhaustionHint('forkpty(3) failed.', 'self', full)).toBe(
+      'no pseudo-terminal is left (2 of 2 in use; the limit is the max= option of the /dev/pts mount): ' +
+        'close sessions, or raise kernel.pty.max (sysctl) or the devpts max= mount option',
+    );
+    expect(exhaustionHint('No space left on device', 'self', machine({}, null))).toMatch(
+      /^no pseudo-terminal is left: close sessions/,
+    );
+    // Defaults follow the budget: nine tenths of what is free; 256 where it is unknown.
+    expect(
+      defaultMaxSessions(1, machine({ ...KERNEL, '/proc/self/mountinfo': mountinfo('max=102') }, ['0', '1'])),
+    ).toBe(90);
+    expect(defaultMaxSessions(1, machine({}, null))).toBe(256);
   });
 
   it("names a process's descriptors running out (a real process with a limit of 6)", async () => {

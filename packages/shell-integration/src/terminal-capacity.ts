@@ -105,8 +105,12 @@ export function fdBudget(pid: number | 'self' = 'self'): { open: number; limit: 
  * return fail(why ? 'UNAVAILABLE' : 'INTERNAL', `could not start a shell: ${error.message}${why ? `: ${why}` : ''}`);
  * ```
  */
-export function exhaustionHint(cause: string, pid: number | 'self' = 'self'): string | null {
-  const pty = ptyBudget();
+export function exhaustionHint(
+  cause: string,
+  pid: number | 'self' = 'self',
+  sys: SystemFiles = LIVE,
+): string | null {
+  const pty = ptyBudget(sys);
   // A pty takes one descriptor here and the spawn a few more: within 8 of the limit is out of them.
   const fds = fdBudget(pid);
   if (fds && fds.open >= fds.limit - 8) {
@@ -141,8 +145,8 @@ export const MACHINE_DEFAULT = 'vthMachineDefault';
  *
  * @example maxSessions: z.number().int().min(1).default(() => defaultMaxSessions(8 * 1024 * 1024))
  */
-export function defaultMaxSessions(bytesPerSession: number): number {
-  const pty = ptyBudget();
+export function defaultMaxSessions(bytesPerSession: number, sys: SystemFiles = LIVE): number {
+  const pty = ptyBudget(sys);
   const byPty = pty ? Math.floor((pty.limit - pty.inUse) * 0.9) : 256;
   const byMemory = Math.floor(totalmem() / 2 / bytesPerSession);
   return Math.max(1, Math.min(byPty, byMemory));
