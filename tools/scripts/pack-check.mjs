@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { checkManifest, readPins, readRepositoryFields } from './manifest-checks.mjs';
+import { checkTestkitRunners, testkitRunnerDependencies } from './testkit-consumer-check.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Entry points other than the main ones, with a few names each must export. */
@@ -57,7 +58,7 @@ try {
     const stray = [...paths]
       .filter(
         (p) =>
-          !/^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts)(\.map)?|src\/.+\.tsx?)$/.test(p) ||
+          !/^(package\.json|README\.md|LICENSE|dist\/.+\.(m?js|d\.m?ts)(\.map)?|src\/.+\.m?tsx?)$/.test(p) ||
           /\.spec\.tsx?$/.test(p),
       )
       // The dashboard ships its prebuilt page.
@@ -82,9 +83,26 @@ try {
         `${pkg.name}: source maps name files not in the tarball: ${[...unresolved].slice(0, 5).join(', ')}`,
       );
     if (pkg.engines?.node !== '>=20') failures.push(`${pkg.name}: engines.node should be ">=20"`);
+    // An ES-module-only entry point (`@vth/testkit/vitest`: Vitest cannot be required) is checked as such.
+    const esmOnly = Object.entries(pkg.exports ?? {})
+      .filter(([, target]) => typeof target === 'object' && String(target.default).endsWith('.mjs'))
+      .map(([subpath]) => subpath);
     for (const [tool, args] of [
       ['publint', [tarball, '--strict']],
-      ['attw', [tarball, '--profile', 'node16', '--format', 'ascii']],
+      [
+        'attw',
+        [
+          tarball,
+          '--profile',
+          'node16',
+          '--format',
+          'ascii',
+          ...(esmOnly.length ? ['--exclude-entrypoints', ...esmOnly] : []),
+        ],
+      ],
+      ...(esmOnly.length
+        ? [['attw', [tarball, '--profile', 'esm-only', '--format', 'ascii', '--entrypoints', ...esmOnly]]]
+        : []),
     ]) {
       try {
         run('npx', [tool, ...args], { cwd: root, stdio: 'pipe' });
@@ -109,6 +127,11 @@ try {
           // An optional peer of @vth/backend-node-pty: an app that uses that backend installs it.
           'node-pty': JSON.parse(readFileSync(join(root, 'packages/backend-node-pty/package.json'), 'utf8'))
             .peerDependencies['node-pty'],
+          // The testkit's optional peers: the runners its checks below use.
+          ...testkitRunnerDependencies(
+            JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')),
+            tarballs.find((t) => t.name === '@vth/testkit').pkg,
+          ),
         },
         allowScripts: { 'node-pty': true, '@parcel/watcher': false },
       },
@@ -131,14 +154,9 @@ try {
   if (coreCopies.length !== 1) failures.push(`consumer: ${coreCopies.length} copies of @vth/core`);
   failures.push(...minimalConsumer(work, tarballs));
   for (const { name, pkg } of tarballs) {
-    if (pkg.peerDependencies?.jest) {
-      // A Jest library loads only inside Jest: prove it there, as a third-party backend's spec would.
-      writeFileSync(
-        join(consumer, 'testkit.spec.js'),
-        `const m = require(${JSON.stringify(name)});\ntest('loads', () => { expect(typeof m.describeBackendConformance).toBe('function'); });\n`,
-      );
-      run('npx', ['jest', '--rootDir', consumer, 'testkit.spec.js'], { cwd: consumer, stdio: 'pipe' });
-      console.log(`  ${name}: loads inside Jest`);
+    if (name === '@vth/testkit') {
+      // A test library loads only inside a test runner: prove it under each, as a third-party backend's spec would.
+      failures.push(...checkTestkitRunners(consumer));
       continue;
     }
     const cjs = run(

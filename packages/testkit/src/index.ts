@@ -1,14 +1,2 @@
-export { describeBackendConformance } from './describe-backend-conformance';
-export { type BackendConformanceOptions, type ConformanceTestContext, type ShellFeatures } from './options';
-export { listDescendantProcesses } from './list-descendant-processes';
-export {
-  expectOk,
-  expectFailure,
-  expectWellFormedResult,
-  expectSameText,
-  watchOutput,
-  pollUntil,
-  settleWithin,
-  type OutputWatch,
-  type Settled,
-} from './helpers';
+// The default entry point is the Jest one (`@vth/testkit/jest`), as it was before the other runners.
+export * from './jest';
