@@ -1,10 +1,22 @@
 // Proves what we publish works: packs every publishable package, checks the tarball holds only built
 // output, types, README and package.json, runs publint and arethetypeswrong on it, then installs the
 // tarballs into a consumer project outside the workspace and loads each package with require and import.
+// A second consumer installs only core + factory + the tmux backend and must get nothing else (no
+// node-pty, no Docker code). The package.json rules themselves are in manifest-checks.mjs.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
+import { checkManifest, readPins, readRepositoryFields } from './manifest-checks.mjs';
+import { checkTestkitRunners, testkitRunnerDependencies } from './testkit-consumer-check.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Entry points other than the main ones, with a few names each must export. */
@@ -32,8 +44,13 @@ try {
       pkg: JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')),
     }))
     .filter(({ pkg }) => !pkg.private);
+  const pins = readPins(root);
+  const repository = readRepositoryFields(root);
+  if (!repository)
+    console.log('repository, homepage, bugs: unset in the root package.json (no public repository yet)');
   const tarballs = [];
   for (const { dir, pkg } of packages) {
+    failures.push(...checkManifest(pkg, dir.split('/').pop(), { pins, repository }));
     const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: dir }));
     const tarball = join(work, info.filename);
     tarballs.push({ name: pkg.name, tarball, pkg });
@@ -41,7 +58,7 @@ try {
     const stray = [...paths]
       .filter(
         (p) =>
-          !/^(package\.json|README\.md|LICENSE|config\.schema\.json|dist\/.+\.(js|d\.ts)(\.map)?|src\/.+\.tsx?)$/.test(
+          !/^(package\.json|README\.md|LICENSE|config\.schema\.json|dist\/.+\.(m?js|d\.m?ts)(\.map)?|src\/.+\.m?tsx?)$/.test(
             p,
           ) || /\.spec\.tsx?$/.test(p),
       )
@@ -67,9 +84,26 @@ try {
         `${pkg.name}: source maps name files not in the tarball: ${[...unresolved].slice(0, 5).join(', ')}`,
       );
     if (pkg.engines?.node !== '>=20') failures.push(`${pkg.name}: engines.node should be ">=20"`);
+    // An ES-module-only entry point (`@vth/testkit/vitest`: Vitest cannot be required) is checked as such.
+    const esmOnly = Object.entries(pkg.exports ?? {})
+      .filter(([, target]) => typeof target === 'object' && String(target.default).endsWith('.mjs'))
+      .map(([subpath]) => subpath);
     for (const [tool, args] of [
       ['publint', [tarball, '--strict']],
-      ['attw', [tarball, '--profile', 'node16', '--format', 'ascii']],
+      [
+        'attw',
+        [
+          tarball,
+          '--profile',
+          'node16',
+          '--format',
+          'ascii',
+          ...(esmOnly.length ? ['--exclude-entrypoints', ...esmOnly] : []),
+        ],
+      ],
+      ...(esmOnly.length
+        ? [['attw', [tarball, '--profile', 'esm-only', '--format', 'ascii', '--entrypoints', ...esmOnly]]]
+        : []),
     ]) {
       try {
         run('npx', [tool, ...args], { cwd: root, stdio: 'pipe' });
@@ -89,7 +123,17 @@ try {
       {
         name: 'vth-consumer',
         private: true,
-        dependencies: Object.fromEntries(tarballs.map((t) => [t.name, `file:${t.tarball}`])),
+        dependencies: {
+          ...Object.fromEntries(tarballs.map((t) => [t.name, `file:${t.tarball}`])),
+          // An optional peer of @vth/backend-node-pty: an app that uses that backend installs it.
+          'node-pty': JSON.parse(readFileSync(join(root, 'packages/backend-node-pty/package.json'), 'utf8'))
+            .peerDependencies['node-pty'],
+          // The testkit's optional peers: the runners its checks below use.
+          ...testkitRunnerDependencies(
+            JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')),
+            tarballs.find((t) => t.name === '@vth/testkit').pkg,
+          ),
+        },
         allowScripts: { 'node-pty': true, '@parcel/watcher': false },
       },
       null,
@@ -100,15 +144,20 @@ try {
     cwd: consumer,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // Every peer is met, by one copy (npm ls exits non-zero on a missing or invalid peer).
+  try {
+    run('npm', ['ls', '--all'], { cwd: consumer, stdio: 'pipe' });
+    console.log('consumer: npm ls --all finds every dependency and peer met');
+  } catch (e) {
+    failures.push(`consumer: npm ls --all reports problems:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+  const coreCopies = installedPackages(join(consumer, 'node_modules')).filter((p) => p === '@vth/core');
+  if (coreCopies.length !== 1) failures.push(`consumer: ${coreCopies.length} copies of @vth/core`);
+  failures.push(...minimalConsumer(work, tarballs));
   for (const { name, pkg } of tarballs) {
-    if (pkg.peerDependencies?.jest) {
-      // A Jest library loads only inside Jest: prove it there, as a third-party backend's spec would.
-      writeFileSync(
-        join(consumer, 'testkit.spec.js'),
-        `const m = require(${JSON.stringify(name)});\ntest('loads', () => { expect(typeof m.describeBackendConformance).toBe('function'); });\n`,
-      );
-      run('npx', ['jest', '--rootDir', consumer, 'testkit.spec.js'], { cwd: consumer, stdio: 'pipe' });
-      console.log(`  ${name}: loads inside Jest`);
+    if (name === '@vth/testkit') {
+      // A test library loads only inside a test runner: prove it under each, as a third-party backend's spec would.
+      failures.push(...checkTestkitRunners(consumer));
       continue;
     }
     const cjs = run(
@@ -292,6 +341,80 @@ try {
   else console.log('consumer: the dashboard package holds its prebuilt page');
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Names of every package installed under `modules`, nested copies included (one entry per copy). */
+function installedPackages(modules) {
+  if (!existsSync(modules)) return [];
+  const names = [];
+  for (const entry of readdirSync(modules)) {
+    if (entry.startsWith('.')) continue;
+    const dirs = entry.startsWith('@')
+      ? readdirSync(join(modules, entry)).map((n) => [`${entry}/${n}`, join(modules, entry, n)])
+      : [[entry, join(modules, entry)]];
+    for (const [name, dir] of dirs) {
+      names.push(name);
+      names.push(...installedPackages(join(dir, 'node_modules')));
+    }
+  }
+  return names;
+}
+
+/**
+ * Installs `@vth/core @vth/factory @vth/backend-tmux` alone (the other @vth tarballs only as overrides, so
+ * npm takes them from here when something needs them, never from the registry) and checks that the tree
+ * holds what those three need and nothing more, then runs a command on tmux through the factory.
+ */
+function minimalConsumer(work, tarballs) {
+  const problems = [];
+  const dir = join(work, 'consumer-tmux');
+  mkdirSync(dir);
+  const file = Object.fromEntries(tarballs.map((t) => [t.name, `file:${t.tarball}`]));
+  const wanted = ['@vth/core', '@vth/factory', '@vth/backend-tmux'];
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'vth-consumer-tmux',
+      private: true,
+      dependencies: Object.fromEntries(wanted.map((n) => [n, file[n]])),
+      overrides: Object.fromEntries(Object.entries(file).filter(([n]) => !wanted.includes(n))),
+    }),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const installed = [...new Set(installedPackages(join(dir, 'node_modules')))].sort();
+  // What core + factory + tmux need: the kit and shell integration the backend is built on, the security
+  // layer it applies, and zod.
+  const allowed = new Set([...wanted, '@vth/backend-kit', '@vth/shell-integration', '@vth/security', 'zod']);
+  const extra = installed.filter((n) => !allowed.has(n));
+  if (extra.length)
+    problems.push(`consumer-tmux: installed more than core + factory + tmux need: ${extra.join(', ')}`);
+  for (const name of wanted)
+    if (!installed.includes(name)) problems.push(`consumer-tmux: ${name} is not installed`);
+  console.log(`consumer-tmux: ${installed.length} packages installed: ${installed.join(', ')}`);
+  const smoke = `
+    const { BackendFactory } = require('@vth/factory');
+    const { plugin } = require('@vth/backend-tmux');
+    (async () => {
+      const factory = new BackendFactory({ plugins: [plugin] });
+      const b = await factory.create('tmux');
+      if (!b.ok) throw b.error;
+      try {
+        const s = await b.value.createSession();
+        if (!s.ok) throw s.error;
+        const r = await b.value.executeCommand(s.value.id, 'echo tmux-consumer-ok');
+        if (!r.ok) throw r.error;
+        console.log(r.value.output.trim());
+      } finally {
+        await b.value.shutdown();
+      }
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const out = run('node', ['-e', smoke], { cwd: dir }).trim();
+  if (out !== 'tmux-consumer-ok') problems.push(`consumer-tmux smoke run printed ${JSON.stringify(out)}`);
+  else console.log('consumer-tmux: factory + tmux backend ran a command');
+  return problems;
 }
 
 if (failures.length) {

@@ -17,6 +17,19 @@ function isInsideAnonymousType(reflection) {
   return anonymous;
 }
 
+/**
+ * A member an interface inherits from a type the compiler spelled out (an interface extending a schema's
+ * `z.input<...>` type): the schema owns those members' documentation, as above.
+ *
+ * @param {import('typedoc').Reflection} reflection
+ */
+function isInheritedFromAnonymousType(reflection) {
+  const from = /** @type {{ inheritedFrom?: import('typedoc').ReferenceType }} */ (reflection).inheritedFrom;
+  if (!from) return false;
+  const source = from.reflection;
+  return source === undefined || isInsideAnonymousType(source);
+}
+
 /** @param {import('typedoc').Application} app */
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
@@ -31,7 +44,7 @@ export function load(app) {
       // TypeDoc reports a name listed here but never checked; list only what it will check.
       const packageName = project.getSymbolIdFromReflection(reflection)?.packageName;
       if (!packages.includes(packageName)) continue;
-      if (isInsideAnonymousType(reflection)) {
+      if (isInsideAnonymousType(reflection) || isInheritedFromAnonymousType(reflection)) {
         exempt.add(reflection.getFriendlyFullName());
       }
     }

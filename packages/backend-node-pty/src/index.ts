@@ -13,6 +13,12 @@
  *
  * @module @vth/backend-node-pty
  */
-export { NodePtyBackend, NODE_PTY_CAPABILITIES, NODE_PTY_PANE } from './node-pty-backend';
+export {
+  NodePtyBackend,
+  NODE_PTY_CAPABILITIES,
+  NODE_PTY_PANE,
+  type NodePtyBackendOptions,
+} from './node-pty-backend';
 export { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
-export { plugin } from './plugin';
+export { createNodePtyPlugin, plugin, type NodePtyPluginOptions } from './plugin';
+export { type PtyModule, type PtyProcess, type PtySpawnOptions, type PtyDisposable } from './pty-module';

@@ -26,9 +26,9 @@ import {
   shellOwnsTerminal,
   type ShellCommandRunner,
 } from '@vth/shell-integration';
-import type * as NodePty from 'node-pty';
 import { nodePtyConfigSchema, type NodePtyConfig, type NodePtyConfigInput } from './config';
 import { loadNodePty } from './load-node-pty';
+import { checkPtyModule, type PtyModule, type PtyProcess } from './pty-module';
 import { type ProcessEntry } from './process-table';
 import { endShells, SessionProcesses } from './session-processes';
 
@@ -41,11 +41,21 @@ export const NODE_PTY_CAPABILITIES: BackendCapabilities = {
   flowControl: true,
 };
 
+/** The constructor's options: the config, plus the pty module (not config: it is code, not data). */
+export interface NodePtyBackendOptions extends NodePtyConfigInput {
+  /**
+   * The pty module to spawn shells with: anything with node-pty's `spawn` (a prebuilt build such as
+   * `@lydell/node-pty`, or a wrapper). Default: `require('node-pty')`, loaded at `initialize`. Checked at
+   * `initialize` (`INVALID_CONFIG` naming `ptyModule` when it has no `spawn` function).
+   */
+  ptyModule?: PtyModule | undefined;
+}
+
 /** The one pane of a node-pty session. */
 export const NODE_PTY_PANE = '0';
 
 interface PtySession extends BackendSession {
-  pty: NodePty.IPty;
+  pty: PtyProcess;
   pid: number;
   runner: ShellCommandRunner;
   output: { decoder: StringDecoder; scrollback: BoundedOutputBuffer };
@@ -75,18 +85,20 @@ interface PtySession extends BackendSession {
 export class NodePtyBackend extends ShellSessionBackend<PtySession, NodePtyConfig> {
   readonly type = 'node-pty';
   readonly capabilities = NODE_PTY_CAPABILITIES;
-  private pty: typeof NodePty | null = null;
+  private pty: PtyModule | null = null;
+  private readonly ptyModule: unknown;
   /** Sessions being ended (destroyed, shut down, or sweeping up after a shell that exited by itself). */
   private readonly endings = new Set<Promise<void>>();
 
-  constructor(config: NodePtyConfigInput = {}) {
+  constructor({ ptyModule, ...config }: NodePtyBackendOptions = {}) {
     super({ id: config.id ?? createId('pty'), initial: config, singlePane: NODE_PTY_PANE });
+    this.ptyModule = ptyModule;
   }
 
   protected async start(config: BackendConfig): Promise<BackendResult<void>> {
     const parsed = this.parseConfig(nodePtyConfigSchema, config);
     if (!parsed.ok) return parsed;
-    const loaded = loadNodePty();
+    const loaded = this.ptyModule === undefined ? loadNodePty() : checkPtyModule(this.ptyModule);
     if (!loaded.ok) return loaded;
     const shell = await this.resolveShell(parsed.value.shell);
     if (!shell.ok) return shell;
@@ -117,7 +129,7 @@ export class NodePtyBackend extends ShellSessionBackend<PtySession, NodePtyConfi
     // shutdown() may have run while this call awaited: a shell started now would outlive it.
     const stillReady = this.ready();
     if (!stillReady.ok) return stillReady;
-    let pty: NodePty.IPty;
+    let pty: PtyProcess;
     try {
       pty = this.pty!.spawn(shell, args, {
         name: config.term,

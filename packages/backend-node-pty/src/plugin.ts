@@ -14,6 +14,7 @@ import { type BackendPlugin, type PlatformCheck } from '@vth/core';
 import { nodePtyConfigSchema, type NodePtyConfig } from './config';
 import { resolveExecutable } from '@vth/shell-integration';
 import { loadNodePty } from './load-node-pty';
+import { checkPtyModule, type PtyModule } from './pty-module';
 import { NODE_PTY_CAPABILITIES, NodePtyBackend } from './node-pty-backend';
 
 // Read at run time so the plugin reports the installed version without importing JSON.
@@ -23,8 +24,8 @@ const { version } = require('../package.json') as { version: string };
  * Spawns a real shell on a pseudo-terminal and waits for it: proves the native module, the shell and
  * pty allocation all work here.
  */
-async function checkPlatform(): Promise<PlatformCheck> {
-  const loaded = loadNodePty();
+async function checkPlatform(ptyModule: PtyModule | undefined): Promise<PlatformCheck> {
+  const loaded = ptyModule === undefined ? loadNodePty() : checkPtyModule(ptyModule);
   if (!loaded.ok) {
     const hint = loaded.error.details?.['hint'];
     return { ok: false, reason: loaded.error.message, ...(typeof hint === 'string' ? { hint } : {}) };
@@ -68,14 +69,36 @@ async function checkPlatform(): Promise<PlatformCheck> {
   });
 }
 
+/** Options of `createNodePtyPlugin`. */
+export interface NodePtyPluginOptions {
+  /** The pty module every backend of this plugin spawns shells with (see `NodePtyBackendOptions.ptyModule`). */
+  ptyModule?: PtyModule | undefined;
+}
+
+/**
+ * The node-pty plugin with a chosen pty module, for a factory or manager: its platform check and every
+ * backend it creates use that module instead of `require('node-pty')`.
+ *
+ * @example
+ * ```ts
+ * import * as pty from '@lydell/node-pty';
+ * const factory = new BackendFactory({ plugins: [createNodePtyPlugin({ ptyModule: pty })] });
+ * ```
+ */
+export function createNodePtyPlugin(options: NodePtyPluginOptions = {}): BackendPlugin<NodePtyConfig> {
+  const { ptyModule } = options;
+  return {
+    type: 'node-pty',
+    version,
+    description:
+      'Local shells on pseudo-terminals (node-pty): lowest latency, no isolation beyond the OS user',
+    contractVersion: 1,
+    capabilities: NODE_PTY_CAPABILITIES,
+    configSchema: nodePtyConfigSchema,
+    checkPlatform: () => checkPlatform(ptyModule),
+    create: (config) => new NodePtyBackend({ ...config, ptyModule }),
+  };
+}
+
 /** The node-pty backend as a vth plugin (named in package.json: `"vth": { "backend": "./dist/plugin.js" }`). */
-export const plugin: BackendPlugin<NodePtyConfig> = {
-  type: 'node-pty',
-  version,
-  description: 'Local shells on pseudo-terminals (node-pty): lowest latency, no isolation beyond the OS user',
-  contractVersion: 1,
-  capabilities: NODE_PTY_CAPABILITIES,
-  configSchema: nodePtyConfigSchema,
-  checkPlatform,
-  create: (config) => new NodePtyBackend(config),
-};
+export const plugin: BackendPlugin<NodePtyConfig> = createNodePtyPlugin();

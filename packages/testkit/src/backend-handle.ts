@@ -1,6 +1,5 @@
 import { type CreateSessionOptions, type ITerminalBackend, type SessionInfo } from '@vth/core';
 import { expectOk } from './helpers';
-import { afterAll, afterEach, beforeAll } from './jest-api';
 import { type SuiteContext } from './suite-context';
 
 /** The backend of one `describe` block and the sessions its tests create. */
@@ -24,17 +23,17 @@ export function useBackend(ctx: SuiteContext, label: string): BackendHandle {
   let instance: ITerminalBackend | undefined;
   const sessions = new Set<string>();
 
-  beforeAll(async () => {
+  ctx.api.beforeAll(async () => {
     instance = await ctx.newBackend();
   }, ctx.testTimeout);
 
-  afterEach(async () => {
+  ctx.api.afterEach(async () => {
     const ids = [...sessions];
     sessions.clear();
     if (instance) await Promise.all(ids.map((id) => instance!.destroySession(id)));
   }, ctx.testTimeout);
 
-  afterAll(async () => {
+  ctx.api.afterAll(async () => {
     if (!instance) return;
     await ctx.leaks.observe(label);
     await instance.shutdown();

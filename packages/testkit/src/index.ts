@@ -1,9 +1,12 @@
 /**
- * `@vth/testkit`: the vth conformance suite for Jest. Any `ITerminalBackend` proves it keeps the contract
- * of `@vth/core` with one `describeBackendConformance` call in a spec file; the suite runs real commands in
- * real shells, waits on conditions with deadlines, and checks that nothing leaks. The helpers it uses
- * (`expectOk`, `pollUntil`, `watchOutput`, ...) are exported for a backend's own tests. Import it from spec
- * files only: `@jest/globals` refuses to load outside Jest.
+ * `@vth/testkit`: the vth conformance suite. Any `ITerminalBackend` proves it keeps the contract of
+ * `@vth/core` with one `describeBackendConformance` call in a test file; the suite runs real commands in real
+ * shells, waits on conditions with deadlines, and checks that nothing leaks. The helpers it uses
+ * (`expectOk`, `pollUntil`, `watchOutput`, ...) are exported for a backend's own tests.
+ *
+ * This entry point is the Jest one (the same as `@vth/testkit/jest`); `@vth/testkit/vitest` and
+ * `@vth/testkit/node-test` register the same suite under Vitest and `node:test`. Import it from test files
+ * only: `@jest/globals` refuses to load outside Jest.
  *
  * @example
  * ```ts
@@ -13,17 +16,5 @@
  *
  * @module @vth/testkit
  */
-export { describeBackendConformance } from './describe-backend-conformance';
-export { type BackendConformanceOptions, type ConformanceTestContext, type ShellFeatures } from './options';
-export { listDescendantProcesses } from './list-descendant-processes';
-export {
-  expectOk,
-  expectFailure,
-  expectWellFormedResult,
-  expectSameText,
-  watchOutput,
-  pollUntil,
-  settleWithin,
-  type OutputWatch,
-  type Settled,
-} from './helpers';
+// The default entry point is the Jest one (`@vth/testkit/jest`), as it was before the other runners.
+export * from './jest';

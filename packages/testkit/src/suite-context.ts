@@ -8,9 +8,9 @@ import {
 } from '@vth/core';
 import { type OptionalCapabilityFlag } from '@vth/core/kit';
 import { expectOk, expectSameText, preview } from './helpers';
-import { it } from './jest-api';
 import { createLeakProbe, type LeakProbe } from './leak-probe';
 import { type BackendConformanceOptions, type ShellFeatures } from './options';
+import { type TestApi } from './test-api';
 
 /** What a test may need besides the contract itself: a capability flag (optional ones too) or a shell feature. */
 export type Need =
@@ -27,6 +27,8 @@ export interface SuiteContext {
   readonly scale: number;
   readonly leaks: LeakProbe;
   readonly options: BackendConformanceOptions;
+  /** The test runner's functions the suite registers with (see `TestApi`). */
+  readonly api: TestApi;
   /** Jest timeout of an ordinary test or hook: 30 s × timeoutScale. */
   readonly testTimeout: number;
   /** `baseMs` × timeoutScale. */
@@ -139,7 +141,7 @@ function planCapabilities(options: BackendConformanceOptions): BackendCapabiliti
   return { ...capabilities };
 }
 
-export function createSuiteContext(options: BackendConformanceOptions): SuiteContext {
+export function createSuiteContext(options: BackendConformanceOptions, api: TestApi): SuiteContext {
   const scale = options.timeoutScale ?? 1;
   if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0)) {
     throw new Error(`describeBackendConformance(${options.name}): timeoutScale must be a positive number`);
@@ -161,7 +163,7 @@ export function createSuiteContext(options: BackendConformanceOptions): SuiteCon
   const requires: SuiteContext['requires'] =
     (...needs) =>
     (title, body, timeoutMs = testTimeout) => {
-      const register = needs.every(met) ? it : it.skip;
+      const register = needs.every(met) ? api.it : api.skip;
       const shown = needs.filter(named);
       register(
         shown.length > 0 ? `${title} [requires ${shown.map(label).join(', ')}]` : title,
@@ -177,9 +179,10 @@ export function createSuiteContext(options: BackendConformanceOptions): SuiteCon
     scale,
     leaks: createLeakProbe(options.listLeaks),
     options,
+    api,
     testTimeout,
     ms,
-    test: (title, body, timeoutMs = testTimeout) => it(title, body, timeoutMs),
+    test: (title, body, timeoutMs = testTimeout) => api.it(title, body, timeoutMs),
     requires,
     realShell: requires('shellFeatures.realShell'),
     async newBackend() {

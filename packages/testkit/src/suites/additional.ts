@@ -1,5 +1,4 @@
 import { useBackend } from '../backend-handle';
-import { beforeEach, describe } from '../jest-api';
 import { type ConformanceTestContext } from '../options';
 import { type SuiteContext } from '../suite-context';
 
@@ -8,10 +7,10 @@ export function describeAdditionalTests(
   ctx: SuiteContext,
   register: (context: ConformanceTestContext) => void,
 ): void {
-  describe('additional tests', () => {
+  ctx.api.describe('additional tests', () => {
     const h = useBackend(ctx, 'additional tests');
     let current: string | undefined;
-    beforeEach(async () => {
+    ctx.api.beforeEach(async () => {
       current = undefined;
       current = await h.newSession();
     }, ctx.testTimeout);

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { type CommandExecution, type ITerminalBackend } from '@vth/core';
 import { useBackend } from '../backend-handle';
 import { expectOk, expectWellFormedResult, watchOutput } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 /** An exit code is never invented: absent, or one a signal-ended shell job really reports. */
@@ -12,7 +11,7 @@ function expectHonestExitCode(execution: CommandExecution, allowed: number[]): v
 }
 
 export function describeCancellation(ctx: SuiteContext): void {
-  describe('interrupt, timeouts and abort signals', () => {
+  ctx.api.describe('interrupt, timeouts and abort signals', () => {
     const h = useBackend(ctx, 'cancellation');
     // A bound for the command after a cancelled one: if the cancelled `sleep 30` still ran, it would wait.
     const followUp = () => ({ timeoutMs: ctx.ms(10_000) });

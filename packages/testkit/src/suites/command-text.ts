@@ -1,8 +1,7 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { type ITerminalBackend } from '@vth/core';
 import { useBackend } from '../backend-handle';
 import { expectOk, expectSameText } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 function hexBytes(bytes: string): string[] {
@@ -10,7 +9,7 @@ function hexBytes(bytes: string): string[] {
 }
 
 export function describeCommandText(ctx: SuiteContext): void {
-  describe('command text', () => {
+  ctx.api.describe('command text', () => {
     const h = useBackend(ctx, 'command text');
 
     /** `printf '%s' '<bytes>' | od`: the program sees exactly `bytes` only if none of them acted as a key. */

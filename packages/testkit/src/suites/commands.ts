@@ -1,11 +1,10 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { useBackend } from '../backend-handle';
 import { expectOk, expectSameText } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext, expectExecutionShape } from '../suite-context';
 
 export function describeCommands(ctx: SuiteContext): void {
-  describe('exit codes and batches', () => {
+  ctx.api.describe('exit codes and batches', () => {
     const h = useBackend(ctx, 'exit codes and batches');
 
     const exitCodeCases: Array<[command: string, exitCode: number, realShell?: boolean]> = [

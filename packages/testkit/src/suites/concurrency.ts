@@ -1,11 +1,10 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { useBackend } from '../backend-handle';
 import { expectOk, expectSameText } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 export function describeConcurrency(ctx: SuiteContext): void {
-  describe('concurrent calls', () => {
+  ctx.api.describe('concurrent calls', () => {
     const h = useBackend(ctx, 'concurrent calls');
 
     ctx.realShell(

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { type BackendErrorCode, type BackendResult, type ITerminalBackend } from '@vth/core';
 import { useBackend } from '../backend-handle';
 import { expectFailure, expectOk, expectWellFormedResult, preview } from '../helpers';
-import { beforeAll, describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 import { sessionCalls, type BackendCall } from './backend-calls';
 import { expectAll } from './expect-all';
@@ -25,11 +24,11 @@ function failsWith(code: BackendErrorCode, what: string, call: () => Promise<Bac
 }
 
 export function describeErrors(ctx: SuiteContext): void {
-  describe('typed errors', () => {
+  ctx.api.describe('typed errors', () => {
     const h = useBackend(ctx, 'typed errors');
     const missing = `conf-missing-${randomBytes(4).toString('hex')}`;
     let session = '';
-    beforeAll(async () => {
+    ctx.api.beforeAll(async () => {
       session = expectOk(await h.backend().createSession(), 'createSession').id;
     }, ctx.testTimeout);
 

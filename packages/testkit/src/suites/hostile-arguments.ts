@@ -1,4 +1,4 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { type BackendResult } from '@vth/core';
 import { type BackendHandle } from '../backend-handle';
 import { expectFailure, expectWellFormedResult, preview, settleWithin } from '../helpers';

@@ -1,10 +1,9 @@
-import { expect } from '@jest/globals';
-import { describe } from '../jest-api';
+import { expect } from '../expect';
 import { type SuiteContext } from '../suite-context';
 
 /** Runs last: every block above has shut its backend down by then. */
 export function describeLeaks(ctx: SuiteContext): void {
-  describe('resources', () => {
+  ctx.api.describe('resources', () => {
     ctx.test('nothing is left behind once every block above has shut its backend down', async () => {
       expect(await ctx.leaks.settle(ctx.ms(5_000))).toEqual([]);
     });

@@ -1,7 +1,6 @@
 import { type ITerminalBackend, type BackendResult, type CommandExecution } from '@vth/core';
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { expectFailure, expectOk, expectWellFormedResult, settleWithin, watchOutput } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 import { sessionCalls, type BackendCall } from './backend-calls';
 
@@ -25,7 +24,7 @@ async function expectAllNotInitialized(calls: BackendCall[]): Promise<void> {
 
 /** Lifecycle tests own their backends: each creates, initializes and shuts down its own. */
 export function describeLifecycle(ctx: SuiteContext): void {
-  describe('lifecycle', () => {
+  ctx.api.describe('lifecycle', () => {
     ctx.test('exposes a non-empty id and type, and the capabilities the suite was planned with', async () => {
       const backend = await ctx.newBackend();
       try {

@@ -1,8 +1,7 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { LIMITS } from '@vth/core';
 import { useBackend } from '../backend-handle';
 import { expectFailure, expectSameText } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 /** What `seq 1 n` prints. */
@@ -13,7 +12,7 @@ function seqOutput(n: number): string {
 }
 
 export function describeLimits(ctx: SuiteContext): void {
-  describe('large output and long commands', () => {
+  ctx.api.describe('large output and long commands', () => {
     const h = useBackend(ctx, 'large output and long commands');
     const bigTimeout = ctx.ms(120_000);
 

@@ -1,4 +1,4 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { type CommandExecution, type CommandOutput, type ITerminalBackend } from '@vth/core';
 import { expectOk, preview } from '../helpers';
 

@@ -1,8 +1,7 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { type BackendResult } from '@vth/core';
 import { useBackend } from '../backend-handle';
 import { expectFailure, expectOk, expectSameText, pollUntil } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 import { expectRunning, longBackend, readToEnd, withCompletions } from './long-command-checks';
 
@@ -10,7 +9,7 @@ const DEV_SERVER =
   "printf 'starting\\n'; sleep 0.3; printf 'ready on port 4000\\n'; while :; do printf 'served\\n'; sleep 0.1; done";
 
 export function describeLongCommands(ctx: SuiteContext): void {
-  describe('long commands (yieldAfterMs, readOutput, waitFor)', () => {
+  ctx.api.describe('long commands (yieldAfterMs, readOutput, waitFor)', () => {
     const h = useBackend(ctx, 'long-commands');
     const long = ctx.requires('longCommands', 'shellFeatures.realShell');
     const yieldSoon = () => ({ yieldAfterMs: ctx.ms(200) });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import {
   type BackendEventMap,
   type BackendEventName,
@@ -9,7 +9,6 @@ import {
 import { subscribe } from '@vth/core/kit';
 import { useBackend } from '../backend-handle';
 import { expectFailure, expectOk, pollUntil } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 interface Recorded<K extends BackendEventName = BackendEventName> {
@@ -40,7 +39,7 @@ function recordEvents(backend: ITerminalBackend) {
 }
 
 export function describeObservability(ctx: SuiteContext): void {
-  describe('health, metrics and events', () => {
+  ctx.api.describe('health, metrics and events', () => {
     const h = useBackend(ctx, 'health, metrics and events');
     /** Events may be emitted after the call resolves: wait for them within a bound. */
     const eventually = <T>(read: () => T[], done: (items: T[]) => boolean) =>

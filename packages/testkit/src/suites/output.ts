@@ -1,6 +1,5 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { useBackend } from '../backend-handle';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 import { MARK_START } from './marks';
 
@@ -31,7 +30,7 @@ const EXACT_CASES: Array<[string, string, string, boolean?]> = [
 ];
 
 export function describeOutput(ctx: SuiteContext): void {
-  describe('exact output', () => {
+  ctx.api.describe('exact output', () => {
     const h = useBackend(ctx, 'exact output');
 
     for (const [title, command, expected, realShell] of EXACT_CASES) {

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { useBackend } from '../backend-handle';
-import { describe } from '../jest-api';
 import { command, seededRandom } from '../shell-grammar';
 import { type SuiteContext } from '../suite-context';
 
@@ -34,7 +33,7 @@ function referenceScript(lines: readonly string[]): string {
 }
 
 export function describeShellFuzz(ctx: SuiteContext): void {
-  describe('random command lines agree with bash -c', () => {
+  ctx.api.describe('random command lines agree with bash -c', () => {
     const h = useBackend(ctx, 'random command lines');
 
     ctx.requires('exitCodes', 'shellFeatures.bash', 'shellFeatures.realShell')(

@@ -1,12 +1,11 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { useBackend } from '../backend-handle';
 import { expectOk, expectWellFormedResult } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 /** A user's own shell settings must not break how commands end or what their output holds. */
 export function describeShellHooks(ctx: SuiteContext): void {
-  describe("the user's own shell settings", () => {
+  ctx.api.describe("the user's own shell settings", () => {
     const h = useBackend(ctx, 'shell settings');
     const bash = ctx.requires('shellFeatures.bash');
 

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { useBackend } from '../backend-handle';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 export function describeState(ctx: SuiteContext): void {
-  describe('shell state persists between commands', () => {
+  ctx.api.describe('shell state persists between commands', () => {
     const h = useBackend(ctx, 'shell state');
     const persistent = ctx.requires('persistentSessions');
     const persistentShell = ctx.requires('persistentSessions', 'shellFeatures.realShell');

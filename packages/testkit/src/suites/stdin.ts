@@ -1,10 +1,9 @@
 import { useBackend } from '../backend-handle';
 import { expectOk, expectSameText } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 
 export function describeStdin(ctx: SuiteContext): void {
-  describe('input to a running command', () => {
+  ctx.api.describe('input to a running command', () => {
     const h = useBackend(ctx, 'input');
     const withInput = ctx.requires('sendInput', 'shellFeatures.realShell');
 

@@ -1,7 +1,6 @@
-import { expect } from '@jest/globals';
+import { expect } from '../expect';
 import { useBackend } from '../backend-handle';
 import { expectOk } from '../helpers';
-import { describe } from '../jest-api';
 import { type SuiteContext } from '../suite-context';
 import { MARK_START } from './marks';
 
@@ -13,7 +12,7 @@ function captureLines(text: string): string[] {
 }
 
 export function describeTerminal(ctx: SuiteContext): void {
-  describe('capture and resize', () => {
+  ctx.api.describe('capture and resize', () => {
     const h = useBackend(ctx, 'capture and resize');
 
     ctx.requires('capture')(

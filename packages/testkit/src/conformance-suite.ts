@@ -1,4 +1,3 @@
-import { beforeAll, describe } from './jest-api';
 import { type BackendConformanceOptions } from './options';
 import { createSuiteContext } from './suite-context';
 import { describeAdditionalTests } from './suites/additional';
@@ -19,26 +18,27 @@ import { describeShellHooks } from './suites/shell-hooks';
 import { describeState } from './suites/state';
 import { describeStdin } from './suites/stdin';
 import { describeTerminal } from './suites/terminal';
+import { type TestApi } from './test-api';
 
 /**
- * Registers the vth conformance suite for one backend: lifecycle, sessions, exact output, exit codes,
- * state, input, interrupt and timeouts, limits, typed errors, capture and resize, health, metrics and
- * events, long commands (`capabilities.longCommands`), and that nothing is left behind. Tests for a capability the backend lacks are skipped, with the
- * capability named in their title. Call it at the top level of a spec file.
+ * Registers the vth conformance suite for one backend with a test runner's functions (`api`): lifecycle,
+ * sessions, exact output, exit codes, state, input, interrupt and timeouts, limits, typed errors, capture
+ * and resize, health, metrics and events, long commands (`capabilities.longCommands`), and that nothing is
+ * left behind. Tests for a capability the backend lacks are skipped, with the capability named in their
+ * title. Call it at the top level of a spec file. `describeBackendConformance` of `@vth/testkit/jest`,
+ * `/vitest` and `/node-test` call it with their runner's API; call it yourself for another runner.
  *
  * @example
  * ```ts
- * // node-pty-backend.spec.ts
- * import { describeBackendConformance } from '@vth/testkit';
- * import { NodePtyBackend } from './node-pty-backend';
- *
- * describeBackendConformance({ name: 'node-pty', create: () => new NodePtyBackend(), config: {} });
+ * import { registerBackendConformance, type TestApi } from '@vth/testkit/node-test';
+ * const api: TestApi = myRunnerAdapter; // see TestApi
+ * registerBackendConformance(api, { name: 'mine', create: () => new MyBackend(), config: {} });
  * ```
  */
-export function describeBackendConformance(options: BackendConformanceOptions): void {
-  const ctx = createSuiteContext(options);
-  describe(`${options.name} backend conformance`, () => {
-    beforeAll(() => ctx.leaks.start(), ctx.testTimeout);
+export function registerBackendConformance(api: TestApi, options: BackendConformanceOptions): void {
+  const ctx = createSuiteContext(options, api);
+  api.describe(`${options.name} backend conformance`, () => {
+    api.beforeAll(() => ctx.leaks.start(), ctx.testTimeout);
     describeLifecycle(ctx);
     describeSessions(ctx);
     describeOutput(ctx);
