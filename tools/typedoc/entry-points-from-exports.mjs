@@ -16,7 +16,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/manager',
   '@vth/mcp',
   '@vth/security',
-  '@vth/tmux-integration',
 ]);
 
 /** @param {Application} app */

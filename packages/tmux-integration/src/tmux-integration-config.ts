@@ -8,6 +8,7 @@ import { PERFORMANCE_MODE_DEFAULTS, PERFORMANCE_MODES } from './performance-mode
 /** How the integration's `BackendManager` chooses a backend for each new session (see `@vth/manager`). */
 export const BACKEND_SELECTION_STRATEGIES = BUILT_IN_STRATEGIES;
 
+/** One of {@link BACKEND_SELECTION_STRATEGIES}: the `backendSelectionStrategy` option. */
 export type BackendSelectionStrategy = (typeof BACKEND_SELECTION_STRATEGIES)[number];
 
 /** The backend type tried first. */
