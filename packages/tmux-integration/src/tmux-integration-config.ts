@@ -190,7 +190,10 @@ const resolvedConfigSchema = configSchema.transform((c) => {
     enableABTesting: c.enableABTesting ?? false,
     backendConfigs: c.backendConfigs ?? {},
     ownsBackend: c.backend === undefined ? true : (c.ownsBackend ?? false),
-    /** 'reliability' mode: the manager re-creates a session lost before a command reached it. */
+    /**
+     * 'reliability' mode: an injected backend's lost sessions are re-created too (the integration's own
+     * manager does so in every mode), each announced with `session-created`.
+     */
     recreateLostSessions: defaults.recreateLostSessions,
   };
 });
