@@ -12,6 +12,7 @@ import { ManagerListeners } from './manager-listeners';
 import { type AlertSink } from './sinks/alert-sink';
 import { WebhookSink } from './sinks/webhook-sink';
 
+/** What `AlertEngine.create` takes; every field is optional. */
 export interface AlertEngineOptions {
   /** Validated: a bad one is `INVALID_CONFIG` naming the path. Default: the default rules, no webhook. */
   config?: AlertingConfigInput;
@@ -25,8 +26,11 @@ export interface AlertEngineOptions {
   flushTimeoutMs?: number;
 }
 
+/** The events of an `AlertEngine`. */
 export interface AlertEngineEventMap {
+  /** An alert fired (its condition held for the rule's `forMs`); sent to the sinks at the same time. */
   'alert-fired': [Alert];
+  /** A firing alert resolved (its condition clear for the rule's `resolveAfterMs`): a new object, `state: 'resolved'`. */
   'alert-resolved': [Alert];
   /** A sink failed or gave up, the source could not be read, a listener threw. Evaluation goes on. */
   error: [BackendError];
@@ -57,6 +61,7 @@ export interface AlertEngineEventMap {
  * ```
  */
 export class AlertEngine extends EventEmitter<AlertEngineEventMap> {
+  /** The configuration in effect, defaults applied (each rule with its `name`, `severity`, `forMs`, ...). */
   readonly config: Readonly<AlertingConfig>;
   private readonly clock: AlertClock;
   private readonly sinks: AlertSink[];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
+/** Alert severities, most severe first (a webhook's `minSeverity` posts that one and those before it). */
 export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+/** One of {@link ALERT_SEVERITIES}. */
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
 /** The kinds of rule, each a condition on what a `BackendManager` reports. */
@@ -15,6 +17,7 @@ export const ALERT_RULE_KINDS = [
   'pool-below',
   'experiment-worse',
 ] as const;
+/** One of {@link ALERT_RULE_KINDS}: a rule's `kind`. */
 export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
 
 /** Labels every alert carries, set by the engine: a rule's own `labels` may not use them. */
@@ -105,12 +108,21 @@ function eventWindow() {
   };
 }
 
+/**
+ * `backend-unhealthy`: a backend is not running, ejected from rotation, or judged unhealthy by the manager
+ * (draining backends never count); one alert per backend. Defaults: warning, 30 s to fire, 30 s to resolve.
+ */
 export const backendUnhealthyRuleSchema = z.strictObject({
   ...common('backend-unhealthy', { severity: 'warning', forMs: 30_000, resolveAfterMs: 30_000 }),
   /** Only these pool backends (default: all; draining backends never count). */
   backends: backendIds.optional(),
 });
 
+/**
+ * `error-rate`: a backend's share of failed calls over the manager's health window (`health.windowMs`) is
+ * above `abovePercent`, with at least `minCalls` calls in it; one alert per backend. Defaults: warning, 60 s,
+ * 60 s.
+ */
 export const errorRateRuleSchema = z.strictObject({
   ...common('error-rate', { severity: 'warning', forMs: 60_000, resolveAfterMs: 60_000 }),
   /** Fires above this share of failed calls over the manager's health window. */
@@ -122,6 +134,10 @@ export const errorRateRuleSchema = z.strictObject({
   backends: backendIds.optional(),
 });
 
+/**
+ * `latency-p99`: a backend's p99 latency (of commands or of the manager's probes, see `of`) is above
+ * `aboveMs`, over at least `minSamples` samples; one alert per backend. Defaults: warning, 60 s, 60 s.
+ */
 export const latencyRuleSchema = z.strictObject({
   ...common('latency-p99', { severity: 'warning', forMs: 60_000, resolveAfterMs: 60_000 }),
   aboveMs: z.number().positive('must be more than 0').max(WEEK_MS),
@@ -138,25 +154,45 @@ export const latencyRuleSchema = z.strictObject({
   backends: backendIds.optional(),
 });
 
+/**
+ * `failover`: at least `count` failovers away from a backend (it lost sessions the manager moved) in the
+ * last `windowMs`. Defaults: warning, fires at once, resolves when the `count`-th newest leaves the window.
+ */
 export const failoverRuleSchema = z.strictObject({
   ...common('failover', { severity: 'warning', forMs: 0, resolveAfterMs: 0 }),
   ...eventWindow(),
 });
 
+/**
+ * `migration-failed`: at least `count` sessions of a backend could not be re-created anywhere in the last
+ * `windowMs`. Defaults: critical, fires at once, resolves when the `count`-th newest leaves the window.
+ */
 export const migrationFailedRuleSchema = z.strictObject({
   ...common('migration-failed', { severity: 'critical', forMs: 0, resolveAfterMs: 0 }),
   ...eventWindow(),
 });
 
+/**
+ * `swap-failed`: at least `count` hot swaps of a backend rolled back in the last `windowMs`. Defaults:
+ * warning, fires at once, resolves when the `count`-th newest leaves the window.
+ */
 export const swapFailedRuleSchema = z.strictObject({
   ...common('swap-failed', { severity: 'warning', forMs: 0, resolveAfterMs: 0 }),
   ...eventWindow(),
 });
 
+/**
+ * `panic`: the main pool is in panic mode (too few backends in rotation, so the manager routes to all of
+ * them). Defaults: critical, fires at once, resolves after 30 s out of it.
+ */
 export const panicRuleSchema = z.strictObject({
   ...common('panic', { severity: 'critical', forMs: 0, resolveAfterMs: 30_000 }),
 });
 
+/**
+ * `pool-below`: fewer than `minHealthy` backends of a group are healthy (running, in rotation, not draining,
+ * not unhealthy; degraded ones still serve). Defaults: critical, 30 s, 30 s.
+ */
 export const poolBelowRuleSchema = z.strictObject({
   ...common('pool-below', { severity: 'critical', forMs: 30_000, resolveAfterMs: 30_000 }),
   /** Fires when fewer backends than this are healthy (running, in rotation, not draining, not unhealthy). */
@@ -165,6 +201,10 @@ export const poolBelowRuleSchema = z.strictObject({
   group: z.string().min(1).max(256).default('main'),
 });
 
+/**
+ * `experiment-worse`: a running experiment's variant has the verdict `worse` against its control; one alert
+ * per variant; a stopped experiment's variants no longer count. Defaults: warning, 60 s, 60 s.
+ */
 export const experimentWorseRuleSchema = z.strictObject({
   ...common('experiment-worse', { severity: 'warning', forMs: 60_000, resolveAfterMs: 60_000 }),
   /** Only these experiments (default: all). */
@@ -225,10 +265,18 @@ export const alertRuleSchema = z
       });
   });
 
+/** A rule as the engine uses it: validated, every default applied. */
 export type AlertRule = z.output<typeof alertRuleSchema>;
+/** A rule as written in a configuration: only `kind` and the kind's required fields are needed. */
 export type AlertRuleInput = z.input<typeof alertRuleSchema>;
 /** The rule of one kind. */
-export type AlertRuleOf<K extends AlertRuleKind> = Extract<AlertRule, { kind: K }>;
+export type AlertRuleOf<K extends AlertRuleKind> = Extract<
+  AlertRule,
+  {
+    /** The kind the rule is picked by. */
+    kind: K;
+  }
+>;
 
 /**
  * The rules used when a configuration names none: a backend out for 30 s, fewer than one healthy backend,

@@ -13,8 +13,11 @@ export interface Alert {
   fingerprint: string;
   /** The rule's `name`. */
   rule: string;
+  /** The rule's kind: which condition held. */
   kind: AlertRuleKind;
+  /** The rule's severity; a webhook's `minSeverity` and the log level go by it. */
   severity: AlertSeverity;
+  /** `firing` as sent by `alert-fired`; its resolution is a new object with `resolved`. */
   state: 'firing' | 'resolved';
   /**
    * `alertname` (the rule name in CamelCase), `severity`, `rule`, the subject's (`backend`, `type`, `group`,
@@ -29,9 +32,11 @@ export interface Alert {
   value?: number;
   /** When the condition started to hold (ms since the epoch). */
   since: number;
+  /** When it fired, `since` plus the rule's `forMs` at the earliest (ms since the epoch). */
   firedAt: number;
+  /** When it resolved (ms since the epoch); only on resolved alerts. */
   resolvedAt?: number;
-  /** Why it resolved, e.g. `clear for 30 s` or `backend b1 left the pool`. */
+  /** Why it resolved: `clear for 30 s` (how long the condition had been clear), or `clear`. */
   resolution?: string;
 }
 

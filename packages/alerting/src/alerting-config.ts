@@ -29,7 +29,7 @@ export const alertingConfigSchema = z
       .default(() => DEFAULT_ALERT_RULES.map((r) => alertRuleSchema.parse(r))),
     /** Metrics (error rate, latency, panic, experiments) are read this often; events are acted on at once. */
     evaluationIntervalMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000).default(5_000),
-    /** Resolved alerts kept for `history()`, newest first. */
+    /** Resolved alerts kept for `AlertEngine.resolved()`, newest first. */
     historyLimit: z.number().int().min(0).max(100_000).default(500),
     webhooks: z.array(webhookOptionsSchema).max(32).default([]),
   })
@@ -47,7 +47,9 @@ export const alertingConfigSchema = z
     });
   });
 
+/** The configuration as the engine uses it: validated, every default applied. */
 export type AlertingConfig = z.output<typeof alertingConfigSchema>;
+/** The configuration as written: every field optional (no `rules`: `DEFAULT_ALERT_RULES`). */
 export type AlertingConfigInput = z.input<typeof alertingConfigSchema>;
 
 /** `INVALID_CONFIG` naming every bad path (`config.rules[0].forMs: ...`), or the config with its defaults. */

@@ -1,5 +1,6 @@
 /** A pending timer of an {@link AlertClock}. */
 export interface AlertTimer {
+  /** The callback will not run; cancelling a timer that ran or was cancelled does nothing. */
   cancel(): void;
 }
 

@@ -147,5 +147,7 @@ export const containerConfigSchema = z
     }
   });
 
+/** The configuration after parsing, every default filled in: what the backend runs with. */
 export type ContainerConfig = z.output<typeof containerConfigSchema>;
+/** What a caller may pass (to the constructor, `initialize` or the plugin): every field but `image` has a default. */
 export type ContainerConfigInput = z.input<typeof containerConfigSchema>;

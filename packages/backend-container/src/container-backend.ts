@@ -36,6 +36,10 @@ import { checkEngineLimits } from './engine-limits';
 import { inspectImage } from './image-facts';
 import { ownerTag, removeLeftovers } from './leftovers';
 
+/**
+ * What the container backend can do: the interactive-shell set (one pane per session, exit codes, cwd
+ * tracking, long commands) with `isolation: 'container'`: each session in a sandboxed container of its own.
+ */
 export const CONTAINER_CAPABILITIES: BackendCapabilities = {
   ...INTERACTIVE_SHELL_CAPABILITIES,
   isolation: 'container',

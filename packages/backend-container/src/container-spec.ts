@@ -22,14 +22,6 @@ export interface SessionSpec {
   image?: { id: string; volumes: readonly string[] };
 }
 
-/**
- * The `POST /containers/create` body of a session: a tty and an open stdin for the interactive shell,
- * `--init` (tini as PID 1 reaps zombies and forwards signals), and the sandbox: no network, no capabilities,
- * no new privileges, a read-only root with tmpfs work and temp dirs, memory (no extra swap), CPU and process
- * limits, a non-root user; private IPC and cgroup namespaces, no core dumps, no engine-side log of the
- * session's output (the engine's disk), the image's VOLUMEs as bounded tmpfs mounts and its healthcheck off.
- * Whatever the config does not set is set here anyway, so an engine's own defaults cannot loosen it.
- */
 /** The shell's environment: the container's basics, the profile's variables, then the config's and the session's own. */
 export function sessionEnvironment(config: ContainerConfig, spec: SessionSpec): Record<string, string> {
   return {
@@ -42,6 +34,17 @@ export function sessionEnvironment(config: ContainerConfig, spec: SessionSpec): 
   };
 }
 
+/**
+ * The `POST /containers/create` body of a session: a tty and an open stdin for the interactive shell,
+ * `--init` (tini as PID 1 reaps zombies and forwards signals), and the sandbox the config describes (by
+ * default no network, no capabilities, no new privileges, a read-only root with tmpfs work and temp dirs,
+ * memory (no extra swap), CPU and process limits, a non-root user); always private IPC and cgroup
+ * namespaces, no core dumps, no engine-side log of the session's output (the engine's disk) and the image's
+ * healthcheck off; the image's VOLUMEs as bounded tmpfs mounts unless `unsafe: ['image-volumes']`.
+ * Whatever the config does not set is set here anyway, so an engine's own defaults cannot loosen it. The
+ * containers carry vth's `LABELS` (with `owner`'s instance, host and owner tag), by which `removeLeftovers`
+ * finds them again; `shellArgs` follow `config.shell` as the container's command.
+ */
 export function containerCreateBody(
   config: ContainerConfig,
   spec: SessionSpec,

@@ -5,10 +5,13 @@ import { type Duplex } from 'node:stream';
 import { type BackendError, fail, ok, type BackendResult } from '@vth/core';
 import { dialOverSsh, type EngineEndpoint } from './engine-endpoint';
 
+/** What an `EngineClient` talks to, and how patiently. */
 export interface EngineClientOptions {
+  /** Where the engine listens, as `parseDockerHost` reads it (over SSH, each connection is an `ssh` process). */
   endpoint: EngineEndpoint;
   /** How long one API call may take. */
   timeoutMs: number;
+  /** Stamped on every error the client returns (`BackendError.backendId`). */
   backendId: string;
 }
 
@@ -175,6 +178,10 @@ export class EngineClient {
     });
   }
 
+  /**
+   * Closes the idle keep-alive connections of a TCP engine, which would otherwise keep the process alive;
+   * streams opened with `hijack` are not touched (their owner ends them). Call it when done with the client.
+   */
   close(): void {
     this.agent?.destroy();
   }

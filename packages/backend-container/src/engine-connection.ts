@@ -5,9 +5,13 @@ import { parseDockerHost, type EngineEndpoint } from './engine-endpoint';
 
 /** A client that reached the engine and settled the API version it speaks. */
 export interface EngineConnection {
+  /** The client, its API version settled; `close()` it when done. */
   engine: EngineClient;
+  /** The address the client talks to. */
   endpoint: EngineEndpoint;
+  /** Where the engine was found and how (`source`), for health details and messages. */
   location: EngineLocation;
+  /** The Engine API version every call uses: the lower of the engine's and {@link ENGINE_API}.max. */
   apiVersion: string;
 }
 

@@ -10,12 +10,20 @@ export interface EngineLocation {
   host: string;
   /** How it was found, for people: `config.host`, `DOCKER_HOST`, `docker context "remote"`, `default socket`, ... */
   source: string;
+  /**
+   * The TLS settings that go with it, for `parseDockerHost`: the configuration's or the environment's, or a
+   * Docker context's own certificates.
+   */
   tls: { verify?: boolean; certPath?: string };
 }
 
+/** What the configuration says about the engine (`ContainerConfig`'s fields of these names); all optional. */
 export interface EngineChoice {
+  /** The engine's address, as `DOCKER_HOST` would hold it; absent: looked for (see `locateEngine`). */
   host?: string | undefined;
+  /** TLS to a tcp:// engine; absent: `DOCKER_TLS_VERIFY`. */
   tlsVerify?: boolean | undefined;
+  /** The directory of `ca.pem`, `cert.pem` and `key.pem` (it implies TLS); absent: `DOCKER_CERT_PATH`. */
   certPath?: string | undefined;
 }
 

@@ -6,10 +6,30 @@ import { Duplex as DuplexStream } from 'node:stream';
 
 /** Where the Engine API is, as the docker CLI reads `DOCKER_HOST` (and Podman's socket is one of these). */
 export type EngineEndpoint =
-  | { kind: 'unix'; socketPath: string }
-  | { kind: 'tcp'; host: string; port: number; tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } | null }
-  | { kind: 'ssh'; destination: string };
+  | {
+      /** A local socket: Docker's, rootless Docker's or Podman's. */
+      kind: 'unix';
+      /** The socket's path. */
+      socketPath: string;
+    }
+  | {
+      /** An engine listening on TCP, with TLS when `tls` is not `null`. */
+      kind: 'tcp';
+      /** Its host name or address. */
+      host: string;
+      /** The port given, else 2376 with TLS and 2375 without (Docker's). */
+      port: number;
+      /** The CA and client certificate read from the cert path, `{}` for TLS without them, `null` for plain HTTP. */
+      tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } | null;
+    }
+  | {
+      /** An engine on another machine, reached as the docker CLI does: `ssh <destination> docker system dial-stdio`. */
+      kind: 'ssh';
+      /** `[user@]host[:port]`. */
+      destination: string;
+    };
 
+/** Docker's system socket, as a `DOCKER_HOST` value: where the engine is looked for last. */
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
 /**

@@ -7,9 +7,11 @@ export interface PullProgressEvent {
   status?: string;
   /** The layer, when the line is about one. */
   id?: string;
+  /** How far the layer's download or extraction is, in bytes, when the line reports progress. */
   progressDetail?: { current?: number; total?: number };
   /** Set when the pull failed part-way (the HTTP status was already 200). */
   error?: string;
+  /** The structured form of `error`; `pullImage` reports its `message` when there is one. */
   errorDetail?: { message?: string };
 }
 

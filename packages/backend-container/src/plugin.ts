@@ -1,3 +1,17 @@
+/**
+ * `@vth/backend-container/plugin`: the backend as a vth plugin (type `container`), which `@vth/factory`
+ * registers or finds through the package's `"vth": { "backend": "./dist/plugin.js" }` field. Its platform
+ * check finds the engine as the backend would and says which one answered, or why none did.
+ *
+ * @example
+ * ```ts
+ * import { plugin } from '@vth/backend-container/plugin';
+ * const factory = new BackendFactory({ plugins: [plugin] });
+ * ```
+ *
+ * @module @vth/backend-container/plugin
+ */
+
 import { hostname } from 'node:os';
 import { type BackendPlugin, type PlatformCheck } from '@vth/core';
 import { containerConfigSchema, type ContainerConfig } from './config';

@@ -93,8 +93,15 @@ export const limitSchema = z
   .min(0, 'must not be negative')
   .optional();
 
+/**
+ * Options of `executeCommand` and `executeBatch`: where the command runs, its time limit, and who asks
+ * (`userId`, `requestId`, `source` travel with the command for audit and routing). An unknown key or a bad
+ * value throws `INVALID_INPUT` naming it (`options.timeout: must be positive`).
+ */
 export type ExecuteOptions = z.input<typeof executeOptionsSchema>;
+/** Options of `sendKeys`: which session and pane, and whether key names are translated. */
 export type SendKeysOptions = z.input<typeof sendKeysOptionsSchema>;
+/** Options of `capturePane`: which session and pane, and how many of the last lines. */
 export type CapturePaneOptions = z.input<typeof captureOptionsSchema>;
 
 /** The context of a command run with `options`: its time limit (`commandTimeout` unless given) and who asks. */

@@ -6,6 +6,7 @@ import { BackendFactory, type DiscoveryReport } from '@vth/factory';
 export interface DiscoverySummary {
   /** The package.json whose dependencies were searched; `null` when none was found. */
   from: string | null;
+  /** The plugins loaded and the dependencies that gave none, and why; `null` when discovery did not run or failed. */
   report: DiscoveryReport | null;
   /** Why discovery found nothing usable, when it did not run or failed. */
   problem?: string;

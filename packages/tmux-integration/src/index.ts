@@ -1,3 +1,20 @@
+/**
+ * `@vth/tmux-integration`: `TmuxIntegration`, the tmux integration API that voice-terminal projects were
+ * written against, kept backward compatible (methods throw `TmuxIntegrationError`, an active session takes
+ * the commands that name none) and running on a `BackendManager` of its own over tmux and the
+ * `fallbackBackends`, or on any `ITerminalBackend` handed in.
+ *
+ * @example
+ * ```ts
+ * import { TmuxIntegration } from '@vth/tmux-integration';
+ * const integration = new TmuxIntegration({ fallbackBackends: ['node-pty'] });
+ * await integration.initialize();
+ * const result = await integration.executeCommand('git status');
+ * if (!result.success) console.error(result.status, result.exitCode);
+ * ```
+ *
+ * @module @vth/tmux-integration
+ */
 export {
   TmuxIntegration,
   COMMAND_HISTORY_SIZE,

@@ -1,8 +1,10 @@
 /** How the integration trades speed against patience and recovery. */
 export const PERFORMANCE_MODES = ['performance', 'balanced', 'reliability'] as const;
 
+/** One of {@link PERFORMANCE_MODES}: the `performanceMode` option; its defaults are in {@link PERFORMANCE_MODE_DEFAULTS}. */
 export type PerformanceMode = (typeof PERFORMANCE_MODES)[number];
 
+/** What a performance mode sets: the defaults an explicit `commandTimeout` / `captureBufferSize` override. */
 export interface PerformanceModeDefaults {
   /** Default `commandTimeout`, in milliseconds. */
   commandTimeout: number;

@@ -8,6 +8,7 @@ import { PERFORMANCE_MODE_DEFAULTS, PERFORMANCE_MODES } from './performance-mode
 /** How the integration's `BackendManager` chooses a backend for each new session (see `@vth/manager`). */
 export const BACKEND_SELECTION_STRATEGIES = BUILT_IN_STRATEGIES;
 
+/** One of {@link BACKEND_SELECTION_STRATEGIES}: the `backendSelectionStrategy` option. */
 export type BackendSelectionStrategy = (typeof BACKEND_SELECTION_STRATEGIES)[number];
 
 /** The backend type tried first. */
@@ -189,7 +190,10 @@ const resolvedConfigSchema = configSchema.transform((c) => {
     enableABTesting: c.enableABTesting ?? false,
     backendConfigs: c.backendConfigs ?? {},
     ownsBackend: c.backend === undefined ? true : (c.ownsBackend ?? false),
-    /** 'reliability' mode: the manager re-creates a session lost before a command reached it. */
+    /**
+     * 'reliability' mode: an injected backend's lost sessions are re-created too (the integration's own
+     * manager does so in every mode), each announced with `session-created`.
+     */
     recreateLostSessions: defaults.recreateLostSessions,
   };
 });

@@ -15,11 +15,15 @@ import { type BackendError, type BackendErrorCode } from '@vth/core';
  * ```
  */
 export class TmuxIntegrationError extends Error {
+  /** Always `'TmuxIntegrationError'`, to tell it from the `BackendError` in `cause` in logs. */
   override readonly name = 'TmuxIntegrationError';
+  /** The `BackendError` code behind it (`SESSION_NOT_FOUND`, `BUSY`, `UNAVAILABLE`, ...); branch on this. */
   readonly code: BackendErrorCode;
   /** Could the command have reached the shell? `false` means it certainly did not. */
   readonly dispatched: boolean;
+  /** The backend instance that failed, when known; the facade's own refusals (`NOT_INITIALIZED`, bad input) name none. */
   readonly backendId?: string;
+  /** Machine-readable extras of the error behind it (`issues` of `INVALID_CONFIG`, ...). */
   readonly details?: Record<string, unknown>;
   /** The backend's (or the facade's own) typed error. */
   declare readonly cause: BackendError;

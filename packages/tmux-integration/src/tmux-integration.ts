@@ -212,9 +212,10 @@ export class TmuxIntegration extends EventEmitter<TmuxIntegrationEventMap> {
    * Runs a command and resolves with its result, also when it fails (`success: false`) or times out
    * (`status: 'timed-out'`, after `options.timeout` or `commandTimeout`). Without `sessionId` it runs in the
    * active session; when there is none it creates and activates one named 'default'. Throws when the
-   * backend could not run it (`SESSION_NOT_FOUND`, `INVALID_INPUT`, ...). In 'reliability' mode a session
-   * lost before the command reached it (`dispatched: false`) is re-created (same name, env, last cwd) by the
-   * manager and the command runs there; never when the command may have run.
+   * backend could not run it (`SESSION_NOT_FOUND`, `INVALID_INPUT`, ...). A session lost before the command
+   * reached it (`dispatched: false`) is re-created (same name, env, last cwd) by the manager and the command
+   * runs there: by the integration's own manager in every mode, for an injected backend in 'reliability'
+   * mode; never when the command may have run.
    *
    * @example
    * ```ts

@@ -16,8 +16,10 @@ const optionsSchema = z.strictObject({
   intervalMs: z.number().int().min(1_000).max(86_400_000).optional(),
 });
 
+/** Options of `prometheusRules`: the group's name and interval, and the manager's health window. */
 export type PrometheusRulesOptions = z.input<typeof optionsSchema>;
 
+/** What `prometheusRules` makes of a configuration: the rule file, and what could not be carried over. */
 export interface PrometheusRules {
   /** A Prometheus rule file (`groups:`), for `rule_files`. Checked with `promtool check rules`. */
   yaml: string;

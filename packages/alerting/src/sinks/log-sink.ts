@@ -7,12 +7,17 @@ import { type AlertSink } from './alert-sink';
 export interface AlertLogRecord {
   /** ISO 8601. */
   time: string;
+  /** From the severity for a firing alert (critical `error`, warning `warn`, info `info`); `info` for a resolution. */
   level: 'error' | 'warn' | 'info';
+  /** `firing: <summary>` or `resolved: <summary> (<resolution>)`. */
   msg: string;
+  /** Which notification this is, as the engine's event names it. */
   event: 'alert-fired' | 'alert-resolved';
+  /** The alert as delivered; its `summary` and `description` quote backends' messages, so treat them as untrusted text. */
   alert: Alert;
 }
 
+/** Where a `LogAlertSink` writes: a stream, or (when `log` is given) a logger function instead. */
 export interface LogAlertSinkOptions {
   /** JSON lines go here (default `process.stderr`). */
   stream?: Pick<Writable, 'write'> & Partial<Pick<Writable, 'once' | 'writableNeedDrain'>>;

@@ -3,7 +3,9 @@ import { type AlertSink } from './alert-sink';
 
 /** One delivered notification, numbered in order. */
 export interface MemoryAlertEntry {
+  /** 1 for the first notification, then one more each; never reused, also once older entries are dropped. */
   seq: number;
+  /** The alert as delivered (a resolution is a separate entry with its own object). */
   alert: Alert;
 }
 

@@ -3,6 +3,7 @@ import { ALERT_SEVERITIES } from '../alert-rules';
 
 /** Payload shapes a webhook sink can post. */
 export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager'] as const;
+/** One of {@link WEBHOOK_FORMATS}: the `format` option. */
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** Headers a sink sets itself (a configured one would make the request lie about its body). */
@@ -63,5 +64,7 @@ export const webhookOptionsSchema = z
     message: 'must be at least initialBackoffMs',
   });
 
+/** A webhook's options as the sink uses them: validated, every default applied. */
 export type WebhookOptions = z.output<typeof webhookOptionsSchema>;
+/** A webhook's options as written: only `url` is required. */
 export type WebhookOptionsInput = z.input<typeof webhookOptionsSchema>;

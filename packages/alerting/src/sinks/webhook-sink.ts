@@ -16,6 +16,7 @@ interface Delivery {
 
 /** What a webhook sink needs besides its options: time and randomness, injectable for tests. */
 export interface WebhookSinkDeps {
+  /** Times each attempt's timeout, the back-off and `close()`'s limit. Default: the real time. */
   clock?: AlertClock;
   /** Uniform in [0, 1), for back-off jitter. Default `Math.random`. */
   random?: () => number;
@@ -45,7 +46,12 @@ function retryable(status: number): boolean {
  * ```
  */
 export class WebhookSink implements AlertSink {
+  /** `webhook <origin>`: the URL's path is left out, it may be a secret. */
   readonly name: string;
+  /**
+   * The options in effect, defaults applied. The full `url` and the `headers` may hold credentials (a Slack
+   * URL's path, an `authorization` header): log `name`, not these.
+   */
   readonly options: Readonly<WebhookOptions>;
   private readonly url: URL;
   private readonly clock: AlertClock;
