@@ -15,7 +15,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/backend-container',
   '@vth/manager',
   '@vth/mcp',
-  '@vth/security',
   '@vth/tmux-integration',
 ]);
 
