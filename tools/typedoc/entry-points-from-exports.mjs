@@ -14,7 +14,6 @@ const DOCUMENTATION_PENDING = new Set([
   '@vth/alerting',
   '@vth/backend-container',
   '@vth/manager',
-  '@vth/mcp',
   '@vth/tmux-integration',
 ]);
 
