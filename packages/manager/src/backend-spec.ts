@@ -20,7 +20,9 @@ export const backendSpecSchema = z.strictObject({
   security: securityLayerSchema.optional(),
 });
 
+/** A backend spec after parsing (`config` and `weight` filled in). */
 export type BackendSpec = z.output<typeof backendSpecSchema>;
+/** A backend spec as written: `addBackend`, `hotSwap` and the config's `backends` take it. */
 export type BackendSpecInput = z.input<typeof backendSpecSchema>;
 
 /**

@@ -5,7 +5,9 @@ import { type HealthStatus, type LatencySummary } from '@vth/core';
  * Figures cover the health window (recent calls), not the backend's whole life.
  */
 export interface BackendView {
+  /** Its id in the pool: what `select` answers with, by returning this view. */
   readonly id: string;
+  /** Its plugin type (`tmux`, `node-pty`, ...). */
   readonly type: string;
   /** Configured weight (> 0). */
   readonly weight: number;
@@ -17,7 +19,9 @@ export interface BackendView {
   readonly latency: LatencySummary;
   /** Failed calls / all calls over the window (0 when none). */
   readonly errorRate: number;
+  /** Failed calls and probes since the last success. */
   readonly consecutiveFailures: number;
+  /** `degraded` after recent failures; `unhealthy` while ejected (seen only when the pool panics). */
   readonly status: HealthStatus;
   /** Out of rotation (it still serves the sessions pinned to it while it can). */
   readonly ejected: boolean;
@@ -48,6 +52,11 @@ export interface SelectionContext {
  * ```
  */
 export interface SelectionStrategy {
+  /** Names it in errors (a strategy that throws is reported as `INTERNAL` on `error`). */
   readonly name: string;
+  /**
+   * One of `candidates` (never empty). Anything else — `undefined`, another object, a throw — places the
+   * session on the first candidate instead.
+   */
   select(candidates: readonly BackendView[], context: SelectionContext): BackendView | undefined;
 }

@@ -13,6 +13,7 @@ const nameSchema = z
 
 /** One arm of an experiment: its own backends, and its share of the experiment's users. */
 export const variantSpecSchema = z.strictObject({
+  /** Lower-case letters, digits and `-`; hashed with the user, so renaming a variant reshuffles its users. */
   name: nameSchema,
   /** Relative share of the experiment's users (0 takes none: a variant being ramped up from nothing). */
   weight: z.number().min(0, 'must be 0 or more').max(1_000_000).default(1),
@@ -39,6 +40,7 @@ export const variantSpecSchema = z.strictObject({
  */
 export const experimentSpecSchema = z
   .strictObject({
+    /** Lower-case letters, digits and `-`; unique among running experiments; part of every user's hash. */
     name: nameSchema,
     /** Share of users (0..1) that take part; the others use the main pool. Raising it only adds users. */
     traffic: z.number().min(0).max(1).default(1),
@@ -46,6 +48,7 @@ export const experimentSpecSchema = z
     control: nameSchema.optional(),
     /** Only sessions whose `ExecutionContext.source` is one of these take part (default: all). */
     sources: z.array(z.string().min(1).max(64)).min(1).optional(),
+    /** Two to sixteen arms, names unique, at least one with a weight above 0. */
     variants: z.array(variantSpecSchema).min(2, 'must have at least two variants').max(16),
   })
   .superRefine((spec, ctx) => {
@@ -66,8 +69,11 @@ export const experimentSpecSchema = z
       });
   });
 
+/** A variant after parsing (`weight` filled in). */
 export type VariantSpec = z.output<typeof variantSpecSchema>;
+/** An experiment after parsing, every default filled in. */
 export type ExperimentSpec = z.output<typeof experimentSpecSchema>;
+/** An experiment as `startExperiment` and `experiments` in the config take it. */
 export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
 
 /** New weights for some variants of a running experiment (the others keep theirs). */

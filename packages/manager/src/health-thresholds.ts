@@ -32,5 +32,7 @@ export const healthThresholdsSchema = z.strictObject({
   slowStartMs: z.number().int().min(0).default(0),
 });
 
+/** The `health` section after parsing, every default filled in. */
 export type HealthThresholds = z.output<typeof healthThresholdsSchema>;
+/** The `health` section as written, every key optional. */
 export type HealthThresholdsInput = z.input<typeof healthThresholdsSchema>;

@@ -1,3 +1,22 @@
+/**
+ * `@vth/manager`: `BackendManager`, an `ITerminalBackend` over a pool of backends. It places each new
+ * session with a selection strategy, follows each backend's health (probes, error rate, latency) and
+ * ejects the failing ones, moves sessions off a dead backend with their id, cwd and environment, and at
+ * run time adds, drains, removes and hot-swaps backends and runs A/B experiments between them. Its
+ * configuration is checked with zod (`INVALID_CONFIG` naming each bad path). The statistics behind
+ * experiments are in `@vth/manager/stats`; fakes for tests in `@vth/manager/testing`.
+ *
+ * @example
+ * ```ts
+ * import { BackendManager } from '@vth/manager';
+ * const manager = new BackendManager({ factory });
+ * const started = await manager.initialize({ backends: [{ type: 'tmux' }, { type: 'node-pty' }] });
+ * if (!started.ok) throw started.error;
+ * manager.on('session-migrated', (e) => console.log(`${e.sessionId}: ${e.from} -> ${e.to}`));
+ * ```
+ *
+ * @module @vth/manager
+ */
 export { BackendManager } from './backend-manager';
 export { type BackendManagerOptions } from './manager-options';
 export { type ManagerMetrics, type PoolBackendMetrics, type PoolBackendSummary } from './metrics/pool-report';

@@ -31,6 +31,7 @@ export const retryConfigSchema = z.strictObject({
   maxRetries: z.number().int().min(0).max(10).default(2),
   /** First backoff delay, ms; later delays grow exponentially with decorrelated jitter. */
   initialDelayMs: z.number().int().min(0).max(60_000).default(20),
+  /** Longest backoff delay, ms. */
   maxDelayMs: z.number().int().min(0).max(300_000).default(1_000),
 });
 
@@ -67,13 +68,19 @@ export const managerConfigSchema = z
   .strictObject({
     /** Names the manager (its `id`): generated when absent. */
     id: sessionIdSchema.optional(),
+    /** The main pool, in order (what `primary-fallback` follows); ids unique. */
     backends: z.array(backendSpecSchema).min(1, 'must name at least one backend').max(256),
     /** A registered strategy name (see `StrategyRegistry`). */
     strategy: z.string().min(1).default('primary-fallback'),
+    /** When a backend leaves rotation and comes back ({@link healthThresholdsSchema}). */
     health: healthThresholdsSchema.default(healthThresholdsSchema.parse({})),
+    /** Active health checks ({@link probeConfigSchema}). */
     probe: probeConfigSchema.default(probeConfigSchema.parse({})),
+    /** Retries of undispatched calls ({@link retryConfigSchema}). */
     retry: retryConfigSchema.default(retryConfigSchema.parse({})),
+    /** Per-backend circuit breakers ({@link circuitBreakerConfigSchema}). */
     circuitBreaker: circuitBreakerConfigSchema.default(circuitBreakerConfigSchema.parse({})),
+    /** What happens to the sessions of a backend that died ({@link failoverConfigSchema}). */
     failover: failoverConfigSchema.default(failoverConfigSchema.parse({})),
     /** A/B experiments running from the start (more can start, change and stop at run time). */
     experiments: z.array(experimentSpecSchema).max(64).default([]),
@@ -95,12 +102,16 @@ export const managerConfigSchema = z
     );
   });
 
+/** The manager's configuration after parsing, every default filled in: what it runs with. */
 export type ManagerConfig = z.output<typeof managerConfigSchema>;
+/** The configuration as a caller writes it: only `backends` is required. */
 export type ManagerConfigInput = z.input<typeof managerConfigSchema>;
+/** The `probe` section after parsing. */
 export type ProbeConfig = z.output<typeof probeConfigSchema>;
 
 /** The context of a probe's calls: its time limit and its own identity. */
 export function probeContext(probe: ProbeConfig): ExecutionContext {
   return { timeoutMs: probe.timeoutMs, userId: probe.userId, source: 'probe' };
 }
+/** The `retry` section after parsing. */
 export type RetryConfig = z.output<typeof retryConfigSchema>;

@@ -19,8 +19,10 @@ export class BoundedEventStore implements EventStore {
   private events: StoredEvent[] = [];
   private seq = 0;
 
+  /** @param capacity Messages kept, over every stream of the session; 0 keeps none (no resuming). */
   constructor(private readonly capacity: number) {}
 
+  /** Keeps the message (dropping the oldest beyond `capacity`) and answers its event id. */
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     const seq = ++this.seq;
     const id = `${seq}_${streamId}`;
@@ -30,10 +32,15 @@ export class BoundedEventStore implements EventStore {
     return id;
   }
 
+  /** The stream an event id belongs to, read from the id itself (held or not); `undefined` for a malformed id. */
   async getStreamIdForEventId(eventId: string): Promise<string | undefined> {
     return parse(eventId)?.streamId;
   }
 
+  /**
+   * Sends, in order, the messages of `lastEventId`'s stream stored after it and still held, and answers
+   * that stream's id (`''` for a malformed id: nothing replayed).
+   */
   async replayEventsAfter(
     lastEventId: string,
     { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
@@ -45,6 +52,7 @@ export class BoundedEventStore implements EventStore {
     return last.streamId;
   }
 
+  /** Messages held now, at most `capacity`. */
   get size(): number {
     return this.events.length;
   }

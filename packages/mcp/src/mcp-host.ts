@@ -9,6 +9,7 @@ import { McpClient } from './mcp-client';
 import { mcpOptionsSchema, type McpOptions, type McpOptionsInput } from './mcp-options';
 import { SessionTable } from './session-table';
 
+/** What {@link createMcpHost} serves, with which settings, behind which controls. */
 export interface CreateMcpHostOptions {
   /** What the tools drive: any backend, normally a `BackendManager` (so sessions may live in containers). */
   backend: ITerminalBackend;
@@ -23,13 +24,20 @@ export interface CreateMcpHostOptions {
 
 /** A stdio connection: `closed` resolves once the client went away and its sessions are closed. */
 export interface StdioConnection {
+  /**
+   * Resolves (never rejects) once the client went away (stdin ended or closed, the protocol connection
+   * closed) or `close()` ran, and its sessions are closed.
+   */
   readonly closed: Promise<void>;
   /** Ends the connection now (closes its sessions). */
   close(): Promise<void>;
 }
 
+/** Where a stdio client talks, and as whom. */
 export interface StdioOptions {
+  /** Where requests come from; default `process.stdin`. Its end or close ends the connection. */
   stdin?: Readable;
+  /** Where the protocol goes, and nothing else; default `process.stdout` (log to stderr). */
   stdout?: Writable;
   /** `ExecutionContext.userId` of every call (default `local`). */
   userId?: string;
@@ -57,12 +65,21 @@ export class McpHost {
   private http: HttpEndpoint | undefined;
 
   private constructor(
+    /**
+     * What the tools drive: the backend given, or with `security` the guarded wrapper around it. Shut
+     * this one down after `close()`.
+     */
     readonly backend: ITerminalBackend,
+    /** The settings after parsing, every default filled in. */
     readonly options: McpOptions,
   ) {
     this.table = new SessionTable(backend);
   }
 
+  /**
+   * Checks the options and builds the host; starts nothing (see `serveStdio`, `listenHttp`).
+   * Errors: `INVALID_CONFIG` naming each bad path of `options` (`mcp.http.tokens`, ...).
+   */
   static create(input: CreateMcpHostOptions): BackendResult<McpHost> {
     const parsed = parseInput(mcpOptionsSchema, input.options ?? {}, 'mcp', 'INVALID_CONFIG');
     if (!parsed.ok) return parsed;
@@ -99,7 +116,11 @@ export class McpHost {
     return { closed, close };
   }
 
-  /** Starts the Streamable HTTP endpoint (`options.http`). */
+  /**
+   * Starts the Streamable HTTP endpoint (`options.http`) and answers where it listens (with the port
+   * picked when `port` is 0). Call it once. Errors: `UNAVAILABLE` when the address cannot be bound (in
+   * use, or not an address of this machine), `dispatched: false`.
+   */
   async listenHttp(): Promise<BackendResult<{ host: string; port: number; url: string }>> {
     this.http ??= new HttpEndpoint(
       this.options.http,

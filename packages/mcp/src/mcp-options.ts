@@ -24,6 +24,7 @@ export const mcpToolOptionsSchema = z.strictObject({
   maxSessions: z.number().int().min(1).max(1000).default(8),
   /** Size of new sessions (and of their rendered screen). */
   cols: z.number().int().min(20).max(500).default(120),
+  /** Rows of new sessions, like `cols`. */
   rows: z.number().int().min(5).max(200).default(32),
   /** How often a waiting call reports progress (when the client sent a progressToken). */
   progressIntervalMs: ms(60_000).default(2_000),
@@ -85,11 +86,17 @@ export const mcpHttpOptionsSchema = z
  * ```
  */
 export const mcpOptionsSchema = z.strictObject({
+  /** How the tools behave ({@link mcpToolOptionsSchema}). */
   tools: mcpToolOptionsSchema.default(mcpToolOptionsSchema.parse({})),
+  /** The Streamable HTTP transport ({@link mcpHttpOptionsSchema}); used only by `listenHttp`. */
   http: mcpHttpOptionsSchema.default(mcpHttpOptionsSchema.parse({})),
 });
 
+/** The tool settings after parsing, every default filled in. */
 export type McpToolOptions = z.output<typeof mcpToolOptionsSchema>;
+/** The HTTP settings after parsing, every default filled in. */
 export type McpHttpOptions = z.output<typeof mcpHttpOptionsSchema>;
+/** The MCP server's settings after parsing: what `McpHost.options` holds. */
 export type McpOptions = z.output<typeof mcpOptionsSchema>;
+/** The MCP server's settings as written (config key `mcp`), every key optional. */
 export type McpOptionsInput = z.input<typeof mcpOptionsSchema>;

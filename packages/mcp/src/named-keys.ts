@@ -29,6 +29,7 @@ export const NAMED_KEYS = [
   'F12',
 ] as const;
 
+/** One of {@link NAMED_KEYS}; `Ctrl-A` … `Ctrl-Z` are keys too, but not of this type. */
 export type NamedKey = (typeof NAMED_KEYS)[number];
 
 const FIXED: Record<Exclude<NamedKey, 'Up' | 'Down' | 'Left' | 'Right' | 'Home' | 'End'>, string> = {

@@ -2,7 +2,9 @@ import { Terminal } from '@xterm/headless';
 
 /** What `session_screen` answers: the screen as a terminal shows it now. */
 export interface ScreenView {
+  /** Columns of the rendered screen: the size the session was opened with. */
   cols: number;
+  /** Rows of the rendered screen; `lines` has this many. */
   rows: number;
   /** One string per row, trailing blanks trimmed. */
   lines: string[];
@@ -29,10 +31,12 @@ export interface ScreenView {
 export class SessionScreen {
   private readonly terminal: Terminal;
 
+  /** Give it the size of the session's terminal, or the rows will wrap where the program's did not. */
   constructor(cols: number, rows: number) {
     this.terminal = new Terminal({ cols, rows, scrollback: 0, allowProposedApi: true });
   }
 
+  /** Feeds output as the session printed it; parsed later, so it returns at once. */
   write(data: string): void {
     this.terminal.write(data);
   }
@@ -65,6 +69,7 @@ export class SessionScreen {
     return new Promise((resolve) => this.terminal.write('', resolve));
   }
 
+  /** Frees the terminal; the screen is of no use afterwards. */
   dispose(): void {
     this.terminal.dispose();
   }

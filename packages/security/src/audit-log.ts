@@ -15,12 +15,19 @@ export type AuditOutcome =
 export interface AuditRecord {
   /** When the command started (or was refused), ISO 8601 in UTC. */
   time: string;
+  /** The backend instance that was asked (a guard's `backendId`). */
   backendId: string;
+  /** Its plugin type (`tmux`, `node-pty`, ...). */
   backendType: string;
+  /** The call's `context.requestId`: joins the record to the caller's own logs. */
   requestId?: string;
+  /** The call's `context.userId`, as the caller set it (the guard does not authenticate it). */
   userId?: string;
+  /** The call's `context.source` (`voice`, `api`, `cli`, ...). */
   source?: string;
+  /** The session the command was for; empty for a refused `createSession` that named none. */
   sessionId: string;
+  /** The pane, when the call named one or the command ran. */
   paneId?: string;
   /** The `CommandExecution.id`, for commands that ran: joins the record to `command-*` events. */
   commandId?: string;
@@ -38,10 +45,13 @@ export interface AuditRecord {
   commandBytes?: number;
   /** Hex sha256 of the whole command after redaction (so it cannot confirm a guess of a masked secret). */
   commandSha256?: string;
+  /** How it ended; `running` for a long command that yielded (a second record follows when it ends). */
   outcome: AuditOutcome;
   /** Never invented: `null` unless the shell reported one. */
   exitCode: number | null;
+  /** From dispatch to the end; for a refusal, the time the decision took (a confirm dialog included). */
   durationMs: number;
+  /** The `BackendError` code of a refusal or a failed call (`FORBIDDEN`, `RATE_LIMITED`, ...). */
   errorCode?: BackendErrorCode;
   /** Why it was refused or failed, after redaction (cut like the command). */
   reason?: string;
@@ -50,6 +60,7 @@ export interface AuditRecord {
    * coalescing window): how many. The record is the first of them; `lastTime` is when the last came.
    */
   count?: number;
+  /** With `count`: when the last of the repeats came, ISO 8601 in UTC. */
   lastTime?: string;
 }
 
@@ -58,6 +69,10 @@ export interface AuditRecord {
  * returned Promise is awaited only by `AuditLog.flush`/`close`, never by a command).
  */
 export interface AuditSink {
+  /**
+   * Takes one record, already redacted and cut. A throw or a rejection goes to the log's `onError`; the
+   * command goes on either way.
+   */
   write(record: AuditRecord): void | Promise<void>;
   /** Writes everything pending and releases the sink's resources. */
   close?(): Promise<void>;
@@ -69,7 +84,9 @@ export type AuditRedactor = (record: AuditRecord) => AuditRecord;
 /** Told about every audit failure; the command it concerned is not affected. */
 export type AuditErrorHandler = (error: Error, record?: AuditRecord) => void;
 
+/** Where an {@link AuditLog} writes, and what it does to a record first. */
 export interface AuditLogOptions {
+  /** Receives every record, redacted and cut. */
   sink: AuditSink;
   /** Default {@link defaultRedact}; `false` writes commands verbatim. */
   redact?: AuditRedactor | false;
@@ -133,6 +150,7 @@ export class AuditLog {
   private readonly coalescer: RefusalCoalescer<AuditRecord[]> | null;
   private readonly pending = new Set<Promise<void>>();
 
+  /** Throws a `RangeError` on a bad `maxCommandBytes` or `coalesceWindowMs` (programming errors). */
   constructor(options: AuditLogOptions) {
     this.sink = options.sink;
     this.redact = options.redact === false ? null : (options.redact ?? defaultRedact);

@@ -12,16 +12,19 @@ import { type AuditRecord, type AuditSink } from './audit-log';
  * ```
  */
 export class MemoryAuditSink implements AuditSink {
+  /** The records kept, oldest first. `clear()` empties this same array: copy it to keep a snapshot. */
   readonly records: AuditRecord[] = [];
 
   /** @param maxRecords Oldest records are dropped beyond this many. Default: keep everything. */
   constructor(private readonly maxRecords = Number.POSITIVE_INFINITY) {}
 
+  /** Appends the record, dropping the oldest beyond `maxRecords`. */
   write(record: AuditRecord): void {
     this.records.push(record);
     if (this.records.length > this.maxRecords) this.records.shift();
   }
 
+  /** Forgets every record kept so far (between the steps of a test, say). */
   clear(): void {
     this.records.length = 0;
   }
@@ -39,6 +42,7 @@ export class MemoryAuditSink implements AuditSink {
 export class CallbackAuditSink implements AuditSink {
   constructor(private readonly fn: (record: AuditRecord) => void | Promise<void>) {}
 
+  /** Calls the function; what it returns or throws goes back to the audit log. */
   write(record: AuditRecord): void | Promise<void> {
     return this.fn(record);
   }

@@ -84,6 +84,11 @@ export class CommandGuard {
   /** What was typed into each pane and not entered yet; only with a policy to check it against. */
   private readonly inputs: InputTracker | null;
 
+  /**
+   * Throws a `RangeError` on a limit out of range (a bucket, `maxInputLineBytes`, an audit size): build
+   * a guard from a config with {@link parseSecurityOptions} (which answers `INVALID_CONFIG`) and
+   * {@link createCommandGuard} instead.
+   */
   constructor(options: CommandGuardOptions) {
     const { backendId, backendType } = options;
     this.idOf = typeof backendId === 'function' ? backendId : () => backendId;
@@ -102,6 +107,7 @@ export class CommandGuard {
     this.active = this.rateLimiter !== null || this.policy !== null || this.audit !== null;
   }
 
+  /** The backend's id as the options give it now (a function is called each time). */
   get backendId(): string {
     return this.idOf();
   }

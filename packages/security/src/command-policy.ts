@@ -1,19 +1,33 @@
 import { type ExecutionContext } from '@vth/core';
 import { messageOf } from './error-message';
 
+/**
+ * What a policy says of a command: run it, refuse it (`FORBIDDEN`), or run it only if the confirm handler
+ * says `true` (refused without one).
+ */
 export type PolicyVerdict = 'allow' | 'deny' | 'confirm';
 
 /** A policy's answer: a verdict, or a verdict with a reason a person can read (it is audited). */
-export type PolicyDecision = PolicyVerdict | { decision: PolicyVerdict; reason?: string };
+export type PolicyDecision =
+  | PolicyVerdict
+  | {
+      /** Anything but `allow`, `deny` or `confirm` refuses the command: a policy fails closed. */
+      decision: PolicyVerdict;
+      /** Shown in the `FORBIDDEN` message, the audit record and the confirm question. */
+      reason?: string;
+    };
 
 /** What a policy gets to judge. */
 export interface PolicyRequest {
   /** The command text, or for `kind: 'input'` the text about to be typed into the terminal. */
   command: string;
+  /** The session it would run in. */
   sessionId: string;
+  /** The pane, when the call named one. */
   paneId?: string;
   /** The caller's context: `userId`, `source` and `requestId` say who asks and from where. */
   context: ExecutionContext;
+  /** The backend instance that would run it, for a policy shared by several. */
   backendId: string;
   /**
    * `'command'` for `executeCommand`/`executeBatch`; `'input'` for `sendInput`, which an idle shell would
@@ -46,8 +60,20 @@ export type CommandPolicy = (request: PolicyRequest) => PolicyDecision | Promise
  */
 export type ConfirmHandler = (request: PolicyRequest, reason: string) => boolean | Promise<boolean>;
 
+/** What {@link evaluatePolicy} concluded: allowed, or refused with the verdict that refused it and why. */
 export type PolicyOutcome =
-  { allowed: true } | { allowed: false; decision: 'deny' | 'confirm'; reason: string };
+  | {
+      /** The command may run (the policy allowed it, or the confirm handler said `true`). */
+      allowed: true;
+    }
+  | {
+      /** Refused: answer `FORBIDDEN`, undispatched. */
+      allowed: false;
+      /** `deny`, or `confirm` that was not confirmed (no handler, `false`, or a handler that failed). */
+      decision: 'deny' | 'confirm';
+      /** For the error message and the audit record; never empty. */
+      reason: string;
+    };
 
 const ALLOWED: PolicyOutcome = Object.freeze({ allowed: true });
 

@@ -8,6 +8,7 @@ export const COMMAND_PRESETS: Readonly<Record<'dangerous', readonly CommandRuleI
   dangerous: DANGEROUS_COMMANDS,
 });
 
+/** A preset's name, as `security.commands.preset` takes it. */
 export type CommandPreset = keyof typeof COMMAND_PRESETS;
 
 const PRESET_NAMES = Object.keys(COMMAND_PRESETS) as [CommandPreset, ...CommandPreset[]];
@@ -54,7 +55,9 @@ export const commandRulesConfigSchema = z
     }
   });
 
+/** A `security.commands` section after parsing: what {@link policyFromRulesConfig} takes. */
 export type CommandRulesConfig = z.output<typeof commandRulesConfigSchema>;
+/** A `security.commands` section as written. */
 export type CommandRulesConfigInput = z.input<typeof commandRulesConfigSchema>;
 
 /**

@@ -69,7 +69,17 @@ export const commandRuleSchema = z
     'a rule needs at least one condition: program, flags, args, writesTo or selfCall',
   );
 
+/**
+ * What {@link commandPolicy} takes, checked: at most 1000 rules, and the answer for commands the rules
+ * cannot read.
+ *
+ * @example
+ * ```ts
+ * const options = commandPolicyOptionsSchema.parse({ rules: DANGEROUS_COMMANDS, unanalysable: 'deny' });
+ * ```
+ */
 export const commandPolicyOptionsSchema = z.strictObject({
+  /** Checked in order; a command matching none is allowed. */
   rules: z.array(commandRuleSchema).max(1000),
   /**
    * The answer when a rule may apply but the text cannot tell (a variable as the program or argument,
@@ -78,9 +88,13 @@ export const commandPolicyOptionsSchema = z.strictObject({
   unanalysable: z.enum(['confirm', 'deny']).default('confirm'),
 });
 
+/** A rule after parsing (`action` filled in). */
 export type CommandRule = z.output<typeof commandRuleSchema>;
+/** A rule as written (`action` optional, default `deny`): what {@link DANGEROUS_COMMANDS} holds. */
 export type CommandRuleInput = z.input<typeof commandRuleSchema>;
+/** The rules of a {@link commandPolicy}, and its answer for commands they cannot read. */
 export interface CommandPolicyOptions {
+  /** At most 1000; each must match {@link commandRuleSchema} (`INVALID_CONFIG` otherwise). */
   rules: readonly CommandRuleInput[];
   /** Default `confirm`. */
   unanalysable?: 'confirm' | 'deny';

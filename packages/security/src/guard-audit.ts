@@ -8,8 +8,11 @@ import { type AuditLog, type AuditOutcome, type AuditRecord } from './audit-log'
 
 /** A dispatched command the backend answered with an error. */
 export interface FailedCommand {
+  /** The command as dispatched; redacted before the audit record is written. */
   command: string;
+  /** The session it was sent to. */
   sessionId: string;
+  /** The pane, when the call named one. */
   paneId?: string;
   /** `Date.now()` when it was dispatched; gives the record its time and duration. */
   startedAt?: number;

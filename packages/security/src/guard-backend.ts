@@ -28,10 +28,14 @@ import { notAString, requestedId, stringList } from './guarded-arguments';
 import { type CommandGuardOptions, type InputAdmission } from './command-guard-options';
 import { YieldedCommands } from './yielded-commands';
 
+/**
+ * A {@link CommandGuardOptions} whose backend identity defaults to the wrapped backend's, plus whether
+ * typed input goes to the policy. Every control is off unless given.
+ */
 export interface GuardBackendOptions extends Omit<CommandGuardOptions, 'backendId' | 'backendType'> {
   /** Names the backend in audit records. Default: the wrapped backend's `id` (read each time). */
   backendId?: string;
-  /** Default: the wrapped backend's `type`. */
+  /** The type in audit records. Default: the wrapped backend's `type`. */
   backendType?: string;
   /**
    * Put `sendInput` text to the policy too (`kind: 'input'`), since an idle shell runs what it is typed.
@@ -42,7 +46,9 @@ export interface GuardBackendOptions extends Omit<CommandGuardOptions, 'backendI
 
 /** A backend with a guard in front: still an `ITerminalBackend`, plus the guard and what it wraps. */
 export interface GuardedBackend extends ITerminalBackend {
+  /** The guard in front, built from the options or the one passed in (its `rateLimiter`, say). */
   readonly guard: CommandGuard;
+  /** The backend behind the guard: calls made on it directly are neither limited, checked nor audited. */
   readonly inner: ITerminalBackend;
 }
 

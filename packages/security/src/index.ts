@@ -1,3 +1,20 @@
+/**
+ * `@vth/security`: rate limits, a command policy checked before dispatch, and an audit log with secret
+ * redaction, for any `ITerminalBackend`. `guardBackend` wraps a backend (and is one); `CommandGuard` is
+ * the same controls for a backend to call itself; `securityLayerSchema` / `applySecurityLayer` take them
+ * from configuration. Refusals are `RATE_LIMITED` or `FORBIDDEN`, always `dispatched: false`. Everything
+ * is off until configured. A policy reads text: it stops mistakes, it is not a sandbox.
+ *
+ * @example
+ * ```ts
+ * import { commandPolicy, DANGEROUS_COMMANDS, guardBackend } from '@vth/security';
+ * const backend = guardBackend(inner, { policy: commandPolicy({ rules: DANGEROUS_COMMANDS }) });
+ * const run = await backend.executeCommand(sessionId, 'rm -rf /');
+ * if (!run.ok && run.error.code === 'FORBIDDEN') console.log(run.error.message);
+ * ```
+ *
+ * @module @vth/security
+ */
 export {
   TokenBucket,
   type TokenBucketLimits,

@@ -9,6 +9,7 @@ import {
   type AuditSink,
 } from './audit-log';
 
+/** How a {@link JsonLinesFileSink} creates its file and reports what it could not write. */
 export interface JsonLinesFileSinkOptions {
   /** Permissions of a file the sink creates (an existing file keeps its own). Default `0o600`: commands are sensitive. */
   mode?: number;
@@ -43,6 +44,7 @@ const OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND |
  * ```
  */
 export class JsonLinesFileSink implements AuditSink {
+  /** The file, as given; opened without following a symlink, so one at this path fails every write. */
   readonly path: string;
   private readonly mode: number;
   private readonly onError: AuditErrorHandler;
@@ -59,6 +61,10 @@ export class JsonLinesFileSink implements AuditSink {
     this.maxPending = options.maxPendingRecords ?? 100_000;
   }
 
+  /**
+   * Serialises the record now (a later change to the object is not logged) and queues it; never waits
+   * for the disk. Beyond `maxPendingRecords` waiting, the record is dropped and reported.
+   */
   write(record: AuditRecord): void {
     let line: string;
     try {
@@ -92,6 +98,7 @@ export class JsonLinesFileSink implements AuditSink {
     }
   }
 
+  /** Writes everything pending, then closes the file; a record written after it reopens the file. */
   async close(): Promise<void> {
     await this.flush();
     const handle = this.handle;

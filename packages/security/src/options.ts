@@ -85,7 +85,9 @@ export const securityOptionsSchema = z.strictObject({
   commands: commandRulesConfigSchema.optional(),
 });
 
+/** Security settings after parsing (`audit.redact` filled in): what {@link createCommandGuard} takes. */
 export type SecurityOptions = z.output<typeof securityOptionsSchema>;
+/** Security settings as written in a config, every key optional. */
 export type SecurityOptionsInput = z.input<typeof securityOptionsSchema>;
 
 /**
@@ -103,10 +105,13 @@ export function parseSecurityOptions(input: unknown, what = 'security'): Backend
 
 /** What cannot live in a JSON config, plus the backend's identity. */
 export interface CommandGuardHooks {
+  /** Names the backend in audit records and errors; a function when the id is only known later. */
   backendId: string | (() => string);
+  /** The backend's plugin type in audit records; a function like `backendId`. */
   backendType: string | (() => string);
   /** Asked beside the rules of `commands`, if any: the stricter answer wins. */
   policy?: CommandPolicy;
+  /** Asked when the policy (or a rule) answers `confirm`; without it, `confirm` refuses. */
   confirm?: ConfirmHandler;
   /** Replaces the redaction `audit.redact` selects. */
   redact?: AuditRedactor | false;

@@ -7,6 +7,10 @@ export type RateLimitScope = 'session' | 'user' | 'global' | 'new-session';
 /** The identity calls without a `userId` are charged to, unless `anonymousUserId` names another. */
 export const ANONYMOUS_USER = 'anonymous';
 
+/**
+ * Which buckets apply, and how big. Each scope is off unless given; with none, the limiter admits
+ * everything.
+ */
 export interface RateLimiterOptions {
   /**
    * A bucket per session: one runaway session cannot starve the others. It bounds a session, not a
@@ -36,6 +40,7 @@ export interface RateLimiterOptions {
 
 /** Who a command is charged to. */
 export interface RateLimitKey {
+  /** Picks the `perSession` bucket. */
   sessionId: string;
   /** Absent: the anonymous identity. */
   userId?: string;
@@ -43,8 +48,11 @@ export interface RateLimitKey {
 
 /** `details` of a `RATE_LIMITED` error. `retryAfterMs` is `null` when the request can never fit. */
 export interface RateLimitDetails {
+  /** Milliseconds to wait, rounded up so that waiting that long suffices; `null`: split the batch. */
   retryAfterMs: number | null;
+  /** The bucket with the longest wait, when several refused. */
   scope: RateLimitScope;
+  /** That bucket's key: the session id, the user id (or the anonymous one), or `*` for `global`. */
   key: string;
 }
 
@@ -71,6 +79,7 @@ export class RateLimiter {
   private readonly anonymous: string;
   private readonly clock: () => number;
 
+  /** Throws a `RangeError` on a bad limit or `maxKeys`, at construction rather than at the first command. */
   constructor(options: RateLimiterOptions = {}) {
     const maxKeys = options.maxKeys ?? 10_000;
     if (!Number.isInteger(maxKeys) || maxKeys < 1) {

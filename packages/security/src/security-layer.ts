@@ -48,7 +48,9 @@ export const securityHooksShape = {
  */
 export const securityLayerSchema = securityOptionsSchema.extend(securityHooksShape);
 
+/** A security layer after parsing: what {@link applySecurityLayer} takes. */
 export type SecurityLayer = z.output<typeof securityLayerSchema>;
+/** A security layer as a caller writes it (a manager's backend spec `security`, say). */
 export type SecurityLayerInput = z.input<typeof securityLayerSchema>;
 
 /**

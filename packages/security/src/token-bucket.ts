@@ -6,6 +6,7 @@ export interface TokenBucketLimits {
   refillPerSecond: number;
 }
 
+/** A bucket's limits and, for tests, its clock. */
 export interface TokenBucketOptions extends TokenBucketLimits {
   /**
    * A monotonic clock in milliseconds. Default `performance.now()`: wall-clock time can jump (NTP, a
@@ -14,7 +15,21 @@ export interface TokenBucketOptions extends TokenBucketLimits {
   clock?: () => number;
 }
 
-export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
+/** What `take` and `peek` answer: the tokens are there, or how long until they will be. */
+export type TakeResult =
+  | {
+      /** The tokens are available (taken, for `take`). */
+      ok: true;
+    }
+  | {
+      /** Not enough tokens; nothing was taken. */
+      ok: false;
+      /**
+       * Milliseconds until the tokens will be there, rounded up (at least 1), so waiting that long
+       * suffices; `Infinity` when more tokens were asked for than the bucket can ever hold.
+       */
+      retryAfterMs: number;
+    };
 
 /**
  * Floating-point refill math leaves crumbs (0.1 + 0.2 tokens); without a tolerance a bucket refilled to
@@ -36,12 +51,18 @@ const TAKEN: TakeResult = Object.freeze({ ok: true }) as TakeResult;
  * ```
  */
 export class TokenBucket {
+  /** The burst, as given: the most tokens the bucket holds, and the most one `take` can ever get. */
   readonly capacity: number;
+  /** The sustained rate, as given, in tokens per second. */
   readonly refillPerSecond: number;
   private readonly clock: () => number;
   private level: number;
   private last: number;
 
+  /**
+   * Starts full. Throws a `RangeError` when `capacity` or `refillPerSecond` is not a finite number above
+   * 0 (`securityOptionsSchema` rejects such limits as `INVALID_CONFIG` before they get here).
+   */
   constructor(options: TokenBucketOptions) {
     assertPositive(options.capacity, 'capacity');
     assertPositive(options.refillPerSecond, 'refillPerSecond');

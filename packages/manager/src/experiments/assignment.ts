@@ -23,6 +23,7 @@ export function stableUnit(...parts: string[]): number {
 
 /** One arm of an experiment and its share of the traffic, relative to the others. */
 export interface WeightedVariant {
+  /** Hashed with the experiment and the key: renaming a variant reshuffles its keys. */
   name: string;
   /** Non-negative; 0 keeps the variant in the list but sends nobody to it. */
   weight: number;

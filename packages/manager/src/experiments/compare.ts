@@ -5,7 +5,9 @@ export type Verdict = 'better' | 'worse' | 'unknown';
 
 /** The result of `twoProportionTest`: B's failure rate against A's. */
 export interface ProportionTest {
+  /** A's failures / A's n; 0 when A is empty. */
   rateA: number;
+  /** B's failures / B's n; 0 when B is empty. */
   rateB: number;
   /** rateB - rateA: positive when B fails more often. */
   diff: number;
@@ -143,8 +145,11 @@ function median(sorted: Float64Array): number {
 
 /** What is known about one arm of an experiment (see `VariantStats`). */
 export interface ArmData {
+  /** The variant's name; `compareExperiment` skips variants named like the control. */
   name: string;
+  /** Commands finished, ok or failed (`VariantStatsSnapshot.commands`). */
   commands: number;
+  /** Of those, the failed ones (`VariantStatsSnapshot.errors`); at most `commands`. */
   errors: number;
   /** A sample of the latencies of successful commands (`VariantStats.latencySample()`). */
   latencies: readonly number[];
@@ -152,9 +157,13 @@ export interface ArmData {
 
 /** A variant against the control, per dimension and overall. */
 export interface VariantComparison {
+  /** The variant compared. */
   variant: string;
+  /** The variant it is compared with. */
   control: string;
+  /** Error rates (control as A, variant as B); `better` when the variant fails less often. */
   errorRate: ProportionTest & { verdict: Verdict };
+  /** Latencies of successful commands (control as A); `better` when the variant's are lower. */
   latency: RankTest & { verdict: Verdict };
   /** 'worse' if either dimension is worse, else 'better' if either is better, else 'unknown'. */
   verdict: Verdict;
@@ -165,6 +174,7 @@ export interface VariantComparison {
   summary: string;
 }
 
+/** How sure a comparison must be before it gives a verdict. */
 export interface CompareOptions {
   /** Significance level; default 0.05. */
   alpha?: number;

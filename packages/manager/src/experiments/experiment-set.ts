@@ -31,17 +31,28 @@ export interface Assignment {
 
 /** An experiment's figures and verdicts, as `experimentReport` returns them. */
 export interface ExperimentReport {
+  /** The experiment's name. */
   name: string;
+  /** `false` once `stopExperiment` was called: the figures are final. */
   running: boolean;
+  /** The share of users (0..1) that take part. */
   traffic: number;
+  /** The variant the others are compared with. */
   control: string;
+  /** When it started, ms since the epoch. */
   startedAt: number;
+  /** When it stopped, ms since the epoch; absent while it runs. */
   stoppedAt?: number;
+  /** Each variant, in the order of the spec: its weight now, its backends, and its figures so far. */
   variants: Array<
     {
+      /** The variant's name. */
       name: string;
+      /** Its weight now. */
       weight: number;
-      /** weight / sum of weights */ share: number;
+      /** weight / sum of weights */
+      share: number;
+      /** The ids of its backends in the pool now. */
       backends: string[];
     } & VariantStatsSnapshot
   >;

@@ -7,6 +7,7 @@ export const SLOW_START_FLOOR = 0.1;
 
 /** One backend's health at a moment, for views, dashboards and `getHealth()` details. */
 export interface BackendHealthSnapshot {
+  /** `unhealthy` while ejected; `degraded` after any recent failure (in a row, or within the window). */
   status: HealthStatus;
   /** Out of rotation. */
   ejected: boolean;
@@ -16,6 +17,7 @@ export interface BackendHealthSnapshot {
   ejectionReason?: string;
   /** Times it has been ejected so far: each one doubles the next ejection time, up to the maximum. */
   ejections: number;
+  /** Failed calls and probes since the last success. */
   consecutiveFailures: number;
   /** Over the window. */
   errorRate: number;
@@ -25,9 +27,13 @@ export interface BackendHealthSnapshot {
   latency: LatencySummary;
   /** Share of its weight it gets now (slow start), in (0, 1]. */
   slowStartFactor: number;
+  /** When it last came back into rotation; absent if it never did. */
   recoveredAt?: number;
+  /** The last failure, for people (`UNAVAILABLE: connection refused`); kept after a recovery. */
   lastError?: string;
+  /** When it was last probed; absent before the first probe. */
   lastProbeAt?: number;
+  /** Whether that probe passed. */
   lastProbeOk?: boolean;
 }
 

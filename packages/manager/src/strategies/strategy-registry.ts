@@ -17,11 +17,13 @@ export const BUILT_IN_STRATEGIES = [
   'least-connections',
 ] as const;
 
+/** One of {@link BUILT_IN_STRATEGIES}: the names every registry knows. */
 export type BuiltInStrategyName = (typeof BUILT_IN_STRATEGIES)[number];
 
 /** Makes a fresh strategy: strategies keep state (a round-robin position), so instances are not shared. */
 export type SelectionStrategyFactory = () => SelectionStrategy;
 
+/** How `register` treats a name already taken. */
 export interface RegisterStrategyOptions {
   /** Replace a strategy already registered under this name, built-in ones included. */
   replace?: boolean;
@@ -94,6 +96,7 @@ export class StrategyRegistry {
     return ok();
   }
 
+  /** Whether a strategy is registered under `name` (a config naming another is `INVALID_CONFIG`). */
   has(name: string): boolean {
     return this.factories.has(name);
   }

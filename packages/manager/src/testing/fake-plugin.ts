@@ -2,7 +2,9 @@ import { memoryPlugin, type MemoryPluginConfig } from '@vth/backend-kit/testing'
 import { type BackendPlugin } from '@vth/core';
 import { type FakeBackend } from './fake-backend';
 
+/** What {@link createFakePlugin} makes: the plugin to register, and the backends it created. */
 export interface FakePlugin {
+  /** Register it in the `BackendFactory` the manager uses. */
   plugin: BackendPlugin<MemoryPluginConfig>;
   /** Every backend the plugin created, in order (a manager's rebuilds included). */
   instances: FakeBackend[];

@@ -5,19 +5,25 @@ import { join } from 'node:path';
 
 /** A tool's answer, flattened: what the scenarios read. */
 export interface ScenarioAnswer {
+  /** The tool's `structuredContent`: what the scenarios assert on. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any tool's structured answer
   structured: any;
+  /** The answer's text content (its parts joined): shown when a step fails. */
   text: string;
+  /** The tool answered an error (`isError`): every step of a scenario expects `false`. */
   isError: boolean;
 }
 
 /** Calls one tool of a connected MCP client (any transport). */
 export type CallTool = (name: string, args?: Record<string, unknown>) => Promise<ScenarioAnswer>;
 
+/** One end-to-end check: a name for the test, and a run that throws (`node:assert`) when it fails. */
 export interface TerminalScenario {
+  /** What it checks, as a sentence; use it as the test's name. */
   name: string;
   /** Needs `capabilities.longCommands` (a command that yields a handle). */
   long: boolean;
+  /** Runs the check through `call`, opening and closing its own session; rejects on a failed assertion. */
   run(call: CallTool): Promise<void>;
 }
 
