@@ -11,6 +11,13 @@ import { type McpHttpOptions } from './mcp-options';
 /** Makes the client of a new MCP session. */
 export type ClientMaker = (clientId: string, userId: string) => McpClient;
 
+/** Where the endpoint listens. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
 interface HttpClient {
   client: McpClient;
   transport: StreamableHTTPServerTransport;
@@ -36,6 +43,7 @@ export class HttpEndpoint {
   private readonly clients = new Map<string, HttpClient>();
   private readonly pending = new Set<HttpClient>();
   private server: Server | undefined;
+  private listening: Promise<BackendResult<ListenAddress>> | undefined;
 
   constructor(
     private readonly options: McpHttpOptions,
@@ -49,7 +57,19 @@ export class HttpEndpoint {
     return this.clients.size;
   }
 
-  listen(): Promise<BackendResult<{ host: string; port: number; url: string }>> {
+  /**
+   * Listens once: a second call while listening (or starting to) answers the same address rather than
+   * opening a second server that `close` would not know about. After a failure or `close`, it starts anew.
+   */
+  listen(): Promise<BackendResult<ListenAddress>> {
+    this.listening ??= this.start().then((result) => {
+      if (!result.ok) this.listening = undefined;
+      return result;
+    });
+    return this.listening;
+  }
+
+  private start(): Promise<BackendResult<ListenAddress>> {
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;
     return new Promise((resolve) => {
@@ -72,6 +92,7 @@ export class HttpEndpoint {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.listening = undefined;
     await Promise.all([...this.clients.keys()].map((id) => this.end(id)));
     await Promise.all([...this.pending].map((c) => c.client.end()));
     if (!server) return;

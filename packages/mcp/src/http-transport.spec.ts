@@ -251,4 +251,13 @@ describe('MCP over Streamable HTTP', () => {
     expect(!created.ok && created.error).toMatchObject({ code: 'INVALID_CONFIG' });
     expect(!created.ok && created.error.message).toContain('http.tokens');
   });
+
+  it('listens once: a second listenHttp answers the same address, and close leaves nothing listening', async () => {
+    harness = await startHttpHarness();
+    const again = await Promise.all([harness.host.listenHttp(), harness.host.listenHttp()]);
+    expect(again.map((r) => r.ok && r.value.url)).toEqual([harness.url, harness.url]);
+    await harness.close();
+    // A second server left open by the second call would still answer here.
+    await expect(fetch(harness.url, { method: 'POST' })).rejects.toThrow();
+  });
 });
