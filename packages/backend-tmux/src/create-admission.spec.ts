@@ -84,6 +84,8 @@ describe('createSession through the admission queue (maxConcurrentCreates)', () 
     // Commands on the control client run in order: once a later create is answered, tmux has made "late"
     // and carried out what was queued behind it.
     expectOk(await backend.createSession({ sessionId: 'after' }));
+    // Its shell has started (a pane's process names its server in TMUX only once it runs the shell).
+    expectOk(await backend.executeCommand('after', 'true'));
     expect(sessionNames(backend)).toEqual(['after']);
     const panes = panePids(backend);
     expect(panes).toHaveLength(2); // the control pane and "after"
