@@ -37,6 +37,7 @@ import {
 } from '@vth/core/kit';
 import { type z, type ZodType } from 'zod';
 import { HealthReporter } from './backend-health';
+import { CreateAdmission } from './create-admission';
 import { LongCommands } from './long-commands';
 import {
   type BackendSession,
@@ -106,6 +107,8 @@ export abstract class SessionBackend<
   protected readonly sessions = new Map<string, S>();
   /** Ids of sessions being created. */
   protected readonly pending = new Set<string>();
+  /** Bounds the creates running at once (`maxConcurrentCreates`); the others wait in call order. */
+  protected readonly admission: CreateAdmission;
   /** What `getMetrics` reports: `record` feeds it each call's result. */
   protected readonly metrics = new MetricsRecorder();
   /** Made once: every call looks a session up. The id and kind are read late (`initialize` may set the id). */
@@ -128,6 +131,7 @@ export abstract class SessionBackend<
     this.healthEvents = options.healthEvents ?? false;
     const backendId = () => this.backendId;
     const kind = () => this.type;
+    this.admission = new CreateAdmission(() => this.config?.maxConcurrentCreates ?? Infinity, backendId);
     this.long = new LongCommands<P>({
       id: backendId,
       enabled: () => this.yieldsHere(),
@@ -175,14 +179,22 @@ export abstract class SessionBackend<
     return ok();
   }
 
+  /**
+   * Creates a session. At most `maxConcurrentCreates` creates run at once; the others wait their turn in
+   * call order, their id already claimed. A waiting create gives up when `context.signal` aborts or
+   * `context.timeoutMs` passes (`TIMEOUT`, `dispatched: false`: nothing was started); once its turn came,
+   * the backend's own timeouts apply.
+   */
   async createSession(
     options: CreateSessionOptions = {},
-    _context?: ExecutionContext,
+    context?: ExecutionContext,
   ): Promise<BackendResult<SessionInfo>> {
     const ready = this.ready();
     if (!ready.ok) return this.record(ready);
     const opts = parseInput(createSessionOptionsSchema, options ?? {}, 'options');
     if (!opts.ok) return this.record(opts);
+    const ctx = parseExecutionContext(context);
+    if (!ctx.ok) return this.record(ctx);
     const refused = this.refuseOptions(opts.value);
     if (refused) return this.record(refused);
     const claimed = claimSessionId(opts.value.sessionId, {
@@ -194,14 +206,29 @@ export abstract class SessionBackend<
     if (!claimed.ok) return this.record(claimed);
     const id = claimed.value;
     this.pending.add(id);
+    let release: (() => void) | undefined;
     try {
-      const opened = await this.openSession(id, opts.value, ready.value);
+      const turn = await this.admission.enter({ signal: ctx.value.signal, timeoutMs: ctx.value.timeoutMs });
+      if (!turn.ok) return this.record(turn);
+      release = turn.value;
+      // A shutdown while it waited: nothing may start now.
+      const still = this.ready();
+      if (!still.ok) return this.record(still);
+      const opened = await this.openSession(id, opts.value, still.value);
       if (!opened.ok) return this.record(opened);
+      const starting = this.stillStarting(opened.value);
+      if (starting) {
+        // The session is usable, but its start still costs: the turn passes on once it is done.
+        const done = release;
+        release = undefined;
+        void starting.then(done, done);
+      }
       this.metrics.sessionCreated();
       const info = this.info(opened.value);
       this.emit('session-created', info);
       return ok(info);
     } finally {
+      release?.();
       this.pending.delete(id);
     }
   }
@@ -320,6 +347,7 @@ export abstract class SessionBackend<
       const wasReady = this.state === 'ready';
       const starting = this.starting;
       this.state = 'shut-down';
+      this.admission.close('the backend has been shut down');
       // A start under way finishes first: what it started is then ended like the rest.
       this.stopped = (starting ?? Promise.resolve())
         .catch(() => undefined) // a start that threw still leaves things to end
@@ -367,6 +395,14 @@ export abstract class SessionBackend<
   /** What `shutdown` ends, once: by default every session. `wasReady`: the backend was initialized. */
   protected async stop(_wasReady: boolean): Promise<void> {
     await this.endAllSessions();
+  }
+
+  /**
+   * What a new session still does after `openSession` returned it (a shell that finishes starting in the
+   * background): its create keeps its turn (`maxConcurrentCreates`) until this settles. By default nothing.
+   */
+  protected stillStarting(_session: S): Promise<unknown> | undefined {
+    return undefined;
   }
 
   /** A refusal of valid options this backend cannot honour, before an id is claimed; `null` to go on. */

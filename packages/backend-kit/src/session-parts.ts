@@ -73,6 +73,11 @@ export interface SessionBackendConfig {
   maxSessions: number;
   /** The largest command (and `sendInput` data) a call may carry. */
   maxCommandBytes: number;
+  /**
+   * Sessions that may be starting at once; further creates wait their turn in call order (see
+   * `CreateAdmission`). Absent: no limit.
+   */
+  maxConcurrentCreates?: number | undefined;
 }
 
 /** `ready`: initialized; `crashed`: lost what ran it (initialize again to start afresh). */

@@ -42,6 +42,13 @@ export const nodePtyConfigSchema = z.strictObject({
     .max(100_000)
     .default(() => defaultMaxSessions(8 * 1024 * 1024))
     .meta({ [MACHINE_DEFAULT]: true }),
+  /**
+   * Sessions that may be starting at once (a pty forked, its shell coming up); further `createSession`
+   * calls wait their turn in call order, their id claimed: forking thousands of ptys in one go blocks the
+   * event loop until their shells' ready timeouts pass. A waiting create gives up when its context's
+   * `signal` aborts or its `timeoutMs` passes (`TIMEOUT`, `dispatched: false`: nothing was started).
+   */
+  maxConcurrentCreates: z.number().int().min(1).max(10_000).default(16),
   ...commandLimitsShape,
   /** Recent output kept per session for `capture`. */
   scrollbackBytes: z

@@ -71,6 +71,13 @@ export const tmuxConfigSchema = z.strictObject({
     .default(() => defaultMaxSessions(12 * 1024 * 1024))
     .meta({ [MACHINE_DEFAULT]: true }),
   maxPanesPerSession: z.number().int().min(1).max(1000).default(32),
+  /**
+   * Sessions that may be starting at once (tmux making the pane, its shell coming up); further
+   * `createSession` calls wait their turn in call order, their id claimed, instead of all reaching the server
+   * together and timing out in bulk. A waiting create gives up when its context's `signal` aborts or its
+   * `timeoutMs` passes (`TIMEOUT`, `dispatched: false`: nothing reached tmux).
+   */
+  maxConcurrentCreates: z.number().int().min(1).max(10_000).default(16),
   ...commandLimitsShape,
   /** How long tmux may take to answer one command. */
   commandTimeoutMs: ms(10_000),

@@ -25,6 +25,8 @@ export interface ControlClientOptions {
 interface Pending {
   resolve: ((result: BackendResult<string[]>) => void) | null;
   timedOut?: boolean;
+  /** Called with the reply of a command that timed out, once tmux gives it. */
+  late?: ((result: BackendResult<string[]>) => void) | undefined;
   timer: NodeJS.Timeout | null;
   command: string;
 }
@@ -133,10 +135,15 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
 
   /**
    * Runs one tmux command (a line of tmux's command language; quote caller data with `quoteTmuxArg`) and
-   * resolves with its output lines, or `INTERNAL` carrying tmux's error text.
+   * resolves with its output lines, or `INTERNAL` carrying tmux's error text. A command tmux does not answer
+   * within `commandTimeoutMs` resolves with `TIMEOUT` (`dispatched: true`: tmux may still carry it out);
+   * `onLateReply` then gets the reply if it comes, to undo what the command made.
    */
-  command(line: string): Promise<BackendResult<string[]>> {
-    return new Promise((resolve) => this.send(line, resolve));
+  command(
+    line: string,
+    onLateReply?: (result: BackendResult<string[]>) => void,
+  ): Promise<BackendResult<string[]>> {
+    return new Promise((resolve) => this.send(line, resolve, onLateReply));
   }
 
   /** Several commands in one write; each answers on its own. */
@@ -187,7 +194,7 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
     return exited;
   }
 
-  private send(line: string, resolve: Pending['resolve']): void {
+  private send(line: string, resolve: Pending['resolve'], late?: Pending['late']): void {
     if (!this.alive) {
       resolve?.(
         this.error(
@@ -197,15 +204,17 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
       );
       return;
     }
-    const entry: Pending = { resolve, timer: null, command: line };
+    const entry: Pending = { resolve, timer: null, command: line, late };
     if (resolve) {
       entry.timer = setTimeout(() => {
         entry.resolve = null;
         entry.timedOut = true;
+        // The line was written: tmux may still carry it out (`onLateReply` hears of it).
         resolve(
-          this.error(
+          fail(
             'TIMEOUT',
             `tmux did not answer "${line.slice(0, 60)}" within ${this.opts.commandTimeoutMs} ms`,
+            { backendId: this.opts.backendId, dispatched: true },
           ),
         );
       }, this.opts.commandTimeoutMs);
@@ -236,7 +245,8 @@ export class TmuxControlClient extends EventEmitter<ControlClientEvents> {
               `tmux refused "${entry.command.slice(0, 80)}": ${event.lines.join(' ').trim()}`,
             );
         if (entry.resolve) entry.resolve(result);
-        else if (!result.ok && !entry.timedOut) this.emit('failed', result.error.message);
+        else if (entry.timedOut) entry.late?.(result);
+        else if (!result.ok) this.emit('failed', result.error.message);
         return;
       }
       case 'notification':

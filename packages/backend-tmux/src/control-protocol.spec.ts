@@ -61,6 +61,80 @@ describe('control-mode protocol', () => {
   });
 });
 
+describe('%output of many panes, as tmux interleaves it', () => {
+  /** What the events say: each pane's bytes in order, and where notifications fell between them. */
+  function replay(events: ControlEvent[]): { panes: Map<string, Buffer>; seen: string[] } {
+    const panes = new Map<string, Buffer>();
+    const seen: string[] = [];
+    for (const e of events) {
+      if (e.type === 'output') {
+        panes.set(e.paneId, Buffer.concat([panes.get(e.paneId) ?? Buffer.alloc(0), e.data]));
+        seen.push(`${e.paneId}:${panes.get(e.paneId)!.length}`);
+      } else if (e.type === 'notification') seen.push(`!${e.args}`);
+    }
+    return { panes, seen };
+  }
+
+  it('delivers every pane its exact bytes in order, and notifications after the output before them (property)', () => {
+    const piece = fc.record({
+      pane: fc.constantFrom('%1', '%2', '%30'),
+      bytes: fc.uint8Array({ maxLength: 200 }),
+      then: fc.option(fc.constant('%window-close @7'), { freq: 4 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (pieces, cuts) => {
+          const lines: Buffer[] = [];
+          const wanted = new Map<string, Buffer>();
+          // A notification must come after all output written before it: record each pane's length there.
+          const marks: string[] = [];
+          for (const [i, p] of pieces.entries()) {
+            lines.push(
+              Buffer.from(`%output ${p.pane} `),
+              encodeOutput(Buffer.from(p.bytes)),
+              Buffer.from('\n'),
+            );
+            wanted.set(p.pane, Buffer.concat([wanted.get(p.pane) ?? Buffer.alloc(0), p.bytes]));
+            if (p.then) {
+              lines.push(Buffer.from(`${p.then}${i}\n`));
+              marks.push(`@7${i}`);
+            }
+          }
+          const { panes, seen } = replay(parseAll(cut(Buffer.concat(lines), cuts)));
+          for (const [pane, bytes] of wanted) expect([...(panes.get(pane) ?? [])]).toEqual([...bytes]);
+          expect(seen.filter((s) => s.startsWith('!')).map((s) => s.slice(1))).toEqual(marks);
+          // Before each notification, every pane had all the bytes written before it.
+          let at = 0;
+          for (const [i, p] of pieces.entries()) {
+            if (!p.then) continue;
+            const upTo = pieces.slice(0, i + 1);
+            const index = seen.indexOf(`!@7${i}`, at);
+            at = index;
+            for (const pane of new Set(upTo.map((q) => q.pane))) {
+              const expected = upTo.filter((q) => q.pane === pane).reduce((n, q) => n + q.bytes.length, 0);
+              const before = seen
+                .slice(0, index)
+                .filter((s) => s.startsWith(`${pane}:`))
+                .map((s) => Number(s.split(':')[1]));
+              expect(before.length === 0 ? 0 : before[before.length - 1]).toBe(expected);
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('hands over what one chunk holds of a pane as one event', () => {
+    const stream = Buffer.from('%output %1 a\\134\n%output %2 b\n%output %1 c\\015\\012\n');
+    expect(parseAll([stream])).toEqual([
+      { type: 'output', paneId: '%1', data: Buffer.from('a\\c\r\n') },
+      { type: 'output', paneId: '%2', data: Buffer.from('b') },
+    ]);
+  });
+});
+
 describe('control-mode replies hold pane text (capture-pane, display-message formats)', () => {
   /** A reply as tmux frames it: `%begin` and `%end` carry the same time, command number and flags. */
   const reply = (guard: string, lines: string[], end = '%end') =>

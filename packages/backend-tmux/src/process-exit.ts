@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { listSessionMembers } from '@vth/shell-integration';
 
 /*
  * Ending processes that are not our children (the tmux server daemonizes; pane shells are its children) and
@@ -64,20 +63,6 @@ export function commandLine(pid: number): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * Every process of the terminal session `leader` led: the shell of a pane, its jobs, whatever they started
- * (a process that called setsid() itself excepted). A session id is not reused while a member lives, so
- * when the leader is gone its orphans are still found; when its pid now belongs to another process, the
- * session is over and nothing is returned.
- */
-export function terminalSessionProcesses(leader: ProcessRef): ProcessRef[] {
-  const now = readStat(leader.pid);
-  if (now !== null && now.state !== 'Z' && now.startTime !== leader.startTime) return [];
-  return listSessionMembers(leader.pid)
-    .map(processRef)
-    .filter((ref): ref is ProcessRef => ref !== null);
 }
 
 /** Resolves with the processes still running after `timeoutMs` (at once when none is). */

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { expectOk } from '@vth/testkit';
 import { endServer, running, tmux, track } from '../test/tmux-fixtures';
 import { commandLine } from './process-exit';
@@ -36,6 +36,31 @@ describe('shutdown() resolves only when every process the backend started has ex
     expect(listTmuxProcesses([socket])).toEqual([]);
     expect([serverPid, ...pids].filter(running)).toEqual([]);
     expect(existsSync(socket)).toBe(false);
+  });
+
+  it('of 50 sessions at once: no process and no descriptor of any of them is left', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const backend = track(new TmuxBackend({ killGraceMs: 200 }));
+    expectOk(await backend.initialize({}));
+    const sessions = await Promise.all(Array.from({ length: 50 }, () => backend.createSession()));
+    const ids = sessions.map((r) => expectOk(r).id);
+    // Every shell reports its pid; every fifth ignores the hangup and leaves a nohup'd job.
+    const shells = await Promise.all(
+      ids.map(async (id, i) => {
+        const pid = Number(expectOk(await backend.executeCommand(id, 'echo $$')).output);
+        if (i % 5 === 0)
+          expectOk(await backend.executeCommand(id, "trap '' HUP TERM; nohup sleep 1000 >/dev/null 2>&1 &"));
+        return pid;
+      }),
+    );
+    const serverPid = Number((await backend.getHealth()).details?.['serverPid']);
+    const socket = backend.socket;
+    await backend.shutdown();
+    expect(listTmuxProcesses([socket])).toEqual([]);
+    expect([serverPid, ...shells].filter(running)).toEqual([]);
+    expect(existsSync(socket)).toBe(false);
+    expect(fds()).toBe(before);
   });
 
   it('called while initialize() is starting the server: the start finishes, then everything goes', async () => {

@@ -3,11 +3,10 @@ import {
   endProcesses,
   isRunning,
   processRef,
-  terminalSessionProcesses,
   waitForExit,
   type ProcessRef,
 } from './process-exit';
-import { paneProcesses } from './tmux-processes';
+import { paneProcesses, readProcesses, type ProcessEntry } from './tmux-processes';
 
 /**
  * The processes a tmux backend is answerable for: the server when it started it, the shells of the panes
@@ -63,27 +62,45 @@ export class StartedProcesses {
 
   /**
    * Ends them all and waits until they are gone; returns what could not be ended. A server of ours was
-   * asked to exit (`kill-server`); one still running after `graceMs` gets SIGTERM, then SIGKILL. Pane
-   * processes were hung up by tmux (their terminal closed) or by their session's end; they get SIGHUP
-   * and, after `graceMs`, SIGKILL. On a shared server only processes of the sessions vth made are touched.
+   * asked to exit (`kill-server`); one still running after `graceMs` gets SIGKILL (not SIGTERM: tmux answers
+   * it with the same exit as `kill-server`, which costs it a fork per pane for utmp, seconds for thousands
+   * of panes). Its death hangs up every pane's terminal. Pane processes get SIGHUP and, after `graceMs`,
+   * SIGKILL. On a shared server only processes of the sessions vth made are touched. /proc is read once
+   * for all panes.
    */
   async endAll(o: { socketPath: string; ownsServer: boolean; graceMs: number }): Promise<ProcessRef[]> {
     const server = o.ownsServer ? this.owned : null;
     const serverLeft = server
-      ? await endProcesses(await waitForExit([server], o.graceMs), ['SIGTERM', 'SIGKILL'], o.graceMs)
+      ? await endProcesses(await waitForExit([server], o.graceMs), ['SIGKILL'], o.graceMs)
       : [];
+    const table = readProcesses();
     const panes = new Map<number, ProcessRef>();
-    for (const shell of this.shells.values())
-      for (const p of terminalSessionProcesses(shell)) panes.set(p.pid, p);
+    for (const p of this.sessionMembers(table)) panes.set(p.pid, p);
     // Processes that left their pane's terminal session (setsid) still name server and session in TMUX.
     const ours = (serverPid: number, session: number) =>
       this.serverPids.has(serverPid) && (o.ownsServer || this.sessionNumbers.has(session));
-    for (const pid of paneProcesses(o.socketPath, ours)) {
+    for (const pid of paneProcesses(o.socketPath, ours, table)) {
       const ref = processRef(pid);
       if (ref && ref.pid !== server?.pid) panes.set(pid, ref);
     }
     const panesLeft = await endProcesses([...panes.values()], ['SIGHUP', 'SIGKILL'], o.graceMs);
     this.shells.clear();
     return [...serverLeft, ...panesLeft];
+  }
+
+  /**
+   * Every process of the terminal sessions the pane shells led: the shells, their jobs, whatever they
+   * started (a process that called setsid() itself excepted). A session id is not reused while a member
+   * lives, so orphans of a shell that is gone are still found; a shell whose pid now belongs to another
+   * process has no session left.
+   */
+  private sessionMembers(table: readonly ProcessEntry[]): ProcessRef[] {
+    const byPid = new Map(table.map((e) => [e.pid, e]));
+    const leaders = new Set<number>();
+    for (const shell of this.shells.values()) {
+      const now = byPid.get(shell.pid);
+      if (!now || now.startTime === shell.startTime) leaders.add(shell.pid);
+    }
+    return table.filter((e) => leaders.has(e.session)).map((e) => ({ pid: e.pid, startTime: e.startTime }));
   }
 }

@@ -188,19 +188,22 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
       [shell, ...(cfg.shellArgs ?? dialectForShell(shell).spawnArgs)],
     );
     if (tooBig) return fail('INVALID_INPUT', `invalid options.env: ${tooBig}`, { backendId: this.id });
-    const [created, ...rest] = await client.commands(
-      newSessionCommands({
-        id,
-        cols: o.cols ?? cfg.cols,
-        rows: o.rows ?? cfg.rows,
-        cwd,
-        env: sessionEnv,
-        shellCommand: paneShellCommand(shell, cfg),
-        controlSession: this.server.controlSession,
-        ownsServer: this.server.ownsServer,
-        backendId: this.id,
-      }),
-    );
+    const [first, ...more] = newSessionCommands({
+      id,
+      cols: o.cols ?? cfg.cols,
+      rows: o.rows ?? cfg.rows,
+      cwd,
+      env: sessionEnv,
+      shellCommand: paneShellCommand(shell, cfg),
+      controlSession: this.server.controlSession,
+      ownsServer: this.server.ownsServer,
+      backendId: this.id,
+    });
+    // Written in this order at once; each answers on its own.
+    const [created, ...rest] = await Promise.all([
+      client.command(first!, (late) => this.endLateSession(client, late)),
+      ...more.map((line) => client.command(line)),
+    ]);
     if (!created!.ok) {
       const taken = /duplicate session/.test(created!.error.message);
       if (taken)
@@ -250,6 +253,19 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
   }
 
   /**
+   * tmux made a session after its create had timed out (`TIMEOUT`, `dispatched: true`): nobody uses it, so
+   * it goes at once, by ids (a session of the same name may be someone else's); its shell is watched like
+   * any other until shutdown.
+   */
+  private endLateSession(client: TmuxControlClient, late: BackendResult<string[]>): void {
+    const made = late.ok ? parseNewPane(late.value[0]) : null;
+    if (!made) return;
+    this.server.started.session(made.tmuxSessionId);
+    this.server.started.shell(made.pid);
+    void client.commands([`kill-window -t ${made.windowId}`, `kill-session -t ${made.tmuxSessionId}`]);
+  }
+
+  /**
    * Splits a pane of the session (tmux `split-window`); the new pane runs its own shell in the session's
    * first directory and takes commands through `paneId`.
    *
@@ -287,6 +303,11 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
     await live.value.command(`kill-pane -t ${pane.id}`);
     this.panes.drop(pane, { exitCode: null, intentional: true, reason: 'the pane was closed' });
     return ok();
+  }
+
+  /** A create keeps its turn until the new pane's shell is ready (see `waitForShell`). */
+  protected override stillStarting(session: TmuxSession): Promise<unknown> | undefined {
+    return this.panes.get(session.panes[0] ?? '')?.starting;
   }
 
   protected override async captureText(
@@ -372,6 +393,7 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
       graceMs: this.config?.killGraceMs ?? 500,
       answerMs: Math.min(this.config?.commandTimeoutMs ?? SHUTDOWN_ANSWER_MS, SHUTDOWN_ANSWER_MS),
     });
+    this.panes.stopReaping();
     if (left.length > 0) {
       const pids = left.map((p) => p.pid).join(', ');
       const error = new BackendError('INTERNAL', `processes did not exit after SIGKILL: ${pids}`, {

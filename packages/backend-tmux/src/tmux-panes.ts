@@ -4,7 +4,6 @@ import { fail, ok, paneIdSchema, type BackendResult, type SessionClosedEvent } f
 import { parseInput } from '@vth/core/kit';
 import {
   dialectForShell,
-  killSessionMembers,
   readProcStat,
   shellOwnsTerminal,
   signalForegroundGroup,
@@ -14,6 +13,7 @@ import {
 import { z } from 'zod';
 import { type TmuxConfig } from './config';
 import { type TmuxControlClient } from './control-client';
+import { PaneReaper } from './pane-reaper';
 import { type StartedProcesses } from './started-processes';
 import { NEW_PANE_FORMAT, PANE_ROW_FORMAT, parseNewPane, parsePaneRows, type NewPane } from './tmux-formats';
 import { quoteTmuxArg, quoteTmuxFormatArg } from './tmux-quote';
@@ -39,6 +39,8 @@ export interface TmuxPane {
   windowId: string;
   runner: ShellCommandRunner;
   output: { decoder: StringDecoder };
+  /** Settles once the pane's shell is ready or failed to be (a create keeps its turn until then). */
+  starting: Promise<unknown>;
 }
 
 /** Why a pane's runner ends (see `ShellExit`). */
@@ -103,8 +105,14 @@ export function paneShellCommand(shell: string, cfg: TmuxConfig): string {
 export class TmuxPanes {
   private readonly panes = new Map<string, TmuxPane>();
   private reconcileScheduled = false;
+  private readonly reaper: PaneReaper;
 
-  constructor(private readonly ctx: TmuxPanesContext) {}
+  constructor(private readonly ctx: TmuxPanesContext) {
+    this.reaper = new PaneReaper(
+      () => ctx.config().killGraceMs,
+      (pid) => ctx.started.forgetShellIfGone(pid),
+    );
+  }
 
   get(paneId: string): TmuxPane | undefined {
     return this.panes.get(paneId);
@@ -151,7 +159,9 @@ export class TmuxPanes {
         exitLingerMs: 100,
       },
     );
-    const pane: TmuxPane = { id: paneId, pid, tty, session, windowId, runner, output };
+    let started!: (value: unknown) => void;
+    const starting = new Promise((resolve) => (started = resolve));
+    const pane: TmuxPane = { id: paneId, pid, tty, session, windowId, runner, output, starting };
     this.panes.set(paneId, pane);
     session.panes.push(paneId);
     session.windows.add(windowId);
@@ -161,6 +171,7 @@ export class TmuxPanes {
       // A shell that never comes up takes its pane with it: waiting commands fail instead of hanging.
       if (!r.ok)
         this.drop(pane, { exitCode: null, reason: `the shell did not become ready: ${r.error.message}` });
+      started(undefined);
       return r;
     });
     if (cfg.waitForShell) {
@@ -203,19 +214,20 @@ export class TmuxPanes {
     pane.runner.close(exit);
     const session = pane.session;
     session.panes = session.panes.filter((p) => p !== pane.id);
-    setTimeout(() => {
-      killSessionMembers(pane.pid);
-      this.ctx.started.forgetShellIfGone(pane.pid);
-    }, this.ctx.config().killGraceMs).unref();
+    this.reaper.add(pane.pid);
     if (session.panes.length === 0) this.ctx.sessionClosed(session, session.closing ?? 'exited');
   }
 
   /** The server is gone: every pane with it, and what runs in them. */
   dropAll(reason: string): void {
-    for (const pane of [...this.panes.values()]) {
+    for (const pane of [...this.panes.values()])
       this.drop(pane, { exitCode: null, signal: 'SIGHUP', reason });
-      killSessionMembers(pane.pid);
-    }
+    this.reaper.reapAll();
+  }
+
+  /** Shutdown ends every process itself (see `StartedProcesses.endAll`): no reaping is left pending. */
+  stopReaping(): void {
+    this.reaper.cancel();
   }
 
   /**
