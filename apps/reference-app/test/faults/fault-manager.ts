@@ -43,7 +43,8 @@ export class FaultManager {
       expectOk(
         await manager.initialize({
           probe: { intervalMs: 200, timeoutMs: 5_000 },
-          health: { consecutiveFailures: 2, baseEjectionMs: 300, recoveryProbes: 2 },
+          // A backend stays `degraded` while an error is in the window: 5 s, so recovery shows within a test.
+          health: { windowMs: 5_000, consecutiveFailures: 2, baseEjectionMs: 300, recoveryProbes: 2 },
           ...config,
         }),
         'the manager',
