@@ -48,6 +48,8 @@ export interface PaneExit {
   exitCode: number | null;
   signal?: string;
   intentional?: boolean;
+  /** The shell vanished without saying it exits: its session closes as `crashed`. */
+  killed?: boolean;
   reason: string;
 }
 
@@ -215,7 +217,8 @@ export class TmuxPanes {
     const session = pane.session;
     session.panes = session.panes.filter((p) => p !== pane.id);
     this.reaper.add(pane.pid);
-    if (session.panes.length === 0) this.ctx.sessionClosed(session, session.closing ?? 'exited');
+    if (session.panes.length === 0)
+      this.ctx.sessionClosed(session, session.closing ?? (exit.killed ? 'crashed' : 'exited'));
   }
 
   /** The server is gone: every pane with it, and what runs in them. */
@@ -292,8 +295,11 @@ export class TmuxPanes {
       const sessions = where.get(pane.id);
       const session = pane.session;
       if (!sessions) {
-        // The shell exited; its EXIT mark (if any) already ended the command with its status.
-        this.drop(pane, { exitCode: null, reason: 'the shell in the pane exited' });
+        // The shell exited; its EXIT mark (if any) already ended the command with its status. Without that
+        // mark it did not exit by itself (SIGKILL, a crash): its session crashed, so a manager moves it.
+        if (pane.runner.exitAnnounced)
+          this.drop(pane, { exitCode: null, reason: 'the shell in the pane exited' });
+        else this.drop(pane, { exitCode: null, reason: 'the shell in the pane was killed', killed: true });
       } else if (!sessions.has(session.tmuxId) && this.ctx.sessions.get(session.id) === session) {
         // Still linked into the control session, but its own session was killed from outside vth.
         if (!session.closing) {

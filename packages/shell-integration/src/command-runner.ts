@@ -75,6 +75,15 @@ export class ShellCommandRunner {
     return s.current !== null || s.queue.length > 0 || s.groupRest.length > 0;
   }
 
+  /**
+   * The shell said it is exiting (its EXIT trap's mark), or vth is ending it. A shell whose transport
+   * closes without this was killed by a signal it cannot trap (SIGKILL) or crashed: its host reports that
+   * session as crashed, not exited.
+   */
+  get exitAnnounced(): boolean {
+    return this.s.phase === 'exiting';
+  }
+
   /** The shell is gone (or the runner was closed): every further command fails. */
   get closed(): boolean {
     return this.s.phase === 'closed';

@@ -8,18 +8,26 @@ export interface ServedCli {
   createSession(): Promise<string>;
   /** SIGTERM, then resolves once the server process has exited (it ends every session first). */
   stop(): Promise<void>;
+  /** The server process's pid. */
+  pid: number;
+  /** Sends `signal` (SIGKILL: a crash, nothing ended first), then resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `vth serve --port 0` and resolves when it printed its URL. */
-export function serveCli(env: Record<string, string> = {}): Promise<ServedCli> {
+/** Starts `vth serve --port <port>` (default 0: a free one) and resolves when it printed its URL. */
+export function serveCli(env: Record<string, string> = {}, port = 0): Promise<ServedCli> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
+    const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const kill = async (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    };
     child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.once('exit', (code) => reject(new Error(`vth serve exited (${code}) before listening: ${stderr}`)));
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -39,10 +47,9 @@ export function serveCli(env: Record<string, string> = {}): Promise<ServedCli> {
           if (!body.ok) throw new Error(`session.create failed: ${JSON.stringify(body)}`);
           return body.value.id;
         },
-        async stop() {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          await exited;
-        },
+        stop: () => kill('SIGTERM'),
+        pid: child.pid!,
+        kill,
       });
     });
   });
