@@ -243,6 +243,11 @@ export class Connection {
         sendBinary: (frame) => this.sendBinary(frame),
         sendMessage: (message) => this.send(message),
         bufferedAmount: () => this.ws.bufferedAmount,
+        // Else the ended session's stream (its ring) stays held, and the channel counts against the limit.
+        ended: () => {
+          const ended = this.attachments.get(id);
+          if (ended) this.drop(ended);
+        },
       },
       onSent: (n) => this.deps.metrics.traffic.sentOutput.inc(n),
     };

@@ -154,6 +154,8 @@ export class SessionRegistry {
   private idle(session: TrackedSession): void {
     const grace = this.options.unattachedGraceMs;
     if (grace === null || !session.reapable || session.attachments > 0 || session.busy > 0) return;
+    // A session already gone (an attachment let go after its end) needs no timer.
+    if (this.sessions.get(session.id) !== session) return;
     // One timer per session, restarted (not remade) at the end of each request.
     if (session.reapTimer) {
       session.reapTimer.refresh();

@@ -168,16 +168,18 @@ export class SessionStream {
         c.sink.sendMessage({ type: 'size', channel: c.id, cols, rows, offset: this.ring.end });
   }
 
-  /** The session ended: every live channel gets the rest of the output, then `detached`. */
+  /**
+   * The session ended: every live channel gets the rest of the output, then `detached`, and its
+   * connection lets go of it. A channel not yet announced is left to its attach, which answers an error.
+   */
   end(closeReason: string | undefined, exitCode: number | null | undefined): void {
     if (this.ended) return;
     this.ended = true;
+    const detached: Channel[] = [];
     for (const c of this.channels) {
       if (c.state === 'live' || c.state === 'blocked') this.flush(c);
-      if (!c.announced) {
-        c.state = 'closed';
-        continue;
-      }
+      c.state = 'closed';
+      if (!c.announced) continue;
       c.sink.sendMessage({
         type: 'detached',
         channel: c.id,
@@ -186,9 +188,11 @@ export class SessionStream {
         ...(closeReason === undefined ? {} : { closeReason }),
         ...(exitCode === undefined ? {} : { exitCode }),
       });
-      c.state = 'closed';
+      detached.push(c);
     }
     this.channels.clear();
+    // After the channels are cleared: letting go detaches, which must find nothing left to resize or resume.
+    for (const c of detached) c.sink.ended();
     if (this.paused) void this.hooks.flow.resume();
     this.paused = false;
     this.mirror.dispose();
