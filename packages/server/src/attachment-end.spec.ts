@@ -1,12 +1,5 @@
 import { CLOSE_CODES } from '@vth/protocol';
 import { startServer, type Harness } from './test-support/server-harness.fixture';
-import { type TestClient } from './test-support/test-client.fixture';
-
-async function newSession(c: TestClient): Promise<string> {
-  const r = await c.request('session.create', {});
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return (r.value as { id: string }).id;
-}
 
 describe('how an attachment ends when its session does', () => {
   let h: Harness;
@@ -18,7 +11,7 @@ describe('how an attachment ends when its session does', () => {
   it('a shell that exits: every channel gets the last output, then detached with the exit code', async () => {
     const w = await h.connect();
     const v = await h.connect();
-    const id = await newSession(w);
+    const id = await w.newSession();
     const wc = await w.attach(id, 'writer', 'live');
     const vc = await v.attach(id, 'viewer', 'live');
     if (wc.type !== 'attached' || vc.type !== 'attached') throw new Error(JSON.stringify([wc, vc]));
@@ -36,7 +29,7 @@ describe('how an attachment ends when its session does', () => {
 
   it('frees the channel: typing into it is UNKNOWN_CHANNEL, and it no longer counts against the limit', async () => {
     const c = await h.connect();
-    const first = await newSession(c);
+    const first = await c.newSession();
     const a = await c.attach(first, 'writer', 'live');
     if (a.type !== 'attached') throw new Error(JSON.stringify(a));
     expect(await c.request('session.destroy', { sessionId: first })).toMatchObject({ ok: true });
@@ -45,7 +38,7 @@ describe('how an attachment ends when its session does', () => {
     const refused = await c.message('error', (m) => m.channel === a.channel);
     expect(refused).toMatchObject({ code: 'UNKNOWN_CHANNEL' });
     // maxAttachmentsPerConnection is 1: the ended attachment must not hold the place of a new one.
-    const second = await newSession(c);
+    const second = await c.newSession();
     expect(await c.attach(second, 'viewer', 'live')).toMatchObject({ type: 'attached', sessionId: second });
     const metrics = await h.http('GET', '/metrics');
     expect(metrics.text).toContain('vth_server_attachments{mode="writer"} 0');
@@ -55,18 +48,23 @@ describe('how an attachment ends when its session does', () => {
 });
 
 describe('how attachments end when the server closes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServer();
+  });
+  afterAll(() => h.close());
+
   it('closes each connection with 1001; the backend is left to its owner', async () => {
-    const h: Harness = await startServer();
     const c = await h.connect();
-    const id = await newSession(c);
+    const id = await c.newSession();
     const a = await c.attach(id, 'viewer', 'live');
     if (a.type !== 'attached') throw new Error(JSON.stringify(a));
     await h.server.close();
     expect(await c.closed()).toBe(CLOSE_CODES.GOING_AWAY);
     expect(c.messages.some((m) => m.type === 'detached')).toBe(false);
-    expect((await h.backend.listSessions()).ok && (await h.backend.listSessions())).toMatchObject({
+    expect(await h.backend.listSessions()).toMatchObject({
+      ok: true,
       value: [expect.objectContaining({ id })],
     });
-    await h.close();
   });
 });

@@ -18,8 +18,8 @@ export interface StreamHooks {
   resize(cols: number, rows: number): Promise<unknown>;
   flow: SessionFlowControl;
   /** A slow viewer was skipped ahead, or a writer paused the session (metrics). */
-  onSkip?(): void;
-  onPause?(): void;
+  onSkip(): void;
+  onPause(): void;
 }
 
 export type AttachStart = number | 'snapshot' | 'live';
@@ -143,7 +143,7 @@ export class SessionStream {
         channel.state = 'live';
         this.pump(channel);
       } else {
-        this.hooks.onSkip?.();
+        this.hooks.onSkip();
         void this.resync(channel, 'skipped');
       }
     } else if (channel.state === 'live') {
@@ -152,9 +152,10 @@ export class SessionStream {
     return true;
   }
 
+  /** A writer's viewport changed (a viewer's never sizes anything: its connection refuses it). */
   setViewport(channel: Channel, viewport: Viewport): void {
     channel.viewport = viewport;
-    if (channel.mode === 'writer') this.recomputeSize();
+    this.recomputeSize();
   }
 
   /** An explicit resize (the `session.resize` operation): every channel is told. */
@@ -241,7 +242,7 @@ export class SessionStream {
     const blocked = [...this.channels].some((c) => c.state === 'blocked');
     if (blocked && !this.paused) {
       this.paused = true;
-      this.hooks.onPause?.();
+      this.hooks.onPause();
       if (!(await this.hooks.flow.pause())) {
         this.paused = false;
         for (const c of this.channels) if (c.state === 'blocked') c.state = 'stale';
