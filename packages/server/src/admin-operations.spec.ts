@@ -65,6 +65,11 @@ describe('the admin API over a manager', () => {
   });
 
   it('drains and swaps with the options given, streaming the swap’s progress over the socket', async () => {
+    expect((await asRoot('POST', '/v1/admin/backends/pty/drain', {}, 'drain-0')).body).toMatchObject({
+      ok: true,
+      value: { backendId: 'pty' },
+    });
+    expect((await asRoot('POST', '/v1/admin/backends/pty/undrain', {}, 'undrain-0')).body.ok).toBe(true);
     expect(
       (await asRoot('POST', '/v1/admin/backends/pty/drain', { mode: 'finish', timeoutMs: 2000 }, 'drain-1'))
         .body,
@@ -78,7 +83,6 @@ describe('the admin API over a manager', () => {
     const swapped = await root.request('admin.backends.swap', {
       backendId: 'pty',
       spec: { type: 'node-pty' },
-      probes: 1,
       drainTimeoutMs: 5000,
       mode: 'move',
       stream: true,
@@ -115,6 +119,13 @@ describe('the admin API over a manager', () => {
     expect(
       (await asRoot('PATCH', '/v1/admin/experiments/canary', { traffic: 0.5 }, 'exp-update')).body,
     ).toMatchObject({ ok: true, value: { traffic: 0.5 } });
+    // While it runs, the metrics show each variant, and admin.metrics reports it.
+    const scraped = (await asRoot('GET', '/metrics')).text;
+    expect(scraped).toContain('vth_experiment_weight{experiment="canary",variant="b"} 0');
+    expect(scraped).toMatch(/vth_experiment_latency_p95_seconds\{experiment="canary",variant="a"\} /);
+    expect((await asRoot('GET', '/v1/admin/metrics')).body.value.experiments).toEqual([
+      expect.objectContaining({ name: 'canary', running: true }),
+    ]);
     const stopped = await asRoot(
       'POST',
       '/v1/admin/experiments/canary/stop',

@@ -103,9 +103,18 @@ describe('the events topic', () => {
     expect(root.messages.find((m) => m.type === 'metrics')).toMatchObject({
       data: { health: { status: 'healthy' }, server: { connections: expect.any(Number) } },
     });
+    // A second subscriber shares the timer; the first leaving does not stop it.
+    const second = await h.connect({ token: TOKENS.root });
+    second.send({ type: 'subscribe', topic: 'metrics' });
+    await second.message('metrics');
     root.send({ type: 'unsubscribe', topic: 'metrics' });
     await root.roundTrip();
-    await Promise.all([alice.close(), root.close()]);
+    const from = second.messages.length;
+    await second.until(
+      () => second.messages.slice(from).some((m) => m.type === 'metrics'),
+      'the next snapshot',
+    );
+    await Promise.all([alice.close(), root.close(), second.close()]);
   });
 });
 

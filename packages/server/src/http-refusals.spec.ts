@@ -139,8 +139,11 @@ describe('HTTP rate limits and public metrics', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startServer({
-      config: { auth: USERS_CONFIG, metrics: { public: true, processMetrics: false } },
-      security: { rateLimit: { perUser: { capacity: 2, refillPerSecond: 0.01 } } },
+      config: {
+        auth: USERS_CONFIG,
+        metrics: { public: true, processMetrics: false },
+        security: { rateLimit: { perUser: { capacity: 2, refillPerSecond: 0.01 } } },
+      },
     });
   });
   afterAll(() => h.close());

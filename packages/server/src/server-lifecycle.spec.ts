@@ -101,6 +101,8 @@ describe('a server that is closing or whose backend is down', () => {
       status: 503,
       body: { ready: false, status: 'unhealthy', message: 'shut down' },
     });
+    const metrics = await h.http('GET', '/v1/admin/metrics');
+    expect(metrics.body.value.health).toEqual({ status: 'unhealthy', message: 'shut down' });
   });
 
   it('while closing (an audit write still pending): /readyz is 503 and an upgrade is dropped', async () => {

@@ -121,6 +121,10 @@ describe('session operations on a user’s own sessions (node-pty)', () => {
     // Limited to its session: as a bearer token (a browser's fetch), it sees that session and no other.
     const listed = await h.http('GET', '/v1/sessions', { token });
     expect(listed.body.value.map((s: { id: string }) => s.id)).toEqual([id]);
+    // Unlimited: any of her sessions, this one among them.
+    const any = (await c.request('token.attach', {})) as { value: { token: string } };
+    const all = await h.http('GET', '/v1/sessions', { token: any.value.token });
+    expect(all.body.value.map((s: { id: string }) => s.id)).toContain(id);
     expect(await c.request('token.attach', { sessionId: 'nosuch' })).toMatchObject({
       ok: false,
       error: { code: 'SESSION_NOT_FOUND' },

@@ -74,10 +74,6 @@ export class SessionStream {
     return this.size.rows;
   }
 
-  get closed(): boolean {
-    return this.ended;
-  }
-
   append(bytes: Uint8Array): void {
     if (this.ended || bytes.length === 0) return;
     this.ring.append(bytes);
