@@ -79,9 +79,9 @@ export class Authenticator {
     if (hostname === undefined) return false;
     if (isLoopbackHost(hostname) || this.allowedHosts.has(hostname)) return true;
     const bound = this.config.host.toLowerCase();
-    // Bound to every interface: any name may reach it, and tokens guard it (loopback peers aside).
-    if (bound === '0.0.0.0' || bound === '::')
-      return !this.anonymousLoopback || this.config.auth.tokens.length > 0;
+    // Bound to every interface: any name may reach it, and tokens guard it (serverConfigSchema requires
+    // tokens off loopback).
+    if (bound === '0.0.0.0' || bound === '::') return true;
     return hostname === bound.replace(/^\[|\]$/g, '');
   }
 

@@ -13,10 +13,8 @@ declare module 'fastify' {
   }
 }
 
-function failure(reply: FastifyReply, code: string, message: string, details?: Record<string, unknown>) {
-  return reply
-    .code(httpStatusOf(code))
-    .send({ ok: false, error: { code, message, dispatched: false, ...(details ? { details } : {}) } });
+function failure(reply: FastifyReply, code: string, message: string) {
+  return reply.code(httpStatusOf(code)).send({ ok: false, error: { code, message, dispatched: false } });
 }
 
 function requestIdOf(

@@ -130,10 +130,6 @@ export class EventHub {
     }
   }
 
-  get lastSeq(): number {
-    return this.seq;
-  }
-
   dispose(): void {
     for (const off of this.detach) off();
     this.listeners.clear();

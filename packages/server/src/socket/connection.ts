@@ -243,6 +243,8 @@ export class Connection {
         sendBinary: (frame) => this.sendBinary(frame),
         sendMessage: (message) => this.send(message),
         bufferedAmount: () => this.ws.bufferedAmount,
+        // Else the ended session's stream (its ring) stays held, and the channel counts against the limit.
+        ended: () => this.drop(attachment),
       },
       onSent: (n) => this.deps.metrics.traffic.sentOutput.inc(n),
     };
@@ -256,7 +258,8 @@ export class Connection {
               this.problem('INPUT_REFUSED', error.message, { channel: id, details: { code: error.code } }),
           )
         : undefined;
-    this.attachments.set(id, { channel, stream, release, input });
+    const attachment: Attachment = { channel, stream, release, input };
+    this.attachments.set(id, attachment);
     this.deps.metrics.attachments.inc({ mode: m.mode });
     const attached = await stream.attach(channel, m.from, (outcome) =>
       this.send({

@@ -6,6 +6,8 @@ export interface ChannelSink {
   sendMessage(message: ServerMessage): void;
   /** Bytes the socket has queued and not yet written. */
   bufferedAmount(): number;
+  /** The session ended after the channel was announced (`detached` is sent): the channel is gone. */
+  ended(): void;
 }
 
 export interface Viewport {

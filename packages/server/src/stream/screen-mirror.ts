@@ -57,12 +57,6 @@ export class ScreenMirror {
     if (this.marks.length > MAX_SIZE_MARKS) this.marks.splice(0, this.marks.length - MAX_SIZE_MARKS);
   }
 
-  /** The current size (the latest mark). */
-  get size(): { cols: number; rows: number } {
-    const last = this.marks[this.marks.length - 1]!;
-    return { cols: last.cols, rows: last.rows };
-  }
-
   /** Renders every byte the ring holds up to its end now. Snapshots are taken one at a time, in order. */
   snapshot(): Promise<ScreenSnapshot> {
     const next = this.queue.then(() => this.catchUp());

@@ -25,8 +25,9 @@ export interface RegistryOptions {
   unattachedGraceMs: number | null;
   /** Ends a reaped session. */
   reap(sessionId: string): void;
-  onSkip?(): void;
-  onPause?(): void;
+  /** A slow viewer was skipped ahead, or a writer paused its session (metrics). */
+  onSkip(): void;
+  onPause(): void;
 }
 
 /**
@@ -105,7 +106,7 @@ export class SessionRegistry {
     return session;
   }
 
-  forget(id: string, closeReason = 'forgotten'): void {
+  forget(id: string, closeReason: string): void {
     const s = this.sessions.get(id);
     if (!s) return;
     clearTimeout(s.reapTimer);
@@ -128,8 +129,8 @@ export class SessionRegistry {
             return this.backend.resize(id, cols, rows, paneId === session.defaultPane ? undefined : paneId);
           },
           flow: sessionFlowControl(this.events, id),
-          ...(this.options.onSkip ? { onSkip: this.options.onSkip } : {}),
-          ...(this.options.onPause ? { onPause: this.options.onPause } : {}),
+          onSkip: () => this.options.onSkip(),
+          onPause: () => this.options.onPause(),
         },
         session.size,
       );
@@ -154,6 +155,8 @@ export class SessionRegistry {
   private idle(session: TrackedSession): void {
     const grace = this.options.unattachedGraceMs;
     if (grace === null || !session.reapable || session.attachments > 0 || session.busy > 0) return;
+    // A session already gone (an attachment let go after its end) needs no timer.
+    if (this.sessions.get(session.id) !== session) return;
     // One timer per session, restarted (not remade) at the end of each request.
     if (session.reapTimer) {
       session.reapTimer.refresh();

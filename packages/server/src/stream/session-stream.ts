@@ -18,8 +18,8 @@ export interface StreamHooks {
   resize(cols: number, rows: number): Promise<unknown>;
   flow: SessionFlowControl;
   /** A slow viewer was skipped ahead, or a writer paused the session (metrics). */
-  onSkip?(): void;
-  onPause?(): void;
+  onSkip(): void;
+  onPause(): void;
 }
 
 export type AttachStart = number | 'snapshot' | 'live';
@@ -72,10 +72,6 @@ export class SessionStream {
 
   get rows(): number {
     return this.size.rows;
-  }
-
-  get closed(): boolean {
-    return this.ended;
   }
 
   append(bytes: Uint8Array): void {
@@ -143,7 +139,7 @@ export class SessionStream {
         channel.state = 'live';
         this.pump(channel);
       } else {
-        this.hooks.onSkip?.();
+        this.hooks.onSkip();
         void this.resync(channel, 'skipped');
       }
     } else if (channel.state === 'live') {
@@ -152,9 +148,10 @@ export class SessionStream {
     return true;
   }
 
+  /** A writer's viewport changed (a viewer's never sizes anything: its connection refuses it). */
   setViewport(channel: Channel, viewport: Viewport): void {
     channel.viewport = viewport;
-    if (channel.mode === 'writer') this.recomputeSize();
+    this.recomputeSize();
   }
 
   /** An explicit resize (the `session.resize` operation): every channel is told. */
@@ -168,16 +165,18 @@ export class SessionStream {
         c.sink.sendMessage({ type: 'size', channel: c.id, cols, rows, offset: this.ring.end });
   }
 
-  /** The session ended: every live channel gets the rest of the output, then `detached`. */
+  /**
+   * The session ended: every live channel gets the rest of the output, then `detached`, and its
+   * connection lets go of it. A channel not yet announced is left to its attach, which answers an error.
+   */
   end(closeReason: string | undefined, exitCode: number | null | undefined): void {
     if (this.ended) return;
     this.ended = true;
+    const detached: Channel[] = [];
     for (const c of this.channels) {
       if (c.state === 'live' || c.state === 'blocked') this.flush(c);
-      if (!c.announced) {
-        c.state = 'closed';
-        continue;
-      }
+      c.state = 'closed';
+      if (!c.announced) continue;
       c.sink.sendMessage({
         type: 'detached',
         channel: c.id,
@@ -186,9 +185,11 @@ export class SessionStream {
         ...(closeReason === undefined ? {} : { closeReason }),
         ...(exitCode === undefined ? {} : { exitCode }),
       });
-      c.state = 'closed';
+      detached.push(c);
     }
     this.channels.clear();
+    // After the channels are cleared: letting go detaches, which must find nothing left to resize or resume.
+    for (const c of detached) c.sink.ended();
     if (this.paused) void this.hooks.flow.resume();
     this.paused = false;
     this.mirror.dispose();
@@ -237,7 +238,7 @@ export class SessionStream {
     const blocked = [...this.channels].some((c) => c.state === 'blocked');
     if (blocked && !this.paused) {
       this.paused = true;
-      this.hooks.onPause?.();
+      this.hooks.onPause();
       if (!(await this.hooks.flow.pause())) {
         this.paused = false;
         for (const c of this.channels) if (c.state === 'blocked') c.state = 'stale';

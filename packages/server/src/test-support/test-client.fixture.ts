@@ -155,6 +155,20 @@ export class TestClient {
     );
   }
 
+  /** Creates a session (`session.create`) and answers its id; throws the error of a refusal. */
+  async newSession(options: Record<string, unknown> = {}): Promise<string> {
+    const r = await this.request('session.create', { options });
+    if (!r.ok) throw new Error(`session.create failed: ${JSON.stringify(r.error)}`);
+    return (r.value as { id: string }).id;
+  }
+
+  /** Resolves once the server has handled everything sent before: it answers pings in order. */
+  async roundTrip(): Promise<void> {
+    const t = ++this.seq;
+    this.send({ type: 'ping', t });
+    await this.message('pong', (m) => m.t === t);
+  }
+
   async attach(
     sessionId: string,
     mode: 'writer' | 'viewer',
