@@ -129,8 +129,9 @@ function unwrap(
       const c = literal.findIndex((w) => w === '-c' || w === '--command');
       if (c >= 0) codeWord(args[c + 1], 'su -c', nested, out);
     } else if (name === 'watch') {
+      // The first word that is neither an option nor `-n`'s value; a computed one may be the program.
       const first = literal.findIndex(
-        (w, i) => w !== null && !w.startsWith('-') && !/^-[nd]$/.test(literal[i - 1] ?? ''),
+        (w, i) => (w === null || !w.startsWith('-')) && !/^(?:-n|--interval)$/.test(literal[i - 1] ?? ''),
       );
       if (first >= 0) codeWords(args.slice(first), 'watch', nested, out);
     } else if (name === 'find') {
