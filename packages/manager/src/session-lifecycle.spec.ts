@@ -1,0 +1,71 @@
+import { fail, type BackendResult, type SessionInfo } from '@vth/core';
+import { BackendFactory } from '@vth/factory';
+import { expectOk } from '@vth/testkit';
+import { BackendManager } from './backend-manager';
+import { createFakePlugin, type FakePlugin } from './testing/fake-plugin';
+
+const managers: BackendManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.shutdown()));
+});
+
+async function start(): Promise<{ manager: BackendManager; fakes: FakePlugin }> {
+  const fakes = createFakePlugin();
+  const manager = new BackendManager({ factory: new BackendFactory({ plugins: [fakes.plugin] }) });
+  managers.push(manager);
+  expectOk(await manager.initialize({ backends: [{ type: 'fake', id: 'main' }], probe: { enabled: false } }));
+  return { manager, fakes };
+}
+
+// A session's start and end when the backend under it answers something unusual.
+describe('session start and end through the manager', () => {
+  it('keeps a session whose backend failed to destroy it, so that it can be destroyed again', async () => {
+    const { manager, fakes } = await start();
+    const s = expectOk(await manager.createSession({ sessionId: 's1' }));
+    const fake = fakes.byPoolId('main')!;
+    const destroy = fake.destroySession.bind(fake);
+    fake.destroySession = async () => fail('INTERNAL', 'the engine hiccuped', { dispatched: true });
+    const r = await manager.destroySession(s.id);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL', backendId: 'main' } });
+    expect(manager.backendOf('s1')).toBe('main');
+    fake.destroySession = destroy;
+    expectOk(await manager.destroySession(s.id));
+    expect(manager.backendOf('s1')).toBeUndefined();
+  });
+
+  it('counts a session its backend no longer knows as destroyed', async () => {
+    const { manager, fakes } = await start();
+    const s = expectOk(await manager.createSession({ sessionId: 's1' }));
+    const fake = fakes.byPoolId('main')!;
+    // Its shell just died there, and the news has not reached the manager yet.
+    fake.destroySession = async () => fail('SESSION_NOT_FOUND', 'no session "s1"', { dispatched: false });
+    expectOk(await manager.destroySession(s.id));
+    expect(expectOk(await manager.listSessions())).toEqual([]);
+  });
+
+  it("lists sessions from its own table when a backend's list fails", async () => {
+    const { manager, fakes } = await start();
+    expectOk(await manager.createSession({ sessionId: 's1', cwd: '/srv' }));
+    const fake = fakes.byPoolId('main')!;
+    fake.listSessions = async (): Promise<BackendResult<SessionInfo[]>> =>
+      fail('UNAVAILABLE', 'cannot list now', { dispatched: false });
+    const listed = expectOk(await manager.listSessions());
+    expect(listed.map((i) => [i.id, i.cwd, i.backendId])).toEqual([['s1', '/srv', manager.id]]);
+  });
+
+  it('closes a session that opened while the manager shut down, and refuses it', async () => {
+    const { manager, fakes } = await start();
+    const fake = fakes.byPoolId('main')!;
+    const create = fake.createSession.bind(fake);
+    let shuttingDown: Promise<void> | undefined;
+    fake.createSession = async (...args) => {
+      const r = await create(...args);
+      shuttingDown = manager.shutdown();
+      return r;
+    };
+    const r = await manager.createSession({ sessionId: 's1' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_INITIALIZED', dispatched: false } });
+    await shuttingDown;
+    expect(fake.shellState('s1')).toBeUndefined();
+  });
+});
