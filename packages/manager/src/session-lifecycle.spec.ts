@@ -69,3 +69,46 @@ describe('session start and end through the manager', () => {
     expect(fake.shellState('s1')).toBeUndefined();
   });
 });
+
+describe('a session its backend closed', () => {
+  async function twoBackends() {
+    const fakes = createFakePlugin();
+    const manager = new BackendManager({ factory: new BackendFactory({ plugins: [fakes.plugin] }) });
+    managers.push(manager);
+    expectOk(
+      await manager.initialize({
+        backends: [
+          { type: 'fake', id: 'a' },
+          { type: 'fake', id: 'b' },
+        ],
+        probe: { enabled: false },
+      }),
+    );
+    return { manager, a: fakes.byPoolId('a')! };
+  }
+
+  it.each([
+    [{ reason: 'shutdown' }, 'its shell on a ended when the backend shut down'],
+    [{ reason: 'exited', signal: 'SIGKILL' }, 'its shell on a was killed by SIGKILL'],
+    [{ reason: 'exited', signal: 9 }, 'its shell on a was killed by 9'],
+  ] as const)('moves it elsewhere when it ended %j, and says how', async (closed, why) => {
+    const { manager, a } = await twoBackends();
+    const s = expectOk(await manager.createSession({ sessionId: 's1' }));
+    const failover = new Promise((resolve) => manager.once('failover', resolve));
+    const migrated = new Promise((resolve) => manager.once('session-migrated', resolve));
+    // The backend reports the session's end on its own (nobody destroyed it).
+    a.emit('session-closed', { sessionId: s.id, ...closed });
+    expect(await failover).toMatchObject({ from: 'a', reason: why, sessions: ['s1'] });
+    expect(await migrated).toMatchObject({ sessionId: 's1', from: 'a', to: 'b' });
+    expect(manager.backendOf('s1')).toBe('b');
+  });
+
+  it('forgets it when its shell exited normally', async () => {
+    const { manager, a } = await twoBackends();
+    const s = expectOk(await manager.createSession({ sessionId: 's1' }));
+    const closed = new Promise((resolve) => manager.once('session-closed', resolve));
+    a.emit('session-closed', { sessionId: s.id, reason: 'exited', exitCode: 0 });
+    expect(await closed).toMatchObject({ sessionId: 's1', reason: 'exited' });
+    expect(manager.backendOf('s1')).toBeUndefined();
+  });
+});
