@@ -9,11 +9,16 @@ afterEach(async () => {
   await Promise.all(managers.splice(0).map((m) => m.shutdown()));
 });
 
-async function start(): Promise<{ manager: BackendManager; fakes: FakePlugin }> {
+async function start(ids = ['main']): Promise<{ manager: BackendManager; fakes: FakePlugin }> {
   const fakes = createFakePlugin();
   const manager = new BackendManager({ factory: new BackendFactory({ plugins: [fakes.plugin] }) });
   managers.push(manager);
-  expectOk(await manager.initialize({ backends: [{ type: 'fake', id: 'main' }], probe: { enabled: false } }));
+  expectOk(
+    await manager.initialize({
+      backends: ids.map((id) => ({ type: 'fake', id })),
+      probe: { enabled: false },
+    }),
+  );
   return { manager, fakes };
 }
 
@@ -72,18 +77,7 @@ describe('session start and end through the manager', () => {
 
 describe('a session its backend closed', () => {
   async function twoBackends() {
-    const fakes = createFakePlugin();
-    const manager = new BackendManager({ factory: new BackendFactory({ plugins: [fakes.plugin] }) });
-    managers.push(manager);
-    expectOk(
-      await manager.initialize({
-        backends: [
-          { type: 'fake', id: 'a' },
-          { type: 'fake', id: 'b' },
-        ],
-        probe: { enabled: false },
-      }),
-    );
+    const { manager, fakes } = await start(['a', 'b']);
     return { manager, a: fakes.byPoolId('a')! };
   }
 
