@@ -76,3 +76,54 @@ describe('a manager before initialize and after shutdown', () => {
     expect(m.eventNames()).toEqual(['session-created', 'failover']);
   });
 });
+
+const arms = (name: string, type = 'fake') => ({
+  name,
+  variants: [
+    { name: 'control', backends: [{ type: 'fake' }] },
+    { name: 'treatment', backends: [{ type }] },
+  ],
+});
+
+// What an experiment call answers when it cannot do what it is asked: nothing started, nothing changed.
+describe('experiment calls that are refused', () => {
+  it('refuses to start or stop one before the manager started', async () => {
+    const m = manager();
+    expect(await m.startExperiment(arms('ab'))).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_INITIALIZED', dispatched: false },
+    });
+    expect(await m.stopExperiment('ab')).toMatchObject({ ok: false, error: { code: 'NOT_INITIALIZED' } });
+  });
+
+  it('refuses a variant of a backend type no plugin provides, naming it, and starts nothing', async () => {
+    const m = manager();
+    expectOk(await m.initialize({ backends: [{ type: 'fake', id: 'main' }], probe: { enabled: false } }));
+    const r = await m.startExperiment(arms('ab', 'warp-drive'));
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        dispatched: false,
+        message: 'experiment "ab": unknown backend type "warp-drive"',
+      },
+    });
+    expect(m.runningExperiments()).toEqual([]);
+    expect(m.backends().map((b) => b.id)).toEqual(['main']);
+  });
+
+  it('answers INVALID_INPUT for an experiment that is not running', async () => {
+    const m = manager();
+    expectOk(await m.initialize({ backends: [{ type: 'fake', id: 'main' }], probe: { enabled: false } }));
+    const none = { ok: false, error: { code: 'INVALID_INPUT', message: 'no running experiment "ab"' } };
+    expect(m.updateExperiment('ab', { weights: { control: 1 } })).toMatchObject(none);
+    expect(m.updateExperiment('ab', { traffic: 0.5 })).toMatchObject(none);
+    // A bad change is named before the name is looked up.
+    expect(m.updateExperiment('ab', { traffic: 10 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await m.stopExperiment('ab')).toMatchObject(none);
+    expect(m.experimentReport('ab')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+});
