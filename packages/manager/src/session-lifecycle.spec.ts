@@ -2,6 +2,7 @@ import { fail, type BackendResult, type SessionInfo } from '@vth/core';
 import { BackendFactory } from '@vth/factory';
 import { expectOk } from '@vth/testkit';
 import { BackendManager } from './backend-manager';
+import { type ManagerConfigInput } from './manager-config';
 import { createFakePlugin, type FakePlugin } from './testing/fake-plugin';
 
 const managers: BackendManager[] = [];
@@ -9,7 +10,10 @@ afterEach(async () => {
   await Promise.all(managers.splice(0).map((m) => m.shutdown()));
 });
 
-async function start(ids = ['main']): Promise<{ manager: BackendManager; fakes: FakePlugin }> {
+async function start(
+  ids = ['main'],
+  config: Partial<ManagerConfigInput> = {},
+): Promise<{ manager: BackendManager; fakes: FakePlugin }> {
   const fakes = createFakePlugin();
   const manager = new BackendManager({ factory: new BackendFactory({ plugins: [fakes.plugin] }) });
   managers.push(manager);
@@ -17,6 +21,7 @@ async function start(ids = ['main']): Promise<{ manager: BackendManager; fakes: 
     await manager.initialize({
       backends: ids.map((id) => ({ type: 'fake', id })),
       probe: { enabled: false },
+      ...config,
     }),
   );
   return { manager, fakes };
@@ -104,5 +109,41 @@ describe('a session its backend closed', () => {
     a.emit('session-closed', { sessionId: s.id, reason: 'exited', exitCode: 0 });
     expect(await closed).toMatchObject({ sessionId: 's1', reason: 'exited' });
     expect(manager.backendOf('s1')).toBeUndefined();
+  });
+
+  it('moves its sessions away from a backend whose circuit opened', async () => {
+    const { manager, fakes } = await start(['a', 'b'], {
+      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+      health: { consecutiveFailures: 100 },
+      retry: { maxRetries: 0 },
+    });
+    const s = expectOk(await manager.createSession({ sessionId: 's1' }));
+    expect(manager.backendOf(s.id)).toBe('a');
+    const failover = new Promise((resolve) => manager.once('failover', resolve));
+    const migrated = new Promise((resolve) => manager.once('session-migrated', resolve));
+    fakes.byPoolId('a')!.failNext(2, { code: 'UNAVAILABLE', dispatched: false });
+    for (let i = 0; i < 2; i++) {
+      expect(await manager.executeCommand(s.id, 'echo hi')).toMatchObject({ ok: false });
+    }
+    expect(manager.getMetrics().backends['a']!.circuit).toBe('open');
+    // The next call meets the open circuit: the session moves, and the call runs where it landed.
+    const r = await manager.executeCommand(s.id, 'echo hi');
+    expect(r.ok && r.value.output).toBe('hi\n');
+    expect(fakes.byPoolId('b')!.ran).toEqual(['echo hi']);
+    expect(await failover).toMatchObject({ from: 'a', reason: 'the circuit breaker of a is open' });
+    expect(await migrated).toMatchObject({ sessionId: 's1', from: 'a', to: 'b' });
+    expect(manager.backendOf('s1')).toBe('b');
+  });
+
+  it("relays a backend's output for its own live sessions only", async () => {
+    const { manager, fakes } = await start();
+    const s = expectOk(await manager.createSession({ sessionId: 's1' }));
+    const seen: unknown[] = [];
+    manager.on('output', (e) => seen.push(e));
+    const fake = fakes.byPoolId('main')!;
+    // Output of a session the manager does not hold (a shell someone opened on the backend directly).
+    fake.emit('output', { sessionId: 'not-ours', paneId: '0', data: 'stray' });
+    fake.emit('output', { sessionId: s.id, paneId: '0', data: 'mine' });
+    expect(seen).toEqual([expect.objectContaining({ sessionId: 's1', data: 'mine' })]);
   });
 });
