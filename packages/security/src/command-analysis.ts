@@ -28,6 +28,8 @@ export interface AnalysedCommand {
   writes: WordGlobs[];
   /** The function whose body it is in. */
   inFunction?: string;
+  /** That body defined a function of its own name before this command (see `SimpleCommand`). */
+  inFunctionRedefined?: true;
   /** Runs code the guard cannot see (`eval "$x"`, `curl … | sh`, `source f`): why, or `null`. */
   opaque: string | null;
 }
@@ -74,6 +76,7 @@ export function analyseCommandLine(text: string, depth = 0): AnalysedCommand[] {
     const layers = unwrap(command, command.words, cwd, depth);
     for (const layer of layers) {
       if (command.inFunction !== undefined) layer.inFunction = command.inFunction;
+      if (command.inFunctionRedefined) layer.inFunctionRedefined = true;
       out.push(layer);
     }
     cwd = nextCwd(command, cwd);
@@ -126,8 +129,9 @@ function unwrap(
       const c = literal.findIndex((w) => w === '-c' || w === '--command');
       if (c >= 0) codeWord(args[c + 1], 'su -c', nested, out);
     } else if (name === 'watch') {
+      // The first word that is neither an option nor `-n`'s value; a computed one may be the program.
       const first = literal.findIndex(
-        (w, i) => w !== null && !w.startsWith('-') && !/^-[nd]$/.test(literal[i - 1] ?? ''),
+        (w, i) => (w === null || !w.startsWith('-')) && !/^(?:-n|--interval)$/.test(literal[i - 1] ?? ''),
       );
       if (first >= 0) codeWords(args.slice(first), 'watch', nested, out);
     } else if (name === 'find') {

@@ -41,6 +41,9 @@ const WRAPPERS = new Set([
 ]);
 const WRAPPER_VALUE_FLAGS = new Set(['-u', '-g', '-p', '-C', '-D', '-h', '-r', '-t', '-T', '-U', '-n', '-c']);
 
+/** sudo's options that take a value (`-u root`, `-p prompt`). */
+const SUDO_VALUE_FLAGS = new Set(['-u', '-g', '-p', '-C', '-D', '-h', '-r', '-R', '-t', '-T', '-U']);
+
 const GIT_CONFIG_VALUE_FLAGS = new Set(['-f', '--file', '--blob', '--type', '--default', '--comment']);
 
 /** Cheap pre-check: the rules below cannot match text without one of these words. */
@@ -180,10 +183,12 @@ function readsPasswordFromStdin(words: Word[]): boolean {
   const args = words.slice(p + 1).map((w) => w.text);
   switch (program) {
     case 'sudo': {
-      for (const a of args) {
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
         if (a === '--stdin') return true;
         if (!a.startsWith('-')) return false;
         if (/^-[A-Za-z]*S/.test(a)) return true;
+        if (SUDO_VALUE_FLAGS.has(a)) i++; // `-u root`: the value is no program
       }
       return false;
     }

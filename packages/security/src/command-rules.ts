@@ -247,10 +247,16 @@ function matchRule(compiled: Compiled, command: AnalysedCommand): { tri: Tri; wh
           ? command.programUnknown
             ? MAYBE
             : NO
-          : isName(command.program, fn)
-            ? YES
-            : NO;
-    if (!and(t, programWhy)) return { tri, why };
+          : !isName(command.program, fn)
+            ? NO
+            : command.inFunctionRedefined
+              ? MAYBE
+              : YES;
+    const selfWhy =
+      t === MAYBE && command.program !== null
+        ? 'the function redefines itself before this call, which may reach either definition'
+        : programWhy;
+    if (!and(t, selfWhy)) return { tri, why };
   }
   const flags = rule.flags;
   if (flags) {

@@ -107,6 +107,43 @@ describe('DANGEROUS_COMMANDS', () => {
     expect(verdict(command)).toBe('confirm');
   });
 
+  // The random grammar of the conformance suite writes these: the call inside `f` reaches the `f` that the
+  // body has just defined, which ends. Whether that definition ran first is a run-time question, so the
+  // rule cannot tell (a `false && f() { :; }` before `f|f&` would still be a bomb): it asks, never denies.
+  it.each([
+    '{ vth_fuzz_fn() { { vth_fuzz_fn() { echo $(( 20 & 3 )); return 1; }; vth_fuzz_fn; }; return 2; }; vth_fuzz_fn; }',
+    'f() { function f { echo inner; }; f; }; f',
+    'f() ( f() { :; }; f ); f',
+  ])('cannot tell whether %j recurses: the function redefines itself before the call', (command) => {
+    expect(policy(request(command))).toEqual({
+      decision: 'confirm',
+      reason:
+        'cannot analyse the command for rule fork-bomb: the function redefines itself before this call, ' +
+        'which may reach either definition',
+    });
+  });
+
+  // Which way these go depended on the random lines of the conformance suite's fuzz: pinned here.
+  it('cannot tell whether a function calls itself through a computed program; a bare redirection calls nothing', () => {
+    const selfCall = commandPolicy({ rules: [{ name: 'fork-bomb', selfCall: true }] });
+    expect(selfCall(request('f() { $CMD; }; f'))).toEqual({
+      decision: 'confirm',
+      reason:
+        'cannot analyse the command for rule fork-bomb: the program is computed at run time (a variable)',
+    });
+    expect(selfCall(request('f() { > out; }; f'))).toBe('allow');
+  });
+
+  it.each([
+    // The new definition's own body calls itself; a call before the redefinition is a plain self-call.
+    'f() { f() { f|f& }; f; }; f',
+    'f() { f; f() { :; }; }; f',
+    // Another function's definition changes nothing.
+    'f() { g() { :; }; f|f& }; f',
+  ])('still refuses the self-call in %j', (command) => {
+    expect(verdict(command)).toBe('deny');
+  });
+
   it.each([
     'ls -la /',
     'rm -rf ./build',

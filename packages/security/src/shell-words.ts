@@ -35,6 +35,11 @@ export interface SimpleCommand {
   pipedInto: boolean;
   /** Set when it is in the body of a function definition: the function's name. */
   inFunction?: string;
+  /**
+   * That body defined a function of its own name before this command (`f() { f() { :; }; f; }`): a call
+   * of the name may reach the new definition, depending on whether that definition ran.
+   */
+  inFunctionRedefined?: true;
   /** It had more words than the parser keeps (`MAX_WORDS`): `words` holds the first ones. */
   moreWords?: true;
 }
@@ -61,7 +66,9 @@ const FD = /\d+(?=[<>])/y;
 const SKIPPED_KEYWORDS = new Set(['!', 'if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until']);
 const REDIRECTS = ['<<<', '<<-', '<<', '<>', '<&', '<', '>>', '>&', '>|', '>'];
 
-type Frame = { kind: 'group'; closer: '}' | ')'; fn?: string } | { kind: 'case'; inPattern: boolean };
+type Frame =
+  { kind: 'group'; closer: '}' | ')'; fn?: string; redefined?: true } | { kind: 'case'; inPattern: boolean };
+type GroupFrame = Extract<Frame, { kind: 'group' }>;
 
 interface PendingHeredoc {
   delimiter: string;
@@ -133,18 +140,25 @@ class Parser extends ShellWordReader {
     let piped = false;
     let needMore = false;
     let pendingFn: string | undefined;
-    const fnNow = (): string | undefined => {
+    const fnFrame = (): GroupFrame | undefined => {
       for (let f = frames.length - 1; f >= 0; f--) {
         const frame = frames[f]!;
-        if (frame.kind === 'group' && frame.fn !== undefined) return frame.fn;
+        if (frame.kind === 'group' && frame.fn !== undefined) return frame;
       }
-      return outerFn;
+      return undefined;
+    };
+    const fnNow = (): string | undefined => fnFrame()?.fn ?? outerFn;
+    const defineFn = (name: string): void => {
+      pendingFn = name;
+      const body = fnFrame();
+      if (body?.fn === name) body.redefined = true;
     };
     const finish = (pipeNext = false): void => {
       if (command.words.length + command.assignments.length + command.redirects.length > 0) {
         command.pipedInto = piped;
         const fn = fnNow();
         if (fn !== undefined) command.inFunction = fn;
+        if (fnFrame()?.redefined) command.inFunctionRedefined = true;
         this.record(command);
       }
       command = newCommand();
@@ -192,7 +206,7 @@ class Parser extends ShellWordReader {
           this.i += 2;
           this.arithmetic();
         } else if (command.words.length === 1 && command.assignments.length === 0 && this.emptyParens()) {
-          pendingFn = wordText(command.words[0]!) ?? '';
+          defineFn(wordText(command.words[0]!) ?? '');
           command = newCommand();
         } else {
           if (!isEmpty(command)) finish();
@@ -251,7 +265,7 @@ class Parser extends ShellWordReader {
         } else if (kw === 'function') {
           this.skipBlanks();
           const name = this.word(fnNow());
-          pendingFn = name ? (wordText(name) ?? '') : '';
+          defineFn(name ? (wordText(name) ?? '') : '');
           this.skipBlanks();
           this.emptyParens();
         } else if (kw === '[[') {

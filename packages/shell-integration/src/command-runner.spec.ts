@@ -180,9 +180,10 @@ describe('ShellCommandRunner on real bash', () => {
     // there and the prompt shows instead. Either mark ends the wait.
     const [ends, prompts] = [shell.printedCount(';E;'), shell.printedCount(';P;')];
     shell.runner.interrupt();
-    const marks = [shell.printedSoFar(';E;', ends + 1), shell.printedSoFar(';P;', prompts + 1)];
-    marks.forEach((m) => m.catch(() => undefined));
-    await Promise.race(marks);
+    await shell.printedUntil(
+      () => shell.printedCount(';E;') > ends || shell.printedCount(';P;') > prompts,
+      'an end or a prompt mark',
+    );
     expect((await run(shell.runner, 'echo back')).output).toBe('back\n');
   });
 

@@ -9,6 +9,10 @@ describe('isPlainlyComplete', () => {
     'a=1; echo $a > /tmp/x &',
     'echo é 😀',
     '',
+    // ANSI-C quotes, with escaped quotes inside; an escaped double quote inside double quotes.
+    "printf $'a\\tb\\n'",
+    "echo $'it\\'s'",
+    'echo "say \\"hi\\""',
   ])('takes the fast path for %j', (c) => expect(isPlainlyComplete(c)).toBe(true));
 
   it.each([
@@ -33,5 +37,7 @@ describe('isPlainlyComplete', () => {
     'echo "${x}"',
     "echo 'a' done",
     'echo "a" |',
+    "echo $'open",
+    "echo $'still open\\'",
   ])('takes the checked path for %j', (c) => expect(isPlainlyComplete(c)).toBe(false));
 });

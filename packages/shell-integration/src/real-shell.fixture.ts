@@ -19,6 +19,12 @@ export interface RealShell {
    * shell started.
    */
   printedSoFar(text: string, times?: number): Promise<void>;
+  /**
+   * Resolves once `check` holds, looked at after each chunk the terminal prints; rejects after 10 s. Its
+   * timer ends with it, so a wait that lost a race leaves nothing behind (a pending 10 s timer kept jest
+   * from exiting).
+   */
+  printedUntil(check: () => boolean, what: string): Promise<void>;
   /** How many times the terminal has printed `text` so far. */
   printedCount(text: string): number;
 }
@@ -35,6 +41,24 @@ export async function startShell(
   options: Partial<ShellCommandRunnerOptions> = {},
   home = '/tmp',
 ): Promise<RealShell> {
+  const started = spawnShell(shell, dialect, grace, options, home);
+  const ready = await started.runner.ready(10_000);
+  expect(ready.ok).toBe(true);
+  return started;
+}
+
+/**
+ * The same shell, returned as soon as its first line is typed: the runner is still arming it.
+ *
+ * @example const shell = spawnShell('bash', bashDialect); shell.runner.execute('ls'); // queued
+ */
+export function spawnShell(
+  shell: string,
+  dialect: ShellDialect,
+  grace = 200,
+  options: Partial<ShellCommandRunnerOptions> = {},
+  home = '/tmp',
+): RealShell {
   const term = pty.spawn(shell, [...dialect.spawnArgs], {
     name: 'xterm-256color',
     cols: 120,
@@ -79,31 +103,29 @@ export async function startShell(
   });
   const printedCount = (text: string) => Buffer.concat(printed).toString('latin1').split(text).length - 1;
   // Woken by each chunk the terminal prints: no polling, no sleeps.
-  const printedSoFar = (text: string, times = 1, timeoutMs = 10_000) =>
+  const printedUntil = (done: () => boolean, what: string, timeoutMs = 10_000) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (printedCount(text) < times) return;
+        if (!done()) return;
         watchers.delete(check);
         clearTimeout(timer);
         resolve();
       };
       const timer = setTimeout(() => {
         watchers.delete(check);
-        reject(
-          new Error(`the terminal did not print ${JSON.stringify(text)} ${times}x within ${timeoutMs} ms`),
-        );
+        reject(new Error(`the terminal did not print ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       watchers.add(check);
       check();
     });
+  const printedSoFar = (text: string, times = 1) =>
+    printedUntil(() => printedCount(text) >= times, `${JSON.stringify(text)} ${times}x`);
   term.onExit(({ exitCode, signal }) => {
     runner.close({ exitCode, signal: signal || null });
     exited();
   });
   term.write(runner.bootstrapText());
-  const ready = await runner.ready(10_000);
-  expect(ready.ok).toBe(true);
-  return { term, runner, typed, printed, exited: done, printedSoFar, printedCount };
+  return { term, runner, typed, printed, exited: done, printedSoFar, printedUntil, printedCount };
 }
 
 /**

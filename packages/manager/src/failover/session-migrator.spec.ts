@@ -114,4 +114,44 @@ describe('SessionMigrator', () => {
     expect(sessions.map((s) => s.member)).toEqual([b, b]);
     expect(a.sessions.size).toBe(0);
   });
+
+  it("starts with the new backend's defaults when it refuses the old session's settings, keeping size and labels", async () => {
+    const { migrator, open, b, fakeOf, seen } = await setup();
+    const s = await open('s1', { KEEP: '1' });
+    s.cwd = '/workspace';
+    s.cols = 100;
+    s.rows = 40;
+    Object.assign(s.options, { labels: { team: 'infra' } });
+    // The first try (old id, cwd and options) is refused as bad input; the second takes defaults.
+    fakeOf(b).failNext(1, { code: 'INVALID_INPUT', dispatched: false, on: 'createSession' });
+    migrator.sessionLost(s, 'its shell on a crashed', 'crashed');
+    expectOk(await s.move!);
+    expect(s.member).toBe(b);
+    expect(s.innerId).not.toBe('s1');
+    const listed = expectOk(await b.backend!.listSessions());
+    expect(listed.map((i) => i.id)).toEqual([s.innerId]);
+    expect(fakeOf(b).shellState(s.innerId)).toMatchObject({ cwd: '/home/fake', env: { KEEP: '1' } });
+    const migrated = seen.find(([e]) => e === 'session-migrated')?.[1] as Record<string, unknown>;
+    expect(migrated).toMatchObject({ sessionId: 's1', from: 'a', to: 'b' });
+    expect(migrated).not.toHaveProperty('cwd');
+  });
+
+  it('ends the session when the manager stops during the move, closing the shell it had opened', async () => {
+    const { migrator, open, b, fakeOf, readiness, seen } = await setup();
+    const s = await open('s1');
+    const created = b.backend!.createSession.bind(b.backend);
+    // The manager halts while the new shell is being opened: the shell it got must not live on.
+    b.backend!.createSession = async (...args) => {
+      const r = await created(...args);
+      readiness.shuttingDown();
+      return r;
+    };
+    migrator.sessionLost(s, 'its shell on a crashed', 'crashed');
+    const moved = await s.move!;
+    expect(!moved.ok && moved.error).toMatchObject({ code: 'SESSION_NOT_FOUND', dispatched: false });
+    expect(!moved.ok && moved.error.message).toMatch(/the manager was shut down during the move/);
+    expect(expectOk(await fakeOf(b).listSessions())).toEqual([]);
+    // Stopping, the manager reports no failed migration.
+    expect(seen.map(([e]) => e)).not.toContain('session-migration-failed');
+  });
 });

@@ -55,6 +55,44 @@ describe('Prober', () => {
     expect(a.tracker.snapshot(Date.now()).lastProbeOk).toBe(false);
   });
 
+  it('fails a probe that exits non-zero and keeps its session; one that times out loses its session', async () => {
+    const { prober, member, fakeOf } = setup({ command: 'false' });
+    const a = await member('a');
+    await prober.probe(a);
+    expect(a.tracker.snapshot(Date.now()).lastProbeOk).toBe(false);
+    await prober.probe(a);
+    // Exit code 1 is an answer: the probe shell is kept for the next probe.
+    expect(probeSessions(fakeOf(a).runs)).toHaveLength(1);
+    expect(fakeOf(a).ran).toEqual(['false', 'false']);
+  });
+
+  it('starts a new probe session after a probe that did not complete', async () => {
+    const { prober, member, fakeOf } = setup({ command: 'true' });
+    const a = await member('a');
+    const fake = fakeOf(a);
+    // The probe command ends without completing (timed out there): its shell is of no further use.
+    const run = fake.executeCommand.bind(fake);
+    fake.executeCommand = async (...args) => {
+      const r = await run(...args);
+      return r.ok ? { ok: true, value: { ...r.value, status: 'timed-out', exitCode: null } } : r;
+    };
+    await prober.probe(a);
+    expect(a.tracker.snapshot(Date.now()).lastProbeOk).toBe(false);
+    await prober.probe(a);
+    expect(probeSessions(fake.runs)).toHaveLength(2);
+    // Each probe shell that did not complete was closed.
+    expect(expectOk(await fake.listSessions())).toEqual([]);
+  });
+
+  it('fails a probe of a backend that says it is unhealthy, with its reason', async () => {
+    const { prober, member, fakeOf } = setup();
+    const a = await member('a');
+    fakeOf(a).setDown(true);
+    await prober.probe(a);
+    expect(a.tracker.snapshot(Date.now()).lastProbeOk).toBe(false);
+    expect(fakeOf(a).ran).toEqual([]);
+  });
+
   it('joins the probe running rather than starting a second one', async () => {
     const { prober, member, fakeOf } = setup();
     const a = await member('a');

@@ -88,8 +88,9 @@ export function relayEvents(member: Member, backend: ITerminalBackend, ctx: Even
   });
 }
 
+/** How a session that did not end normally ended: crashed, shut down, or (exited) killed by a signal. */
 function describeClose(e: SessionClosedEvent): string {
   if (e.reason === 'crashed') return 'crashed';
   if (e.reason === 'shutdown') return 'ended when the backend shut down';
-  return `was killed${e.signal ? ` by ${String(e.signal)}` : ''}`;
+  return `was killed by ${String(e.signal)}`;
 }
