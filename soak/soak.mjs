@@ -12,10 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { plugin as container, LABELS, ownerTag } from '@vth/backend-container';
-import { plugin as nodePty } from '@vth/backend-node-pty';
+import { NodePtyBackend, plugin as nodePty } from '@vth/backend-node-pty';
+import { plugin as remote } from '@vth/backend-remote';
 import { plugin as tmux } from '@vth/backend-tmux';
 import { BackendFactory } from '@vth/factory';
 import { BackendManager } from '@vth/manager';
+import { createServer } from '@vth/server';
 import { record } from '../bench/lib/record.mjs';
 
 const { values: opts } = parseArgs({
@@ -45,12 +47,29 @@ function dockerReady() {
     return false;
   }
 }
-const wanted = (opts.backends ?? `tmux,node-pty${dockerReady() ? ',container' : ''}`).split(',');
+const wanted = (opts.backends ?? `tmux,node-pty,remote${dockerReady() ? ',container' : ''}`).split(',');
+
+// `remote`: sessions through the wire — a vth server (`@vth/server`, what `vth serve` runs) on 127.0.0.1 over
+// its own node-pty backend, reached by the remote backend over vth.v1, in this same process.
+let served;
+if (wanted.includes('remote')) {
+  const backend = new NodePtyBackend();
+  const init = await backend.initialize({});
+  const server = init.ok ? createServer({ backend, config: { port: 0 } }) : init;
+  const listening = server.ok ? await server.value.listen() : server;
+  if (!listening.ok) {
+    console.error(`soak: the vth server for the remote backend did not start: ${listening.error.message}`);
+    await backend.shutdown();
+    process.exit(1);
+  }
+  served = { backend, server: server.value, url: listening.value.url };
+}
 const specs = wanted.map((type) => {
   if (type === 'tmux') return { type, id: 'tmux' };
   if (type === 'node-pty') return { type, id: 'pty' };
   if (type === 'container') return { type, id: 'ctr', config: { image: IMAGE } };
-  console.error(`soak: unknown backend ${type} (known: tmux, node-pty, container)`);
+  if (type === 'remote') return { type, id: 'remote', config: { url: served.url } };
+  console.error(`soak: unknown backend ${type} (known: tmux, node-pty, remote, container)`);
   process.exit(2);
 });
 
@@ -181,7 +200,9 @@ const pickWork = () => {
 
 // ---- run ----
 const t0 = performance.now();
-const manager = new BackendManager({ factory: new BackendFactory({ plugins: [tmux, nodePty, container] }) });
+const manager = new BackendManager({
+  factory: new BackendFactory({ plugins: [tmux, nodePty, remote, container] }),
+});
 const started = await manager.initialize({
   backends: specs,
   strategy: 'round-robin',
@@ -233,6 +254,10 @@ for (const id of idle) {
 }
 clearInterval(sampler);
 await manager.shutdown();
+if (served) {
+  await served.server.close();
+  await served.backend.shutdown();
+}
 // After shutdown: what the run started must be gone (processes exit asynchronously: wait up to 10 s).
 let end = sample();
 for (
