@@ -6,7 +6,7 @@
 // end, with every session closed, descriptors, processes and containers are back where they started.
 // Exits non-zero on any wrong output, error or leak. Stops by itself after --minutes.
 //
-//   node soak/soak.mjs [--minutes 2] [--sessions 24] [--idle 16] [--backends tmux,node-pty,container]
+//   node soak/soak.mjs [--minutes 2] [--sessions 24] [--idle 16] [--backends tmux,node-pty,remote,container]
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';

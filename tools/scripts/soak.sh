@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run soak -- [--minutes 30] [--sessions 24] [--idle 16] [--backends tmux,node-pty,container]`: a bounded
+# `npm run soak -- [--minutes 30] [--sessions 24] [--idle 16] [--backends tmux,node-pty,remote,container]`: a bounded
 # soak (see soak/soak.mjs). Not part of `npm test`. Builds first; uses Docker when it is there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
