@@ -73,4 +73,26 @@ describe('SessionEnvironment: declare, export and unset flags', () => {
     env.observe('make && A=1 B=2', 'completed', 2);
     expect(env.snapshot().untracked.sort()).toEqual(['A', 'B', 'D', 'E', 'source ./other.sh']);
   });
+
+  // Found by the property test against real bash (session-environment.property.spec.ts).
+  it('follows NAME+=value, the way PATH is usually extended', () => {
+    expect(after(['A=1', 'A+=2'])).toEqual({ env: {}, script: "A='1''2'", untracked: [] });
+    expect(after(['PATH+=:/opt/bin'], { PATH: '/usr/bin' })).toEqual({
+      env: { PATH: '/usr/bin:/opt/bin' },
+      script: undefined,
+      untracked: [],
+    });
+  });
+
+  it('follows an assignment whose whole value is a reference (K=$A)', () => {
+    expect(after(['K=$A'], { K: 'start' })).toEqual({ env: {}, script: 'export K="${A-}"', untracked: [] });
+  });
+
+  it('unsets before it exports by name: unset B; export B leaves B exported with no value', () => {
+    expect(after(['unset B', 'export B'], { B: 'b' })).toEqual({
+      env: {},
+      script: 'unset B; export B',
+      untracked: [],
+    });
+  });
 });

@@ -18,11 +18,12 @@ export interface EnvironmentSnapshot {
 }
 
 /**
- * Cheap check on every command: only these can change the environment in ways worth parsing. `.` is
- * `source` by its other name (`. ./venv/bin/activate`): a `.` word standing alone.
+ * Cheap check on every command: only these can change the environment in ways worth parsing: `NAME=`,
+ * `NAME+=` (`PATH+=:/opt/bin`), and `.`, `source` by its other name (`. ./venv/bin/activate`): a `.` word
+ * standing alone.
  */
 const MAY_CHANGE_ENV =
-  /export|unset|declare|typeset|readonly|local|source|(^|[\s;&|(.])[A-Za-z_][A-Za-z0-9_]*=|(^|[\s;&|({])\.(\s|$)/;
+  /export|unset|declare|typeset|readonly|local|source|(^|[\s;&|(.])[A-Za-z_][A-Za-z0-9_]*\+?=|(^|[\s;&|({])\.(\s|$)/;
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 const DECLARING = new Set(['export', 'declare', 'typeset', 'readonly', 'local', 'unset']);
 const LEADING_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '{', '!', 'time']);
@@ -95,8 +96,9 @@ export class SessionEnvironment {
     for (const name of saved) lines.push(`__vth_saved_${name}="\${${name}-}"`);
     for (const [name, value, isExported] of assignments)
       lines.push(`${isExported ? 'export ' : ''}${name}=${quoteTemplate(value, saved)}`);
-    for (const name of this.exportedByName) if (!this.exported.has(name)) lines.push(`export ${name}`);
+    // Unset before exporting by name: `unset B; export B` leaves B exported without a value.
     for (const name of this.removed) lines.push(`unset ${name}`);
+    for (const name of this.exportedByName) if (!this.exported.has(name)) lines.push(`export ${name}`);
     if (saved.size > 0) lines.push(`unset ${[...saved].map((n) => `__vth_saved_${n}`).join(' ')}`);
     return {
       env,
@@ -106,6 +108,12 @@ export class SessionEnvironment {
   }
 
   private apply(cmd: SimpleCommand): void {
+    // `A=1 B=2` alone sets shell variables; `A=1 cmd` only sets them for cmd. First: a word like `K=$A`
+    // has no plain text, so it would not be read as a command name below.
+    if (cmd.words.length > 0 && cmd.words.every((w) => ASSIGNMENT.test(w.rawText))) {
+      for (const w of cmd.words) this.assign(w, this.exported.has(assignedName(w)!));
+      return;
+    }
     const first = cmd.words[0];
     const head = first ? wordText(first) : undefined;
     if (head === undefined) return;
@@ -127,10 +135,6 @@ export class SessionEnvironment {
     if (DECLARING.has(head)) {
       this.declare(head, cmd.words.slice(1));
       return;
-    }
-    // `A=1 B=2` alone sets shell variables; `A=1 cmd` only sets them for cmd.
-    if (cmd.words.every((w) => ASSIGNMENT.test(w.rawText))) {
-      for (const w of cmd.words) this.assign(w, this.exported.has(assignedName(w)!));
     }
   }
 
