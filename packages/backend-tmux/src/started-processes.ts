@@ -8,6 +8,9 @@ import {
 } from './process-exit';
 import { paneProcesses, readProcesses, type ProcessEntry } from './tmux-processes';
 
+/** Reads of the process table at shutdown, each ending what it found; the last finds nothing new. */
+const END_ROUNDS = 4;
+
 /**
  * The processes a tmux backend is answerable for: the server when it started it, the shells of the panes
  * it made (the control pane's included) and what runs under them, found again at shutdown by their
@@ -66,26 +69,42 @@ export class StartedProcesses {
    * it with the same exit as `kill-server`, which costs it a fork per pane for utmp, seconds for thousands
    * of panes). Its death hangs up every pane's terminal. Pane processes get SIGHUP and, after `graceMs`,
    * SIGKILL. On a shared server only processes of the sessions vth made are touched. /proc is read once
-   * for all panes.
+   * per round for all panes, in rounds until one finds nothing left.
    */
   async endAll(o: { socketPath: string; ownsServer: boolean; graceMs: number }): Promise<ProcessRef[]> {
     const server = o.ownsServer ? this.owned : null;
     const serverLeft = server
       ? await endProcesses(await waitForExit([server], o.graceMs), ['SIGKILL'], o.graceMs)
       : [];
+    // A process caught mid-fork when the table was read (`setsid cmd &` forks once more, then leaves the
+    // pane's session) shows up only in a later read: read again until a read finds nothing of ours.
+    let panesLeft: ProcessRef[] = [];
+    for (let round = 0; round < END_ROUNDS; round++) {
+      const found = this.paneProcessesNow(o.socketPath, o.ownsServer, server?.pid);
+      if (found.length === 0) break;
+      panesLeft = await endProcesses(found, ['SIGHUP', 'SIGKILL'], o.graceMs);
+    }
+    this.shells.clear();
+    return [...serverLeft, ...panesLeft];
+  }
+
+  /** What runs in the panes now: members of the shells' terminal sessions, and what names the server in TMUX. */
+  private paneProcessesNow(
+    socketPath: string,
+    ownsServer: boolean,
+    serverPid: number | undefined,
+  ): ProcessRef[] {
     const table = readProcesses();
     const panes = new Map<number, ProcessRef>();
     for (const p of this.sessionMembers(table)) panes.set(p.pid, p);
     // Processes that left their pane's terminal session (setsid) still name server and session in TMUX.
-    const ours = (serverPid: number, session: number) =>
-      this.serverPids.has(serverPid) && (o.ownsServer || this.sessionNumbers.has(session));
-    for (const pid of paneProcesses(o.socketPath, ours, table)) {
+    const ours = (pid: number, session: number) =>
+      this.serverPids.has(pid) && (ownsServer || this.sessionNumbers.has(session));
+    for (const pid of paneProcesses(socketPath, ours, table)) {
       const ref = processRef(pid);
-      if (ref && ref.pid !== server?.pid) panes.set(pid, ref);
+      if (ref && ref.pid !== serverPid) panes.set(pid, ref);
     }
-    const panesLeft = await endProcesses([...panes.values()], ['SIGHUP', 'SIGKILL'], o.graceMs);
-    this.shells.clear();
-    return [...serverLeft, ...panesLeft];
+    return [...panes.values()];
   }
 
   /**

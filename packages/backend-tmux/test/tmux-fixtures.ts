@@ -16,9 +16,7 @@ export async function endServer(socket: string): Promise<boolean> {
   } catch {
     // already gone
   }
-  const r = await until(() => listTmuxProcesses([socket]).length === 0);
-  if (!r) console.log('LEFT', listTmuxProcesses([socket]), require('node:child_process').execSync('ps -eo pid,ppid,stat,cmd | grep -v grep | grep -E "tmux|tail|bash" | head -30').toString());
-  return r;
+  return until(() => listTmuxProcesses([socket]).length === 0);
 }
 
 /** Polls `check` until it holds or `ms` passed; the last answer. Never a timing claim. */
