@@ -86,14 +86,22 @@ const descendants = () => {
   walk(process.pid);
   return out.length - 1; // the `ps` itself
 };
-const containers = () =>
-  wanted.includes('container')
-    ? execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABELS.owner}=${ownerTag()}`], {
-        encoding: 'utf8',
-      })
-        .split('\n')
-        .filter(Boolean).length
-    : 0;
+// The engine not answering (stopped, restarting) is noted, not a crash of the soak: -1 for that sample.
+let engineUnreachable = 0;
+const containers = () => {
+  if (!wanted.includes('container')) return 0;
+  try {
+    return execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABELS.owner}=${ownerTag()}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .filter(Boolean).length;
+  } catch {
+    engineUnreachable++;
+    return -1;
+  }
+};
 const sample = () => ({
   t: (performance.now() - t0) / 1000,
   rssMiB: process.memoryUsage().rss / 2 ** 20,
@@ -292,6 +300,7 @@ console.log(
   `after shutdown: fds ${baseline.fds} -> ${end.fds}, child processes ${baseline.processes} -> ${end.processes}, ` +
     `containers ${baseline.containers} -> ${end.containers}`,
 );
+if (engineUnreachable > 0) console.log(`  the Docker Engine did not answer ${engineUnreachable} sample(s)`);
 for (const p of problems) console.log(`  ${p}`);
 record({
   kind: 'series',
@@ -323,6 +332,7 @@ const failed =
   counts.lost + counts.crossed + counts.duplicated + counts.wrong > 0 ||
   Object.keys(errorsByCode).length > 0 ||
   fdLeak > 0 ||
+  engineUnreachable > 0 ||
   end.processes > baseline.processes ||
   end.containers > baseline.containers;
 console.log(failed ? 'soak: FAILED' : 'soak: passed (no wrong output, no error, nothing left behind)');
