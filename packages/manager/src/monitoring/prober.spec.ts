@@ -84,6 +84,23 @@ describe('Prober', () => {
     expect(expectOk(await fake.listSessions())).toEqual([]);
   });
 
+  // Which way this went depended on whether a run's probe was still in flight at shutdown: pinned here.
+  it('records nothing of a probe that ends after the manager began to shut down', async () => {
+    const { prober, member, fakeOf, readiness } = setup();
+    const a = await member('a');
+    fakeOf(a).hold();
+    const probing = prober.probe(a);
+    await pollUntil(
+      () => fakeOf(a).ran.length,
+      (n) => n === 1,
+      { timeoutMs: 5000 },
+    );
+    readiness.shuttingDown();
+    fakeOf(a).release();
+    await probing;
+    expect(a.tracker.snapshot(Date.now()).lastProbeAt).toBeUndefined();
+  });
+
   it('fails a probe of a backend that says it is unhealthy, with its reason', async () => {
     const { prober, member, fakeOf } = setup();
     const a = await member('a');
