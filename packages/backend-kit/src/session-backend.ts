@@ -46,6 +46,9 @@ import {
   type SessionPane,
 } from './session-parts';
 
+/** Sessions ended by their owner whose reason is kept after they are forgotten (see `endedByOwner`). */
+const ENDED_BY_OWNER_KEPT = 1024;
+
 /** `createSession` options once validated. */
 export type SessionOptions = z.output<typeof createSessionOptionsSchema>;
 
@@ -118,6 +121,12 @@ export abstract class SessionBackend<
   private readonly health = new HealthReporter(this);
   /** Commands followed by handle (`yieldAfterMs`), per pane. */
   private readonly long: LongCommands<P>;
+  /**
+   * Sessions the caller ended (`destroyed`, `shutdown`), remembered after the backend forgot them: a
+   * handle's final answer is read a moment after a backend may have dropped its session (the pane noticed
+   * its shell gone first), and must still say the owner ended it. Bounded to the most recent.
+   */
+  private readonly endedByOwner = new Map<string, 'destroyed' | 'shutdown'>();
   private stopped: Promise<void> | undefined;
   /** The start under way (`initialize` calls meanwhile join it). */
   private starting: Promise<BackendResult<void>> | undefined;
@@ -137,7 +146,8 @@ export abstract class SessionBackend<
       enabled: () => this.yieldsHere(),
       target: (sessionId, paneId) => this.target(sessionId, paneId),
       paneIdOf: (pane) => this.paneIdOf(pane),
-      closing: (sessionId) => this.sessions.get(sessionId)?.closing ?? null,
+      closing: (sessionId) =>
+        this.sessions.get(sessionId)?.closing ?? this.endedByOwner.get(sessionId) ?? null,
     });
     this.table = {
       sessions: this.sessions,
@@ -237,6 +247,7 @@ export abstract class SessionBackend<
     const found = this.lookup(sessionId);
     if (!found.ok) return this.record(found);
     found.value.closing = 'destroyed';
+    this.rememberEndedByOwner(sessionId, 'destroyed');
     await this.endSessions([found.value], 'destroyed');
     return ok();
   }
@@ -433,8 +444,19 @@ export abstract class SessionBackend<
   /** Ends every session with reason `shutdown` (a session already ending keeps its own). */
   protected async endAllSessions(): Promise<void> {
     const sessions = [...this.sessions.values()];
-    for (const session of sessions) session.closing ??= 'shutdown';
+    for (const session of sessions) {
+      session.closing ??= 'shutdown';
+      if (session.closing === 'shutdown') this.rememberEndedByOwner(session.id, 'shutdown');
+    }
     await this.endSessions(sessions, 'shutdown');
+  }
+
+  private rememberEndedByOwner(sessionId: string, why: 'destroyed' | 'shutdown'): void {
+    this.endedByOwner.delete(sessionId);
+    this.endedByOwner.set(sessionId, why);
+    if (this.endedByOwner.size > ENDED_BY_OWNER_KEPT) {
+      this.endedByOwner.delete(this.endedByOwner.keys().next().value!);
+    }
   }
 
   /** The config while the backend takes calls; `NOT_INITIALIZED` before `initialize` and after `shutdown`. */

@@ -91,6 +91,32 @@ describe('MemoryBackend long commands (capabilities.longCommands)', () => {
   });
 });
 
+/** A backend that hears its sessions' shells die before its own destroy ends them (as tmux can). */
+class ShellDiesFirst extends MemoryBackend {
+  protected override async endSessions(
+    ...args: Parameters<MemoryBackend['endSessions']>
+  ): ReturnType<MemoryBackend['endSessions']> {
+    this.crash();
+    return super.endSessions(...args);
+  }
+}
+
+describe('a handle whose session its owner destroyed', () => {
+  it('answers interrupted even when the backend forgot the session as crashed first', async () => {
+    const backend = new ShellDiesFirst();
+    backend.setLatency((command) => (command.startsWith('sleep') ? 60_000 : 0));
+    const s = await backend.createSession();
+    if (!s.ok) throw s.error;
+    const started = await backend.executeCommand(s.value.id, 'sleep', undefined, { yieldAfterMs: 20 });
+    if (!started.ok) throw started.error;
+    const waiting = backend.waitFor(started.value.handle!, { exit: true, timeoutMs: 60_000 });
+    expect((await backend.destroySession(s.value.id)).ok).toBe(true);
+    const ended = await waiting;
+    expect(ended.ok && ended.value).toMatchObject({ reason: 'exit', status: 'interrupted' });
+    await backend.shutdown();
+  });
+});
+
 function expectRunning(result: Awaited<ReturnType<MemoryBackend['readOutput']>>): void {
   expect(result.ok && result.value.status).toBe('running');
 }
