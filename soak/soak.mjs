@@ -223,7 +223,17 @@ if (!started.ok) {
 const baseline = sample();
 const samples = [baseline];
 const sampler = setInterval(() => samples.push(sample()), SAMPLE_MS);
-const deadline = performance.now() + minutes * 60_000;
+let deadline = performance.now() + minutes * 60_000;
+// Ctrl-C (or SIGTERM) ends the load early and still shuts everything down and reports: a soak killed
+// outright would leave its tmux server and containers behind. A second signal exits at once.
+let stopSignal;
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    if (stopSignal) process.exit(130);
+    stopSignal = signal;
+    deadline = 0;
+    console.log(`soak: ${signal}: stopping the load, then shutting down (again to exit at once)`);
+  });
 console.log(
   `soak: ${minutes} min, ${SESSIONS} busy + ${IDLE} idle sessions + 1 churn worker over ${wanted.join(', ')} (round-robin)`,
 );
@@ -335,5 +345,7 @@ const failed =
   engineUnreachable > 0 ||
   end.processes > baseline.processes ||
   end.containers > baseline.containers;
+if (stopSignal)
+  console.log(`soak: stopped early by ${stopSignal} after ${seconds.toFixed(0)} s of ${minutes} min`);
 console.log(failed ? 'soak: FAILED' : 'soak: passed (no wrong output, no error, nothing left behind)');
-process.exitCode = failed ? 1 : 0;
+process.exitCode = failed ? 1 : stopSignal ? 130 : 0;
