@@ -54,7 +54,13 @@ export function describeShellFuzz(ctx: SuiteContext): void {
         }).split('\0');
         const mismatches: string[] = [];
         for (const [i, line] of lines.entries()) {
-          const got = await ctx.run(backend, session, line, { timeoutMs: ctx.ms(10_000) });
+          // A failed call (a policy refusing the line, a timeout) names the seed too, so it can be replayed.
+          const got = await ctx
+            .run(backend, session, line, { timeoutMs: ctx.ms(10_000) })
+            .catch((e: unknown) => {
+              const why = e instanceof Error ? e.message : String(e);
+              throw new Error(`line ${i} (VTH_FUZZ_SEED=${seed}): ${JSON.stringify(line)}\n  ${why}`);
+            });
           const expected = {
             status: 'completed',
             exitCode: Number(reference[2 * i + 1]),
