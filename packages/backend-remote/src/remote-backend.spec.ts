@@ -4,6 +4,7 @@ import { Backoff } from './backoff';
 import { closeError } from './close-errors';
 import { RemoteBackend } from './remote-backend';
 import { startRemoteServer } from './test-support/remote-server.fixture';
+import { RewritingRelay } from './test-support/rewriting-relay.fixture';
 
 const TOKEN = 'remote-spec-token-0123456789';
 
@@ -97,6 +98,31 @@ describe('remote backend: shutdown', () => {
       const listed = expectOk(await remote.backend.listSessions());
       expect(listed.map((x) => x.id)).not.toContain(s.id);
     } finally {
+      await remote.close();
+    }
+  }, 30_000);
+});
+
+describe('remote backend: a server that answers with a malformed result', () => {
+  it('ends that call at once with INTERNAL, dispatched, and the session goes on', async () => {
+    const remote = await startRemoteServer();
+    // Every result of a command that printed "poison" loses its shape on the way to the client.
+    const relay = await new RewritingRelay(remote.url.replace(/^http/, 'ws'), (text) =>
+      text.includes('"type":"result"') && text.includes('poison')
+        ? text.replace('"ok":true', '"ok":"maybe"')
+        : text,
+    ).start();
+    const backend = new RemoteBackend({ url: relay.url });
+    try {
+      expectOk(await backend.initialize({}));
+      const s = expectOk(await backend.createSession());
+      const poisoned = await backend.executeCommand(s.id, 'echo poison');
+      expect(!poisoned.ok && poisoned.error).toMatchObject({ code: 'INTERNAL', dispatched: true });
+      expect(!poisoned.ok && poisoned.error.message).toContain('command.execute with a malformed result');
+      expect(expectOk(await backend.executeCommand(s.id, 'echo fine')).output).toBe('fine\n');
+    } finally {
+      await backend.shutdown();
+      await relay.close();
       await remote.close();
     }
   }, 30_000);

@@ -348,8 +348,34 @@ export class RemoteLink extends EventEmitter<LinkEvents> {
   private receive(data: Buffer, isBinary: boolean): void {
     this.lastHeard = Date.now();
     if (isBinary) return this.receiveFrame(data);
-    const decoded = decodeServerMessage(data.toString('utf8'));
+    const text = data.toString('utf8');
+    const decoded = decodeServerMessage(text);
     if (decoded.ok) this.handle(decoded.message);
+    else this.malformedResult(text, decoded.problem.message);
+  }
+
+  /**
+   * A result the protocol refuses (a broken or hostile server) still ends the call it names, at once and
+   * typed, rather than leaving it to wait for an answer that already came. Anything else malformed is
+   * dropped: it names no call.
+   */
+  private malformedResult(text: string, why: string): void {
+    let requestId: unknown;
+    try {
+      const raw = JSON.parse(text) as { type?: unknown; requestId?: unknown } | null;
+      if (raw?.type === 'result') requestId = raw.requestId;
+    } catch {
+      return;
+    }
+    const entry = typeof requestId === 'string' ? this.pending.get(requestId) : undefined;
+    if (!entry) return;
+    this.pending.delete(requestId as string);
+    entry.resolve(
+      fail('INTERNAL', `the server answered ${entry.op} with a malformed result: ${why}`, {
+        dispatched: true,
+        backendId: this.backendId(),
+      }),
+    );
   }
 
   private receiveFrame(data: Buffer): void {
