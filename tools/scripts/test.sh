@@ -22,7 +22,15 @@ step "tests (real shells, real ptys, real tmux, a real Docker Engine)"
 # One project at a time: the tests drive real shells and should not starve each other on a 2-core machine.
 # With coverage: a package under the thresholds of its jest config fails here; the reports (text summary in
 # this log, lcov + html) land in test-output/coverage/<package>/.
-npx nx run-many -t test --parallel=1 --outputStyle=static -- --coverage
+# The log is kept in test-output/tests.log; on a failure, a digest of what failed is printed last, where a
+# CI page that shows only the end of the output still shows it.
+mkdir -p test-output
+rc=0
+npx nx run-many -t test --parallel=1 --outputStyle=static -- --coverage 2>&1 | tee test-output/tests.log || rc=$?
+if [ "$rc" != 0 ]; then
+  node tools/scripts/test-digest.mjs test-output/tests.log
+  exit "$rc"
+fi
 step "dependency graph points down only"
 node tools/scripts/check-graph.mjs
 step "published packages: pack, install outside the workspace, import"
