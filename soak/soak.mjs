@@ -102,14 +102,23 @@ const containers = () => {
     return -1;
   }
 };
-const sample = () => ({
-  t: (performance.now() - t0) / 1000,
-  rssMiB: process.memoryUsage().rss / 2 ** 20,
-  heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
-  fds: readdirSync('/proc/self/fd').length,
-  processes: descendants(),
-  containers: containers(),
-});
+const MiB = 2 ** 20;
+const sample = () => {
+  // Where resident memory goes: V8's heap (used, and reserved), and memory outside it (Buffers and
+  // ArrayBuffers, `external` also counts native objects V8 knows of); the rest is native (malloc, threads).
+  const m = process.memoryUsage();
+  return {
+    t: (performance.now() - t0) / 1000,
+    rssMiB: m.rss / MiB,
+    heapMiB: m.heapUsed / MiB,
+    heapTotalMiB: m.heapTotal / MiB,
+    externalMiB: m.external / MiB,
+    arrayBuffersMiB: m.arrayBuffers / MiB,
+    fds: readdirSync('/proc/self/fd').length,
+    processes: descendants(),
+    containers: containers(),
+  };
+};
 
 // ---- the load ----
 const counts = { commands: 0, ok: 0, lost: 0, crossed: 0, duplicated: 0, wrong: 0, created: 0, closed: 0 };
@@ -286,8 +295,15 @@ for (
   await new Promise((r) => setTimeout(r, 100));
   end = sample();
 }
-globalThis.gc?.();
-end = sample();
+// V8 frees the memory of dead ArrayBuffers (every Buffer's bytes) on a background thread after a GC: sample
+// once that has settled, or freed buffers still count in `arrayBuffers` (and look like a leak).
+for (let i = 0, last = Infinity; i < 40; i++) {
+  globalThis.gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  end = sample();
+  if (end.arrayBuffersMiB >= last) break;
+  last = end.arrayBuffersMiB;
+}
 samples.push(end);
 
 const seconds = (performance.now() - t0) / 1000;
@@ -306,9 +322,28 @@ console.log(
   `memory rss ${baseline.rssMiB.toFixed(0)} MiB at start, ${mid.rssMiB.toFixed(0)} mid-run, peak ${peakRss.toFixed(0)}, ` +
     `${end.rssMiB.toFixed(0)} at the end; heap ${baseline.heapMiB.toFixed(0)} -> ${end.heapMiB.toFixed(0)} MiB`,
 );
+// Resident memory grows while the run warms up (V8 reserves heap, the allocator keeps freed memory for reuse:
+// glibc returns little of it, see the README) and must then hold a plateau: the peak of the last quarter of
+// the run no more than a quarter above the peak of its first half.
+const during = samples.slice(1, -1);
+const peakOf = (list) => Math.max(...list.map((s) => s.rssMiB));
+const firstHalfPeak = peakOf(during.slice(0, Math.max(1, Math.floor(during.length / 2))));
+const lastQuarterPeak = peakOf(during.slice(Math.floor((during.length * 3) / 4)));
+const rssGrows = lastQuarterPeak > firstHalfPeak * 1.25;
+const outside = (s) => s.rssMiB - s.heapTotalMiB - s.externalMiB;
+console.log(
+  `  of rss: heap reserved ${baseline.heapTotalMiB.toFixed(0)} -> ${end.heapTotalMiB.toFixed(0)} MiB, ` +
+    `external ${baseline.externalMiB.toFixed(0)} -> ${end.externalMiB.toFixed(0)} (array buffers ` +
+    `${baseline.arrayBuffersMiB.toFixed(0)} -> ${end.arrayBuffersMiB.toFixed(0)}), the rest (native: malloc, ` +
+    `threads, code) ${outside(baseline).toFixed(0)} -> ${outside(end).toFixed(0)} MiB`,
+);
 console.log(
   `after shutdown: fds ${baseline.fds} -> ${end.fds}, child processes ${baseline.processes} -> ${end.processes}, ` +
     `containers ${baseline.containers} -> ${end.containers}`,
+);
+console.log(
+  `  rss plateau: peak ${firstHalfPeak.toFixed(0)} MiB in the first half, ${lastQuarterPeak.toFixed(0)} in the last quarter` +
+    (rssGrows ? ' (grew by more than a quarter)' : ''),
 );
 if (engineUnreachable > 0) console.log(`  the Docker Engine did not answer ${engineUnreachable} sample(s)`);
 for (const p of problems) console.log(`  ${p}`);
@@ -320,6 +355,8 @@ record({
   series: [
     { name: 'rss (MiB)', points: samples.map((s) => [s.t, s.rssMiB]) },
     { name: 'heap used (MiB)', points: samples.map((s) => [s.t, s.heapMiB]) },
+    { name: 'heap reserved (MiB)', points: samples.map((s) => [s.t, s.heapTotalMiB]) },
+    { name: 'external (MiB)', points: samples.map((s) => [s.t, s.externalMiB]) },
   ],
 });
 record({
@@ -339,6 +376,7 @@ const heapLeak = typeof globalThis.gc === 'function' && heapGrowth > 32;
 if (heapLeak) console.log(`  heap grew by ${heapGrowth.toFixed(0)} MiB over the run, everything closed`);
 const failed =
   heapLeak ||
+  rssGrows ||
   counts.lost + counts.crossed + counts.duplicated + counts.wrong > 0 ||
   Object.keys(errorsByCode).length > 0 ||
   fdLeak > 0 ||
