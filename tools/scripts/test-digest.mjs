@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 
 const ERROR_LINES = 14;
 const MAX_TESTS = 12;
-const strip = (line) => line.replace(/\x1b\[[0-9;]*m/g, '');
+// Colour codes (ESC [ ... m), in case a tool coloured its output anyway.
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const strip = (line) => line.replace(COLOUR, '');
 const lines = readFileSync(process.argv[2], 'utf8').split('\n').map(strip);
 
 const out = [];
