@@ -6,13 +6,13 @@
 // Exits non-zero on any wrong output, error or leftover. Bounded by its counts; stops by itself.
 //
 //   node soak/burst.mjs [--sessions 200] [--commands 50] [--backends tmux,node-pty]
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { plugin as nodePty } from '@vth/backend-node-pty';
 import { plugin as tmux } from '@vth/backend-tmux';
 import { BackendFactory } from '@vth/factory';
 import { BackendManager } from '@vth/manager';
+import { countDescendants } from './descendants.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,21 +30,7 @@ if (!(SESSIONS > 0 && SESSIONS <= 4000) || !(COMMANDS > 0 && COMMANDS <= 1000) |
   process.exit(2);
 }
 
-/** Processes below this one (the `ps` itself left out). */
-const descendants = () => {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number));
-  const kids = new Map();
-  for (const [pid, ppid] of rows) kids.set(ppid, [...(kids.get(ppid) ?? []), pid]);
-  let n = 0;
-  const walk = (p) => (kids.get(p) ?? []).forEach((c) => (n++, walk(c)));
-  walk(process.pid);
-  return n - 1;
-};
-
-const before = descendants();
+const before = countDescendants();
 const manager = new BackendManager({ factory: new BackendFactory({ plugins: [tmux, nodePty] }) });
 const init = await manager.initialize({
   strategy: 'round-robin',
@@ -121,10 +107,10 @@ for (const session of bySession) {
 }
 
 await manager.shutdown();
-let left = descendants();
+let left = countDescendants();
 for (let i = 0; i < 100 && left > before; i++) {
   await new Promise((r) => setTimeout(r, 100));
-  left = descendants();
+  left = countDescendants();
 }
 
 console.log(`## burst: ${SESSIONS} sessions x ${COMMANDS} commands in flight over ${opts.backends}`);

@@ -19,6 +19,7 @@ import { BackendFactory } from '@vth/factory';
 import { BackendManager } from '@vth/manager';
 import { createServer } from '@vth/server';
 import { record } from '../bench/lib/record.mjs';
+import { countDescendants } from './descendants.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -74,18 +75,6 @@ const specs = wanted.map((type) => {
 });
 
 // ---- resource sampling ----
-const descendants = () => {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number));
-  const kids = new Map();
-  for (const [pid, ppid] of rows) kids.set(ppid, [...(kids.get(ppid) ?? []), pid]);
-  const out = [];
-  const walk = (p) => (kids.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
-  walk(process.pid);
-  return out.length - 1; // the `ps` itself
-};
 // The engine not answering (stopped, restarting) is noted, not a crash of the soak: -1 for that sample.
 let engineUnreachable = 0;
 const containers = () => {
@@ -115,7 +104,7 @@ const sample = () => {
     externalMiB: m.external / MiB,
     arrayBuffersMiB: m.arrayBuffers / MiB,
     fds: readdirSync('/proc/self/fd').length,
-    processes: descendants(),
+    processes: countDescendants(),
     containers: containers(),
   };
 };
@@ -324,12 +313,15 @@ console.log(
 );
 // Resident memory grows while the run warms up (V8 reserves heap, the allocator keeps freed memory for reuse:
 // glibc returns little of it, see the README) and must then hold a plateau: the peak of the last quarter of
-// the run no more than a quarter above the peak of its first half.
+// the run no more than a quarter above the peak of its first half. A run shorter than PLATEAU_MINUTES is all
+// warm-up: its figures are printed, not judged.
+const PLATEAU_MINUTES = 5;
 const during = samples.slice(1, -1);
 const peakOf = (list) => Math.max(...list.map((s) => s.rssMiB));
 const firstHalfPeak = peakOf(during.slice(0, Math.max(1, Math.floor(during.length / 2))));
 const lastQuarterPeak = peakOf(during.slice(Math.floor((during.length * 3) / 4)));
-const rssGrows = lastQuarterPeak > firstHalfPeak * 1.25;
+const judged = minutes >= PLATEAU_MINUTES;
+const rssGrows = judged && lastQuarterPeak > firstHalfPeak * 1.25;
 const outside = (s) => s.rssMiB - s.heapTotalMiB - s.externalMiB;
 console.log(
   `  of rss: heap reserved ${baseline.heapTotalMiB.toFixed(0)} -> ${end.heapTotalMiB.toFixed(0)} MiB, ` +
@@ -343,7 +335,8 @@ console.log(
 );
 console.log(
   `  rss plateau: peak ${firstHalfPeak.toFixed(0)} MiB in the first half, ${lastQuarterPeak.toFixed(0)} in the last quarter` +
-    (rssGrows ? ' (grew by more than a quarter)' : ''),
+    (rssGrows ? ' (grew by more than a quarter)' : '') +
+    (judged ? '' : ` (not judged: runs of ${PLATEAU_MINUTES} minutes or more are)`),
 );
 if (engineUnreachable > 0) console.log(`  the Docker Engine did not answer ${engineUnreachable} sample(s)`);
 for (const p of problems) console.log(`  ${p}`);
