@@ -320,7 +320,7 @@ const during = samples.slice(1, -1);
 const peakOf = (list) => Math.max(...list.map((s) => s.rssMiB));
 const firstHalfPeak = peakOf(during.slice(0, Math.max(1, Math.floor(during.length / 2))));
 const lastQuarterPeak = peakOf(during.slice(Math.floor((during.length * 3) / 4)));
-const judged = minutes >= PLATEAU_MINUTES;
+const judged = seconds >= PLATEAU_MINUTES * 60; // a run stopped early by Ctrl-C is judged by what it ran
 const rssGrows = judged && lastQuarterPeak > firstHalfPeak * 1.25;
 const outside = (s) => s.rssMiB - s.heapTotalMiB - s.externalMiB;
 console.log(
