@@ -41,8 +41,30 @@ describe('readProcStat', () => {
     const stat = readProcStat(process.pid)!;
     expect(stat).toMatchObject({ pid: process.pid, ppid: process.ppid });
     expect(stat.state).toMatch(/^[RSD]$/);
-    expect(stat.session).toBeGreaterThan(0);
+    // Our session may be 0 (a runner whose tree never called setsid()); a child we start shares it.
+    const child = spawn('/bin/sleep', ['300'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      expect(readProcStat(child.pid!)).toMatchObject({ ppid: process.pid, session: stat.session });
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
     expect(readProcStat(await deadPid())).toBeNull();
+  });
+
+  it('reads the session and group of a process that leads its own', async () => {
+    const child = spawn('/bin/sleep', ['300'], { detached: true, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      const pid = child.pid!;
+      // The child calls setsid() before exec; wait for it rather than guess.
+      await until(() => readProcStat(pid)?.session === pid, 'the child to lead its own session');
+      expect(readProcStat(pid)).toMatchObject({ pid, ppid: process.pid, pgrp: pid, session: pid });
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
   });
 });
 
@@ -62,6 +84,9 @@ describe('session members', () => {
       killSessionMembers(pid);
       await exited;
       await until(() => listSessionMembers(pid).length === 0, 'every member to be gone');
+      // Session 0 (every process whose tree never called setsid(), a CI runner's included) is never listed.
+      expect(listSessionMembers(0)).toEqual([]);
+      expect(listSessionMembers(-1)).toEqual([]);
     } finally {
       killSessionMembers(pid);
     }

@@ -45,9 +45,12 @@ export function readProcStat(pid: number): ProcStat | null {
 /**
  * Every process in the terminal session led by `sessionId` (the shell's pid): the shell, its jobs, and
  * whatever they started, nohup'd or not. Only processes that called setsid() themselves escape.
+ * A `sessionId` that is not a positive pid lists nothing: session 0 holds every process whose ancestors never
+ * called setsid() (a container's or CI runner's whole tree), and is never a terminal's.
  */
 export function listSessionMembers(sessionId: number): number[] {
   const members: number[] = [];
+  if (!Number.isInteger(sessionId) || sessionId <= 0) return members;
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
