@@ -1,4 +1,4 @@
-import { type BackendResult } from '@vth/core';
+import { fail, ok, type BackendResult } from '@vth/core';
 import { CreateAdmission, type AdmissionRelease } from './create-admission';
 
 const turnOf = (r: BackendResult<AdmissionRelease>): AdmissionRelease => {
@@ -84,5 +84,91 @@ describe('CreateAdmission: creates beyond the limit wait their turn in call orde
     expect(!later.ok && later.error.code).toBe('NOT_INITIALIZED');
     held();
     expect([admission.active, admission.queued]).toEqual([0, 0]);
+  });
+});
+
+describe('CreateAdmission.run: a create holds its turn while it opens, and while its start still costs', () => {
+  const deferred = <T>() => {
+    let resolve!: (value: T) => void;
+    const promise = new Promise<T>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+
+  it('passes the turn on when open fails, and when it succeeded with nothing left to wait for', async () => {
+    const admission = new CreateAdmission(
+      () => 1,
+      () => 'b1',
+    );
+    const failed = await admission.run(
+      {},
+      async () => fail('INTERNAL', 'no shell'),
+      () => undefined,
+    );
+    expect(failed.ok).toBe(false);
+    expect(admission.active).toBe(0);
+    const opened = await admission.run(
+      {},
+      async () => ok('s1'),
+      () => undefined,
+    );
+    expect(opened).toEqual(ok('s1'));
+    expect(admission.active).toBe(0);
+  });
+
+  it('keeps the turn until what holdUntil returned settles (fulfilled or rejected); the next create waits for it', async () => {
+    const admission = new CreateAdmission(
+      () => 1,
+      () => 'b1',
+    );
+    for (const settle of ['resolve', 'reject'] as const) {
+      const starting = deferred<void>();
+      const held = starting.promise.then(() => {
+        if (settle === 'reject') throw new Error('the shell never got ready');
+      });
+      const first = await admission.run(
+        {},
+        async () => ok('s1'),
+        (id) => (id === 's1' ? held : undefined),
+      );
+      expect(first).toEqual(ok('s1'));
+      expect(admission.active).toBe(1);
+      let secondOpened = false;
+      const second = admission.run(
+        {},
+        async () => {
+          secondOpened = true;
+          return ok('s2');
+        },
+        () => undefined,
+      );
+      expect(admission.queued).toBe(1);
+      starting.resolve();
+      expect(await second).toEqual(ok('s2'));
+      expect(secondOpened).toBe(true);
+      expect([admission.active, admission.queued]).toEqual([0, 0]);
+    }
+  });
+
+  it('does not open a create that gave up waiting, and answers its refusal', async () => {
+    const admission = new CreateAdmission(
+      () => 1,
+      () => 'b1',
+    );
+    const release = turnOf(await admission.enter());
+    const controller = new AbortController();
+    let opened = false;
+    const waiting = admission.run(
+      { signal: controller.signal },
+      async () => {
+        opened = true;
+        return ok('s1');
+      },
+      () => undefined,
+    );
+    controller.abort();
+    const result = await waiting;
+    expect(result.ok ? null : [result.error.code, result.error.dispatched]).toEqual(['TIMEOUT', false]);
+    expect(opened).toBe(false);
+    release();
   });
 });

@@ -92,6 +92,33 @@ export class CreateAdmission {
     });
   }
 
+  /**
+   * Runs `open` in a turn (see `enter`). The turn passes on when `open` has failed or returned, or, when
+   * `holdUntil` gives a promise for what `open` returned (a session whose start still costs), once that
+   * promise settles.
+   */
+  async run<T>(
+    wait: AdmissionWait,
+    open: () => Promise<BackendResult<T>>,
+    holdUntil: (value: T) => Promise<unknown> | undefined,
+  ): Promise<BackendResult<T>> {
+    const turn = await this.enter(wait);
+    if (!turn.ok) return turn;
+    let release: AdmissionRelease | undefined = turn.value;
+    try {
+      const opened = await open();
+      const held = opened.ok ? holdUntil(opened.value) : undefined;
+      if (held) {
+        const done = release;
+        release = undefined;
+        void held.then(done, done);
+      }
+      return opened;
+    } finally {
+      release?.();
+    }
+  }
+
   /** Refuses every waiting create from now on with `NOT_INITIALIZED` (`reason` says why). */
   close(reason: string): void {
     this.closedBecause = reason;

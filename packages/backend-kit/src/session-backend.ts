@@ -35,37 +35,22 @@ import {
   targetSinglePane,
   type SessionTable,
 } from '@vth/core/kit';
-import { type z, type ZodType } from 'zod';
+import { type ZodType } from 'zod';
 import { HealthReporter } from './backend-health';
+import { BackendLifecycle } from './backend-lifecycle';
 import { CreateAdmission } from './create-admission';
 import { LongCommands } from './long-commands';
+import { OwnerEndings } from './owner-endings';
 import {
   type BackendSession,
   type BackendState,
   type SessionBackendConfig,
+  type SessionBackendOptions,
+  type SessionOptions,
   type SessionPane,
 } from './session-parts';
 
-/** Sessions ended by their owner whose reason is kept after they are forgotten (see `endedByOwner`). */
-const ENDED_BY_OWNER_KEPT = 1024;
-
-/** `createSession` options once validated. */
-export type SessionOptions = z.output<typeof createSessionOptionsSchema>;
-
-/** How a {@link SessionBackend} is set up by its subclass. */
-export interface SessionBackendOptions {
-  /** The backend's id until `initialize` adopts a config with another. */
-  id: string;
-  /** The config given to the constructor; `initialize(config)` overrides it key by key. */
-  initial?: object | undefined;
-  /**
-   * The id of the one pane of every session, for backends whose sessions are their own pane. Absent when
-   * the backend addresses panes itself (it then overrides `target` and `info`).
-   */
-  singlePane?: string;
-  /** Emit `health-changed` when initialize or shutdown changes what `getHealth` reports. Default false. */
-  healthEvents?: boolean;
-}
+export { type SessionBackendOptions, type SessionOptions } from './session-parts';
 
 /**
  * The part every session backend shares, so a backend writes only what differs: start what it runs on
@@ -104,8 +89,6 @@ export abstract class SessionBackend<
   protected config: C | null = null;
   /** The schemas that check each call's input against the config's limits; `null` until initialized. */
   protected schemas: CallSchemas | null = null;
-  /** Where the backend is in its life; calls other than `initialize` need `ready`. */
-  protected state: BackendState = 'new';
   /** Live sessions, and sessions being ended until they are gone. */
   protected readonly sessions = new Map<string, S>();
   /** Ids of sessions being created. */
@@ -121,17 +104,18 @@ export abstract class SessionBackend<
   private readonly health = new HealthReporter(this);
   /** Commands followed by handle (`yieldAfterMs`), per pane. */
   private readonly long: LongCommands<P>;
-  /**
-   * Sessions the caller ended (`destroyed`, `shutdown`), remembered after the backend forgot them: a
-   * handle's final answer is read a moment after a backend may have dropped its session (the pane noticed
-   * its shell gone first), and must still say the owner ended it. Bounded to the most recent.
-   */
-  private readonly endedByOwner = new Map<string, 'destroyed' | 'shutdown'>();
-  private stopped: Promise<void> | undefined;
-  /** The start under way (`initialize` calls meanwhile join it). */
-  private starting: Promise<BackendResult<void>> | undefined;
-  /** A start finished after `shutdown()` was called: `stop` ends what it started as for a ready backend. */
-  private startedWhileShuttingDown = false;
+  private readonly ownerEndings = new OwnerEndings();
+  private readonly lifecycle = new BackendLifecycle({
+    start: async (config) => this.record(await this.start(config)),
+    stop: (wasReady) => this.stop(wasReady),
+    closing: () => this.admission.close('the backend has been shut down'),
+    stopped: async () => {
+      await this.long.close();
+      this.healthMayHaveChanged();
+    },
+    readied: () => this.healthMayHaveChanged(),
+    refuse: (message) => this.error('NOT_INITIALIZED', message),
+  });
 
   constructor(options: SessionBackendOptions) {
     super();
@@ -147,7 +131,7 @@ export abstract class SessionBackend<
       target: (sessionId, paneId) => this.target(sessionId, paneId),
       paneIdOf: (pane) => this.paneIdOf(pane),
       closing: (sessionId) =>
-        this.sessions.get(sessionId)?.closing ?? this.endedByOwner.get(sessionId) ?? null,
+        this.sessions.get(sessionId)?.closing ?? this.ownerEndings.reason(sessionId) ?? null,
     });
     this.table = {
       sessions: this.sessions,
@@ -167,26 +151,23 @@ export abstract class SessionBackend<
   }
 
   /**
+   * Where the backend is in its life; calls other than `initialize` need `ready`. A backend that lost what
+   * runs it sets `crashed` (`initialize` then starts afresh).
+   */
+  protected get state(): BackendState {
+    return this.lifecycle.state;
+  }
+
+  protected set state(state: BackendState) {
+    this.lifecycle.state = state;
+  }
+
+  /**
    * Starts the backend. Calls made while a start is under way join it (and get its result, whatever config
    * they pass); a `shutdown()` meanwhile waits for the start, then ends what it started.
    */
-  async initialize(config: BackendConfig = {}): Promise<BackendResult<void>> {
-    if (this.state === 'shut-down') return this.error('NOT_INITIALIZED', 'the backend has been shut down');
-    if (this.state === 'ready') return ok();
-    this.starting ??= this.startOnce(config).finally(() => (this.starting = undefined));
-    return this.starting;
-  }
-
-  private async startOnce(config: BackendConfig): Promise<BackendResult<void>> {
-    const started = await this.start(config);
-    if (!started.ok) return this.record(started);
-    if (this.state === 'shut-down') {
-      this.startedWhileShuttingDown = true;
-      return this.error('NOT_INITIALIZED', 'the backend was shut down while it started');
-    }
-    this.state = 'ready';
-    this.healthMayHaveChanged();
-    return ok();
+  initialize(config: BackendConfig = {}): Promise<BackendResult<void>> {
+    return this.lifecycle.initialize(config);
   }
 
   /**
@@ -216,29 +197,23 @@ export abstract class SessionBackend<
     if (!claimed.ok) return this.record(claimed);
     const id = claimed.value;
     this.pending.add(id);
-    let release: (() => void) | undefined;
     try {
-      const turn = await this.admission.enter({ signal: ctx.value.signal, timeoutMs: ctx.value.timeoutMs });
-      if (!turn.ok) return this.record(turn);
-      release = turn.value;
-      // A shutdown while it waited: nothing may start now.
-      const still = this.ready();
-      if (!still.ok) return this.record(still);
-      const opened = await this.openSession(id, opts.value, still.value);
+      const opened = await this.admission.run(
+        { signal: ctx.value.signal, timeoutMs: ctx.value.timeoutMs },
+        async () => {
+          // A shutdown while it waited: nothing may start now.
+          const still = this.ready();
+          return still.ok ? this.openSession(id, opts.value, still.value) : still;
+        },
+        // The session is usable, but its start may still cost: the turn passes on once it is done.
+        (session) => this.stillStarting(session),
+      );
       if (!opened.ok) return this.record(opened);
-      const starting = this.stillStarting(opened.value);
-      if (starting) {
-        // The session is usable, but its start still costs: the turn passes on once it is done.
-        const done = release;
-        release = undefined;
-        void starting.then(done, done);
-      }
       this.metrics.sessionCreated();
       const info = this.info(opened.value);
       this.emit('session-created', info);
       return ok(info);
     } finally {
-      release?.();
       this.pending.delete(id);
     }
   }
@@ -247,7 +222,7 @@ export abstract class SessionBackend<
     const found = this.lookup(sessionId);
     if (!found.ok) return this.record(found);
     found.value.closing = 'destroyed';
-    this.rememberEndedByOwner(sessionId, 'destroyed');
+    this.ownerEndings.remember(sessionId, 'destroyed');
     await this.endSessions([found.value], 'destroyed');
     return ok();
   }
@@ -354,19 +329,7 @@ export abstract class SessionBackend<
 
   /** Ends everything the backend started (see `stop`); every call resolves when it is gone. */
   shutdown(): Promise<void> {
-    if (!this.stopped) {
-      const wasReady = this.state === 'ready';
-      const starting = this.starting;
-      this.state = 'shut-down';
-      this.admission.close('the backend has been shut down');
-      // A start under way finishes first: what it started is then ended like the rest.
-      this.stopped = (starting ?? Promise.resolve())
-        .catch(() => undefined) // a start that threw still leaves things to end
-        .then(() => this.stop(wasReady || this.startedWhileShuttingDown))
-        .then(() => this.long.close())
-        .then(() => this.healthMayHaveChanged());
-    }
-    return this.stopped;
+    return this.lifecycle.shutdown();
   }
 
   // ---- what a backend writes ----
@@ -446,17 +409,9 @@ export abstract class SessionBackend<
     const sessions = [...this.sessions.values()];
     for (const session of sessions) {
       session.closing ??= 'shutdown';
-      if (session.closing === 'shutdown') this.rememberEndedByOwner(session.id, 'shutdown');
+      if (session.closing === 'shutdown') this.ownerEndings.remember(session.id, 'shutdown');
     }
     await this.endSessions(sessions, 'shutdown');
-  }
-
-  private rememberEndedByOwner(sessionId: string, why: 'destroyed' | 'shutdown'): void {
-    this.endedByOwner.delete(sessionId);
-    this.endedByOwner.set(sessionId, why);
-    if (this.endedByOwner.size > ENDED_BY_OWNER_KEPT) {
-      this.endedByOwner.delete(this.endedByOwner.keys().next().value!);
-    }
   }
 
   /** The config while the backend takes calls; `NOT_INITIALIZED` before `initialize` and after `shutdown`. */

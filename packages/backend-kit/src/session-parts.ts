@@ -1,11 +1,13 @@
 import { type StringDecoder } from 'node:string_decoder';
 import {
+  type createSessionOptionsSchema,
   type BackendResult,
   type CommandExecution,
   type ExecutionContext,
   type SessionClosedEvent,
 } from '@vth/core';
 import { type BoundedOutputBuffer } from '@vth/core/kit';
+import { type z } from 'zod';
 
 /**
  * What runs the commands of one pane, one at a time: `ShellCommandRunner` (from `@vth/shell-integration`)
@@ -82,3 +84,21 @@ export interface SessionBackendConfig {
 
 /** `ready`: initialized; `crashed`: lost what ran it (initialize again to start afresh). */
 export type BackendState = 'new' | 'ready' | 'crashed' | 'shut-down';
+
+/** `createSession` options once validated. */
+export type SessionOptions = z.output<typeof createSessionOptionsSchema>;
+
+/** How a `SessionBackend` is set up by its subclass. */
+export interface SessionBackendOptions {
+  /** The backend's id until `initialize` adopts a config with another. */
+  id: string;
+  /** The config given to the constructor; `initialize(config)` overrides it key by key. */
+  initial?: object | undefined;
+  /**
+   * The id of the one pane of every session, for backends whose sessions are their own pane. Absent when
+   * the backend addresses panes itself (it then overrides `target` and `info`).
+   */
+  singlePane?: string;
+  /** Emit `health-changed` when initialize or shutdown changes what `getHealth` reports. Default false. */
+  healthEvents?: boolean;
+}

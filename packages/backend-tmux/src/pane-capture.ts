@@ -40,3 +40,22 @@ export async function capturePaneLines(
     await unlink(file).catch(() => undefined);
   }
 }
+
+/**
+ * The pane's text as `capture` answers it: its last `lines` lines (all when `undefined`), trailing blank
+ * lines dropped, each ended by a newline.
+ */
+export async function capturePaneText(
+  client: TmuxControlClient,
+  paneId: string,
+  dir: string,
+  name: string,
+  lines: number | undefined,
+): Promise<BackendResult<string>> {
+  const captured = await capturePaneLines(client, paneId, dir, name);
+  if (!captured.ok) return captured;
+  const all = [...captured.value];
+  while (all.length > 0 && all[all.length - 1]!.trim() === '') all.pop();
+  const kept = lines === undefined ? all : all.slice(-lines);
+  return ok(kept.length > 0 ? kept.join('\n') + '\n' : '');
+}

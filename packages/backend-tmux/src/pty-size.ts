@@ -23,3 +23,16 @@ export function readPtySize(ttyPath: string): { cols: number; rows: number } | n
     return null;
   }
 }
+
+/**
+ * Waits until the pane's terminal has this size, or `ms` passed (tmux hands a pane at most one new size per
+ * 250 ms), checking every 20 ms; returns at once when the size cannot be read.
+ */
+export async function waitForPtySize(ttyPath: string, cols: number, rows: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const size = readPtySize(ttyPath);
+    if (!size || (size.cols === cols && size.rows === rows) || Date.now() > deadline) return;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}

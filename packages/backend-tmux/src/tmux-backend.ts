@@ -24,14 +24,14 @@ import {
   shellEnvironment,
   profileEnvironment,
   execLimitProblem,
-  exhaustionHint,
 } from '@vth/shell-integration';
 import { tmuxConfigSchema, type TmuxConfig, type TmuxConfigInput } from './config';
-import { capturePaneLines } from './pane-capture';
-import { readPtySize } from './pty-size';
+import { capturePaneText } from './pane-capture';
+import { waitForPtySize } from './pty-size';
 import { TmuxServerConnection } from './server-connection';
 import { type TmuxControlClient } from './control-client';
 import { newSessionCommands, ownServerSettings } from './session-commands';
+import { newSessionRefusal } from './session-refusals';
 import { parseNewPane } from './tmux-formats';
 import {
   paneShellCommand,
@@ -204,23 +204,7 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
       client.command(first!, (late) => this.endLateSession(client, late)),
       ...more.map((line) => client.command(line)),
     ]);
-    if (!created!.ok) {
-      const taken = /duplicate session/.test(created!.error.message);
-      if (taken)
-        return fail('INVALID_INPUT', `session "${id}" already exists on the tmux server`, {
-          backendId: this.id,
-        });
-      // The server ran out of ptys or descriptors: a resource, not a bug (tmux says "No space left on device").
-      const why = exhaustionHint(created!.error.message, this.server.serverPid ?? 'self');
-      if (why) {
-        return fail('UNAVAILABLE', `${created!.error.message}: ${why}`, {
-          backendId: this.id,
-          dispatched: false,
-          details: { hint: why },
-        });
-      }
-      return fail(created!.error);
-    }
+    if (!created!.ok) return newSessionRefusal(created!.error, id, this.server.serverPid ?? 'self', this.id);
     const made = parseNewPane(created!.value[0]);
     if (!made) {
       await client.command(`kill-session -t ${quoteTmuxArg(`=${id}`)}`);
@@ -316,17 +300,8 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
   ): Promise<BackendResult<string>> {
     const live = await this.liveClient();
     if (!live.ok) return live;
-    const captured = await capturePaneLines(
-      live.value,
-      pane.id,
-      this.workDir!,
-      `vth-capture-${this.id}-${++this.captures}`,
-    );
-    if (!captured.ok) return captured;
-    const all = [...captured.value];
-    while (all.length > 0 && all[all.length - 1]!.trim() === '') all.pop();
-    const kept = lines === undefined ? all : all.slice(-lines);
-    return ok(kept.length > 0 ? kept.join('\n') + '\n' : '');
+    const name = `vth-capture-${this.id}-${++this.captures}`;
+    return capturePaneText(live.value, pane.id, this.workDir!, name, lines);
   }
 
   protected async resizePane(
@@ -343,16 +318,8 @@ export class TmuxBackend extends ShellSessionBackend<TmuxSession, TmuxConfig, Tm
     if (!live.ok) return live;
     const resized = await live.value.command(line);
     if (!resized.ok) return resized;
-    // tmux hands a pane at most one new size per 250 ms; wait until the terminal has it, so the next command
-    // sees the size it was promised.
-    if (whole) {
-      const deadline = Date.now() + 1000;
-      for (;;) {
-        const size = readPtySize(pane.tty);
-        if (!size || (size.cols === cols && size.rows === rows) || Date.now() > deadline) break;
-        await new Promise((res) => setTimeout(res, 20));
-      }
-    }
+    // Wait until the terminal has the new size, so the next command sees the size it was promised.
+    if (whole) await waitForPtySize(pane.tty, cols, rows, 1000);
     return ok();
   }
 
