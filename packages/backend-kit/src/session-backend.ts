@@ -150,14 +150,12 @@ export abstract class SessionBackend<
     return this.backendId;
   }
 
-  /**
-   * Where the backend is in its life; calls other than `initialize` need `ready`. A backend that lost what
-   * runs it sets `crashed` (`initialize` then starts afresh).
-   */
+  /** Where the backend is in its life; calls other than `initialize` need `ready` (`crashed`: start afresh). */
   protected get state(): BackendState {
     return this.lifecycle.state;
   }
 
+  /** Moves the backend to `state` (a backend that lost what runs it sets `crashed`). */
   protected set state(state: BackendState) {
     this.lifecycle.state = state;
   }
