@@ -37,7 +37,7 @@ const depConstraints = [
   },
   {
     sourceTag: 'type:mcp',
-    onlyDependOnLibsWithTags: ['type:core', 'type:security', 'type:server'],
+    onlyDependOnLibsWithTags: ['type:core', 'type:security'],
   },
   {
     sourceTag: 'type:app',

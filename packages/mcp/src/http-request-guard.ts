@@ -1,5 +1,5 @@
 import { type IncomingMessage } from 'node:http';
-import { hostOf, isLoopbackAddress, isLoopbackHost, TokenStore } from '@vth/server';
+import { hostOf, isLoopbackAddress, isLoopbackHost, TokenStore } from '@vth/security';
 import { type McpHttpOptions } from './mcp-options';
 
 /** The user anonymous loopback clients are (no tokens configured). */

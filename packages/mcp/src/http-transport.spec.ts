@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { hashToken } from '@vth/server';
+import { hashToken } from '@vth/security';
 import { createMcpHost } from './mcp-host';
 import {
   callTool,

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '@vth/server';
+import { isLoopbackHost } from '@vth/security';
 import { z } from 'zod';
 
 const ms = (max: number) =>

@@ -1,5 +1,4 @@
-import { denyPatterns, MemoryAuditSink } from '@vth/security';
-import { hashToken } from '@vth/server';
+import { denyPatterns, hashToken, MemoryAuditSink } from '@vth/security';
 import { callTool, startHttpHarness, type HttpHarness } from './test-support/mcp-harness.fixture';
 
 jest.setTimeout(30_000);

@@ -100,3 +100,5 @@ export {
   type SecurityLayer,
   type SecurityLayerInput,
 } from './security-layer';
+export { hashToken, TokenStore, type TokenEntry, type TokenRole } from './token-store';
+export { hostOf, isLoopbackAddress, isLoopbackHost } from './network-access';

@@ -18,15 +18,21 @@
 export { createServer, type CreateServerOptions, type VthServer } from './create-server';
 export {
   serverConfigSchema,
-  isLoopbackHost,
-  isLoopbackAddress,
   type ServerConfig,
   type ServerConfigInput,
   type TokenEntryInput,
 } from './server-config';
-export { hashToken, TokenStore, type TokenEntry } from './auth/token-store';
+// Kept here for the server's users; they live in @vth/security, which @vth/mcp uses without the server.
+export {
+  hashToken,
+  hostOf,
+  isLoopbackAddress,
+  isLoopbackHost,
+  TokenStore,
+  type TokenEntry,
+} from '@vth/security';
 export { AttachTokens, type AttachTokenClaims } from './auth/attach-tokens';
-export { LOCAL_USER, hostOf } from './auth/authenticator';
+export { LOCAL_USER } from './auth/authenticator';
 export { type Identity } from './auth/identity';
 export { SOCKET_PATH } from './socket/socket-server';
 export { ROUTES, type RouteSpec } from './http/routes';

@@ -1,4 +1,4 @@
-import { securityOptionsSchema } from '@vth/security';
+import { isLoopbackHost, securityOptionsSchema } from '@vth/security';
 import { z } from 'zod';
 
 const ms = (what: string) =>
@@ -174,17 +174,3 @@ export type ServerConfig = z.output<typeof serverConfigSchema>;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 /** One bearer token as configured (`auth.tokens`): its hash, never the token; `role` defaults to `user`. */
 export type TokenEntryInput = z.input<typeof tokenEntrySchema>;
-
-/** 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1'
-  );
-}
-
-/** A peer address on the loopback interface (as Node reports it, IPv4-mapped or not). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
-}

@@ -1,7 +1,7 @@
-import { type ServerConfig, isLoopbackAddress, isLoopbackHost } from '../server-config';
+import { hostOf, isLoopbackAddress, isLoopbackHost, TokenStore } from '@vth/security';
+import { type ServerConfig } from '../server-config';
 import { type AttachTokens } from './attach-tokens';
 import { type AuthRefusal, type Identity } from './identity';
-import { TokenStore } from './token-store';
 
 /** What authentication looks at in an HTTP request or a WebSocket upgrade. */
 export interface RequestFacts {
@@ -99,16 +99,4 @@ function fromClaims(claims: { userId: string; role: 'user' | 'admin'; sessionId?
     via: 'attach-token',
     ...(claims.sessionId === undefined ? {} : { sessionId: claims.sessionId }),
   };
-}
-
-/** The host name of a Host header (`[::1]:7700` → `::1`, `example.com:80` → `example.com`). */
-export function hostOf(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  const h = host.trim().toLowerCase();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    return end > 0 ? h.slice(1, end) : undefined;
-  }
-  const colon = h.indexOf(':');
-  return colon >= 0 ? h.slice(0, colon) : h;
 }

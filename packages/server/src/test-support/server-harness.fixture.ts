@@ -4,7 +4,7 @@ import { TmuxBackend, plugin as tmuxPlugin } from '@vth/backend-tmux';
 import { BackendFactory } from '@vth/factory';
 import { BackendManager, type ManagerConfigInput } from '@vth/manager';
 import { createServer, type CreateServerOptions, type VthServer } from '../create-server';
-import { hashToken } from '../auth/token-store';
+import { hashToken } from '@vth/security';
 import { type ServerConfigInput } from '../server-config';
 import { TestClient, type ClientOptions } from './test-client.fixture';
 

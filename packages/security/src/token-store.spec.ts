@@ -21,3 +21,9 @@ describe('TokenStore', () => {
     ).toBeUndefined();
   });
 });
+
+describe('hashToken', () => {
+  it('hashes tokens with SHA-256, so a stored hash never reveals the token', () => {
+    expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type Role } from '@vth/protocol';
+
+/** What a token may do: `admin` adds the admin API and every user's sessions (`vth.v1`'s `Role`). */
+export type TokenRole = 'user' | 'admin';
 
 /** A bearer token as configured: never the token itself, only its SHA-256. */
 export interface TokenEntry {
@@ -8,7 +10,7 @@ export interface TokenEntry {
   /** The user the token speaks for: owner of its sessions, `userId` of its calls. */
   userId: string;
   /** `admin` adds the admin API and every user's sessions. */
-  role: Role;
+  role: TokenRole;
   /** Hex SHA-256 of the token (`hashToken`). */
   sha256: string;
 }
