@@ -2,7 +2,8 @@
 // output, types, README and package.json, runs publint and arethetypeswrong on it, then installs the
 // tarballs into a consumer project outside the workspace and loads each package with require and import.
 // A second consumer installs only core + factory + the tmux backend and must get nothing else (no
-// node-pty, no Docker code). The package.json rules themselves are in manifest-checks.mjs.
+// node-pty, no Docker code); a third, an agent's, installs core + mcp and must get no server (fastify, ws,
+// prom-client) and no backend. The package.json rules themselves are in manifest-checks.mjs.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -154,6 +155,7 @@ try {
   const coreCopies = installedPackages(join(consumer, 'node_modules')).filter((p) => p === '@vth/core');
   if (coreCopies.length !== 1) failures.push(`consumer: ${coreCopies.length} copies of @vth/core`);
   failures.push(...minimalConsumer(work, tarballs));
+  failures.push(...mcpConsumer(work, tarballs));
   for (const { name, pkg } of tarballs) {
     if (name === '@vth/testkit') {
       // A test library loads only inside a test runner: prove it under each, as a third-party backend's spec would.
@@ -365,16 +367,18 @@ function installedPackages(modules) {
  * npm takes them from here when something needs them, never from the registry) and checks that the tree
  * holds what those three need and nothing more, then runs a command on tmux through the factory.
  */
-function minimalConsumer(work, tarballs) {
-  const problems = [];
-  const dir = join(work, 'consumer-tmux');
+/**
+ * A consumer project of its own that installs only `wanted` from the tarballs (the other vth packages
+ * resolve to their tarballs too, should anything pull them in); answers its folder and what got installed.
+ */
+function installOnly(work, tarballs, name, wanted) {
+  const dir = join(work, name);
   mkdirSync(dir);
   const file = Object.fromEntries(tarballs.map((t) => [t.name, `file:${t.tarball}`]));
-  const wanted = ['@vth/core', '@vth/factory', '@vth/backend-tmux'];
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({
-      name: 'vth-consumer-tmux',
+      name: `vth-${name}`,
       private: true,
       dependencies: Object.fromEntries(wanted.map((n) => [n, file[n]])),
       overrides: Object.fromEntries(Object.entries(file).filter(([n]) => !wanted.includes(n))),
@@ -384,7 +388,36 @@ function minimalConsumer(work, tarballs) {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const installed = [...new Set(installedPackages(join(dir, 'node_modules')))].sort();
+  return { dir, installed: [...new Set(installedPackages(join(dir, 'node_modules')))].sort() };
+}
+
+/**
+ * An agent's install: `@vth/core` + `@vth/mcp` get no server (fastify, ws, prom-client), no backend and
+ * no native module, and the MCP server's entry point loads.
+ */
+function mcpConsumer(work, tarballs) {
+  const problems = [];
+  const wanted = ['@vth/core', '@vth/mcp'];
+  const { dir, installed } = installOnly(work, tarballs, 'consumer-mcp', wanted);
+  const vth = installed.filter((n) => n.startsWith('@vth/'));
+  const allowedVth = new Set([...wanted, '@vth/security']);
+  const notWanted = ['fastify', 'prom-client', 'ws', 'node-pty'];
+  const extra = [...vth.filter((n) => !allowedVth.has(n)), ...installed.filter((n) => notWanted.includes(n))];
+  if (extra.length) problems.push(`consumer-mcp: an agent's install pulled in ${extra.join(', ')}`);
+  for (const name of wanted)
+    if (!installed.includes(name)) problems.push(`consumer-mcp: ${name} is not installed`);
+  console.log(`consumer-mcp: ${installed.length} packages installed; vth: ${vth.join(', ')}`);
+  const smoke = `const m = require('@vth/mcp'); console.log(typeof m.createMcpHost);`;
+  const out = run('node', ['-e', smoke], { cwd: dir }).trim();
+  if (out !== 'function') problems.push(`consumer-mcp: createMcpHost is ${out}`);
+  else console.log('consumer-mcp: core + mcp installed without the server, and @vth/mcp loads');
+  return problems;
+}
+
+function minimalConsumer(work, tarballs) {
+  const problems = [];
+  const wanted = ['@vth/core', '@vth/factory', '@vth/backend-tmux'];
+  const { dir, installed } = installOnly(work, tarballs, 'consumer-tmux', wanted);
   // What core + factory + tmux need: the kit and shell integration the backend is built on, the security
   // layer it applies, and zod.
   const allowed = new Set([...wanted, '@vth/backend-kit', '@vth/shell-integration', '@vth/security', 'zod']);
