@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readProcStat } from '@vth/shell-integration';
 import { type BackendResult } from '@vth/core';
 import { type EngineClient } from './engine-client';
@@ -54,14 +54,30 @@ export function containerExit(inspected: BackendResult<{ State?: ContainerState 
   };
 }
 
+/** Whether this /proc's process `pid` is in the container's cgroup, whose path names its full id. */
+function inContainerCgroup(pid: number, fullId: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, 'latin1').includes(fullId);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The host pid of the container's shell, for an engine on this host: the child of the container's init
- * (tini), as this host's /proc sees it. `null` when it cannot be seen.
+ * (tini), as this host's /proc sees it. `null` when it cannot be seen: also when vth runs in a PID
+ * namespace of its own (a container given the host's Docker socket), where the engine's pid of the init
+ * is not a pid here, or is another process's; the process at that pid must be in the container's cgroup.
  */
 export async function shellHostPid(engine: EngineClient, containerId: string): Promise<number | null> {
-  const inspected = await engine.json<{ State?: ContainerState }>('GET', `/containers/${containerId}/json`);
-  const initPid = inspected.ok ? inspected.value.State?.Pid : undefined;
-  if (!initPid || !readProcStat(initPid)) return null;
+  const inspected = await engine.json<{ Id?: string; State?: ContainerState }>(
+    'GET',
+    `/containers/${containerId}/json`,
+  );
+  if (!inspected.ok) return null;
+  const initPid = inspected.value.State?.Pid;
+  const fullId = inspected.value.Id ?? '';
+  if (!initPid || fullId.length < 12 || !inContainerCgroup(initPid, fullId)) return null;
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (Number.isInteger(pid) && readProcStat(pid)?.ppid === initPid) return pid;
