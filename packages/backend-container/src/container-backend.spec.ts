@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ITerminalBackend } from '@vth/core';
 import { BackendFactory } from '@vth/factory';
 import { describeBackendConformance, expectOk } from '@vth/testkit';
 import { docker, IMAGE, until } from '../test/docker-cli';
+import { EngineProxy } from '../test/engine-proxy';
 import { ContainerBackend } from './container-backend';
 import { LABELS } from './container-spec';
 import { EngineClient } from './engine-client';
@@ -183,36 +183,6 @@ describe('container faults', () => {
     }
   });
 });
-
-/** A TCP front to the engine's socket, which a test can take away and bring back ("engine stopped"). */
-class EngineProxy {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  async start(port = 0): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = createConnection('/var/run/docker.sock');
-      this.sockets.add(client).add(upstream);
-      client.pipe(upstream).pipe(client);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server = null;
-  }
-}
 
 describe('container backend when the engine goes away (through tcp://)', () => {
   const proxy = new EngineProxy();

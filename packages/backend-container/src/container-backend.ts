@@ -30,6 +30,7 @@ import { containerExit, shellHostPid, type ContainerState } from './container-in
 import { containerCreateBody, sessionEnvironment } from './container-spec';
 import { type EngineClient } from './engine-client';
 import { connectEngine } from './engine-connection';
+import { engineForeground } from './engine-foreground';
 import { type EngineLocation } from './engine-discovery';
 import { type EngineEndpoint } from './engine-endpoint';
 import { checkEngineLimits } from './engine-limits';
@@ -193,6 +194,7 @@ export class ContainerBackend extends ShellSessionBackend<ContainerSession, Cont
     // Local engines only: the container's processes are visible in this host's /proc.
     const findHostPid = async () =>
       (hostPid ??= this.endpoint?.kind === 'unix' ? await shellHostPid(engine, containerId) : null);
+    const viaEngine = engineForeground(engine, containerId);
     const output = {
       decoder: new StringDecoder('utf8'),
       scrollback: new BoundedOutputBuffer(1024 * 1024, { headBytes: 0 }),
@@ -204,13 +206,14 @@ export class ContainerBackend extends ShellSessionBackend<ContainerSession, Cont
           write: (data) => {
             stream.write(data);
           },
+          // Through this host's /proc when it sees the container's processes, else through the engine.
           signalForeground: async (signal) => {
             const pid = await findHostPid();
-            return pid ? signalForegroundGroup(pid, signal) : false;
+            return pid ? signalForegroundGroup(pid, signal) : viaEngine.signalForeground(signal);
           },
           shellInForeground: async () => {
             const pid = await findHostPid();
-            return pid ? shellOwnsTerminal(pid) : false;
+            return pid ? shellOwnsTerminal(pid) : viaEngine.shellInForeground();
           },
           terminate: () => {
             // The shell no longer answers vth (replaced by `exec`): end the session, not a dead container.
