@@ -191,9 +191,13 @@ export class ContainerBackend extends ShellSessionBackend<ContainerSession, Cont
       return sized;
     }
     let hostPid: number | null | undefined;
-    // Local engines only: the container's processes are visible in this host's /proc.
-    const findHostPid = async () =>
-      (hostPid ??= this.endpoint?.kind === 'unix' ? await shellHostPid(engine, containerId) : null);
+    // Local engines only: the container's processes are visible in this host's /proc. Found once, and so is
+    // "not visible here" (`null`): each escalation step then goes to the engine without asking again.
+    const findHostPid = async () => {
+      if (hostPid === undefined)
+        hostPid = this.endpoint?.kind === 'unix' ? await shellHostPid(engine, containerId) : null;
+      return hostPid;
+    };
     const viaEngine = engineForeground(engine, containerId);
     const output = {
       decoder: new StringDecoder('utf8'),

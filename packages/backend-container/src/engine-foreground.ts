@@ -94,9 +94,10 @@ async function runInContainer(
  * request, which anything the session prints can fake, and each costs an `exec` on a shared engine.
  */
 const CHECKS_PER_WINDOW = 3;
+const CHECK_WINDOW_MS = 3000;
+
 /** How long an exec of the script may take before its answer counts as none. */
 const EXEC_ANSWER_MS = 10_000;
-const CHECK_WINDOW_MS = 3000;
 
 /**
  * The terminal's foreground, reached through the engine instead of this host's `/proc`: what a shell
